@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# Installs what a fresh Debian 12 lacks to build, run and test forumd.
+# usage: scripts/deps.sh [run|test]   (default: test, which needs more)
+set -euo pipefail
+
+want=(cmake make gcc pkg-config git ca-certificates
+      libmicrohttpd-dev libjansson-dev libsqlite3-dev nettle-dev)
+if [ "${1:-test}" = test ]; then
+    want+=(clang libclang-rt-dev clang-format libcmocka-dev libcurl4-openssl-dev
+           python3 coinor-cbc wrk sqlite3 chromium curl)
+    command -v node >/dev/null 2>&1 || want+=(nodejs)
+    command -v npm >/dev/null 2>&1 || want+=(npm)
+fi
+
+missing=()
+for p in "${want[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" \
+        || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+sudo=""
+[ "$(id -u)" -eq 0 ] || sudo="sudo"
+echo "deps: installing ${missing[*]}" >&2
+$sudo apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends \
+    "${missing[@]}" >/dev/null
