@@ -1,0 +1,363 @@
+/* SPDX-License-Identifier: MIT */
+/* The api_handle() test client shared by the fuzzers and the fault tests. */
+#include "fuzz_client.h"
+
+#include <dirent.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static int open_api(struct fc_api *fc)
+{
+    struct api_config cfg;
+    struct forum_error err;
+
+    memset(&cfg, 0, sizeof(cfg));
+    cfg.db_path = fc->db_path;
+    cfg.admin_token = FC_ADMIN_TOKEN;
+    cfg.public_url = "http://127.0.0.1:8080";
+    forum_error_clear(&err);
+    if (api_new(&cfg, &fc->api, &err) != FORUM_OK) {
+        fprintf(stderr, "fuzz_client: api_new: %s\n", err.msg);
+        fc->api = NULL;
+        return -1;
+    }
+    return 0;
+}
+
+int fc_open(struct fc_api *fc)
+{
+    struct stat st;
+    const char *base =
+        stat("/dev/shm", &st) == 0 && S_ISDIR(st.st_mode) && access("/dev/shm", W_OK) == 0
+            ? "/dev/shm"
+            : "/tmp";
+
+    memset(fc, 0, sizeof(*fc));
+    snprintf(fc->dir, sizeof(fc->dir), "%s/forum-fuzz-XXXXXX", base);
+    if (mkdtemp(fc->dir) == NULL) {
+        perror("fuzz_client: mkdtemp");
+        return -1;
+    }
+    snprintf(fc->db_path, sizeof(fc->db_path), "%s/forumd.db", fc->dir);
+    if (open_api(fc) != 0) {
+        rmdir(fc->dir);
+        return -1;
+    }
+    return 0;
+}
+
+int fc_reopen(struct fc_api *fc)
+{
+    fc_close_api(fc);
+    return open_api(fc);
+}
+
+void fc_close_api(struct fc_api *fc)
+{
+    if (fc->api != NULL)
+        api_free(fc->api);
+    fc->api = NULL;
+}
+
+void fc_close(struct fc_api *fc)
+{
+    DIR *d;
+    struct dirent *de;
+    char path[600];
+
+    fc_close_api(fc);
+    if (fc->dir[0] == '\0')
+        return;
+    d = opendir(fc->dir);
+    if (d != NULL) {
+        while ((de = readdir(d)) != NULL) {
+            if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+                continue;
+            snprintf(path, sizeof(path), "%s/%s", fc->dir, de->d_name);
+            unlink(path);
+        }
+        closedir(d);
+    }
+    rmdir(fc->dir);
+    fc->dir[0] = '\0';
+}
+
+/* The rendezvous for an answer that comes later from the allocation worker. */
+struct waiter {
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    bool done;
+};
+
+static void waiter_ready(void *cls)
+{
+    struct waiter *w = cls;
+
+    pthread_mutex_lock(&w->mu);
+    w->done = true;
+    pthread_cond_signal(&w->cv);
+    pthread_mutex_unlock(&w->mu);
+}
+
+void fc_call(struct fc_api *fc, enum api_method method, const char *path,
+             const char *query, const char *authorization, const char *content_type,
+             const char *body, size_t body_len, struct api_response *resp)
+{
+    struct api_request req;
+    struct waiter w;
+
+    memset(&req, 0, sizeof(req));
+    req.method = method;
+    req.path = path != NULL ? path : "/";
+    req.query = query;
+    req.authorization = authorization;
+    req.content_type = content_type;
+    req.body = body;
+    req.body_len = body != NULL ? body_len : 0;
+    req.remote_addr = "127.0.0.1";
+    req.remote_loopback = true;
+    pthread_mutex_init(&w.mu, NULL);
+    pthread_cond_init(&w.cv, NULL);
+    w.done = false;
+    req.ready = waiter_ready;
+    req.ready_cls = &w;
+
+    api_response_init(resp);
+    api_handle(fc->api, &req, resp);
+    if (resp->pending) {
+        pthread_mutex_lock(&w.mu);
+        while (!w.done)
+            pthread_cond_wait(&w.cv, &w.mu);
+        pthread_mutex_unlock(&w.mu);
+    }
+    pthread_cond_destroy(&w.cv);
+    pthread_mutex_destroy(&w.mu);
+}
+
+int fc_json(struct fc_api *fc, enum api_method method, const char *path,
+            const char *token, const char *body, json_t **out)
+{
+    struct api_response resp;
+    char auth[512];
+    int status;
+
+    if (token != NULL)
+        snprintf(auth, sizeof(auth), "Bearer %s", token);
+    fc_call(fc, method, path, NULL, token != NULL ? auth : NULL,
+            body != NULL ? "application/json" : NULL, body,
+            body != NULL ? strlen(body) : 0, &resp);
+    status = resp.status;
+    if (out != NULL) {
+        *out = NULL;
+        if (resp.body != NULL && resp.body_len > 0)
+            *out = json_loadb(resp.body, resp.body_len, 0, NULL);
+    }
+    api_response_release(&resp);
+    return status;
+}
+
+static bool is_json_type(const char *ct)
+{
+    return ct != NULL && strncmp(ct, "application/json", 16) == 0;
+}
+
+const char *fc_check_response(const struct api_response *resp, bool allow_5xx)
+{
+    json_t *doc = NULL, *e;
+    const char *bad = NULL;
+
+    if (resp->pending)
+        return "the answer is still pending after ready()";
+    if (resp->status < 100 || resp->status > 599)
+        return "status outside 100..599";
+    if (resp->status >= 500 && !allow_5xx)
+        return "a 5xx answer on a healthy database";
+    if (resp->body_len > 0 && resp->body == NULL)
+        return "body_len > 0 with no body";
+    for (size_t i = 0; i < resp->n_headers; i++) {
+        const struct api_header *h = &resp->headers[i];
+        if (h->name == NULL || h->value == NULL)
+            return "a header without name or value";
+        if (strpbrk(h->name, "\r\n:") != NULL || strpbrk(h->value, "\r\n") != NULL)
+            return "CR, LF or ':' in a header (response splitting)";
+    }
+    if (resp->status == 304 && resp->body_len > 0)
+        return "a 304 with a body";
+    if (resp->status >= 400) {
+        if (!is_json_type(resp->content_type))
+            return "a 4xx/5xx that is not application/json";
+        doc = json_loadb(resp->body, resp->body_len, 0, NULL);
+        e = json_object_get(doc, "error");
+        if (!json_is_object(e) || !json_is_string(json_object_get(e, "code")) ||
+            !json_is_string(json_object_get(e, "message")))
+            bad = "a 4xx/5xx without the {error:{code,message}} body";
+        json_decref(doc);
+        return bad;
+    }
+    if (is_json_type(resp->content_type) && resp->body_len > 0) {
+        doc = json_loadb(resp->body, resp->body_len, JSON_ALLOW_NUL, NULL);
+        if (doc == NULL)
+            bad = "an application/json body that does not parse";
+        json_decref(doc);
+    }
+    return bad;
+}
+
+int fc_id(const json_t *obj, const char *key, char out[FC_ID_MAX])
+{
+    const json_t *v = json_object_get(obj, key);
+
+    if (json_is_string(v)) {
+        if (strlen(json_string_value(v)) >= FC_ID_MAX)
+            return -1;
+        strcpy(out, json_string_value(v));
+        return 0;
+    }
+    if (json_is_integer(v)) {
+        snprintf(out, FC_ID_MAX, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
+        return 0;
+    }
+    return -1;
+}
+
+/* POSTs body to path and copies the answer's "id" (and token_key, if any). */
+static int create(struct fc_api *fc, const char *path, const char *token,
+                  const char *body, char id[FC_ID_MAX], const char *token_key, char *tok,
+                  size_t tok_cap)
+{
+    json_t *doc = NULL;
+    int status = fc_json(fc, API_POST, path, token, body, &doc);
+    int rc = -1;
+
+    if (status != 201 && status != 200) {
+        fprintf(stderr, "fuzz_client: POST %s -> %d\n", path, status);
+        goto out;
+    }
+    if (fc_id(doc, "id", id) != 0)
+        goto out;
+    if (token_key != NULL) {
+        const char *t = json_string_value(json_object_get(doc, token_key));
+        if (t == NULL || strlen(t) >= tok_cap)
+            goto out;
+        strcpy(tok, t);
+    }
+    rc = 0;
+out:
+    json_decref(doc);
+    return rc;
+}
+
+int fc_fixture_setup(struct fc_api *fc, struct fc_fixture *f)
+{
+    char path[512], body[512];
+    static const char *const slot_body[2] = {
+        "{\"label\":\"Tue 14:00\",\"starts_at\":\"2026-05-12T14:00:00+02:00\","
+        "\"ends_at\":\"2026-05-12T15:00:00+02:00\"}",
+        "{\"label\":\"Tue 15:00\",\"starts_at\":\"2026-05-12T15:00:00+02:00\","
+        "\"ends_at\":\"2026-05-12T16:00:00+02:00\"}"};
+
+    memset(f, 0, sizeof(*f));
+    if (create(fc, "/api/v1/events", FC_ADMIN_TOKEN,
+               "{\"name\":\"Fuzz forum\",\"timezone\":\"Europe/Paris\"}", f->event,
+               "facilitator_token", f->fac_token, sizeof(f->fac_token)) != 0)
+        return -1;
+    f->n_ready++;
+    for (int i = 0; i < 2; i++) {
+        snprintf(path, sizeof(path), "/api/v1/events/%s/slots", f->event);
+        if (create(fc, path, f->fac_token, slot_body[i], f->slot[i], NULL, NULL, 0) != 0)
+            return -1;
+        f->n_ready++;
+    }
+    for (int i = 0; i < 2; i++) {
+        snprintf(path, sizeof(path), "/api/v1/events/%s/rooms", f->event);
+        snprintf(body, sizeof(body),
+                 "{\"name\":\"Room %d\",\"capacity\":%d,\"features\":[\"accessible\"]}",
+                 i + 1, 10 + 10 * i);
+        if (create(fc, path, f->fac_token, body, f->room[i], NULL, NULL, 0) != 0)
+            return -1;
+        f->n_ready++;
+    }
+    for (int i = 0; i < 2; i++) {
+        snprintf(path, sizeof(path), "/api/v1/events/%s/participants", f->event);
+        snprintf(body, sizeof(body), "{\"name\":\"Person %d\"}", i + 1);
+        if (create(fc, path, NULL, body, f->part[i], "token", f->part_token[i],
+                   sizeof(f->part_token[i])) != 0)
+            return -1;
+        f->n_ready++;
+    }
+    for (int i = 0; i < 2; i++) {
+        snprintf(path, sizeof(path), "/api/v1/events/%s/topics", f->event);
+        snprintf(body, sizeof(body), "{\"title\":\"Topic %d\",\"description\":\"d\"}",
+                 i + 1);
+        if (create(fc, path, f->part_token[i], body, f->topic[i], NULL, NULL, 0) != 0)
+            return -1;
+        f->n_ready++;
+    }
+    snprintf(path, sizeof(path), "/api/v1/events/%s/topics/%s/vote", f->event,
+             f->topic[1]);
+    if (fc_json(fc, API_PUT, path, f->part_token[0], "{\"weight\":2}", NULL) / 100 != 2)
+        return -1;
+    f->n_ready++;
+    return 0;
+}
+
+size_t fc_expand(const struct fc_fixture *f, const char *src, size_t src_len, char *out,
+                 size_t cap)
+{
+    size_t o = 0;
+
+    if (cap == 0)
+        return 0;
+    for (size_t i = 0; i < src_len && o + 1 < cap; i++) {
+        const char *rep = NULL;
+        if (src[i] == '{' && i + 2 < src_len && src[i + 2] == '}') {
+            switch (src[i + 1]) {
+            case 'e':
+                rep = f->event;
+                break;
+            case 's':
+                rep = f->slot[0];
+                break;
+            case 'S':
+                rep = f->slot[1];
+                break;
+            case 'r':
+                rep = f->room[0];
+                break;
+            case 'R':
+                rep = f->room[1];
+                break;
+            case 'p':
+                rep = f->part[0];
+                break;
+            case 'P':
+                rep = f->part[1];
+                break;
+            case 't':
+                rep = f->topic[0];
+                break;
+            case 'T':
+                rep = f->topic[1];
+                break;
+            default:
+                break;
+            }
+        }
+        if (rep != NULL) {
+            size_t n = strlen(rep);
+            if (n > cap - 1 - o)
+                n = cap - 1 - o;
+            memcpy(out + o, rep, n);
+            o += n;
+            i += 2;
+        } else {
+            out[o++] = src[i];
+        }
+    }
+    out[o] = '\0';
+    return o;
+}

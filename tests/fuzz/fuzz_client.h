@@ -1,0 +1,97 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * A test client for api_handle(): an API over a temporary database, one
+ * call that waits for asynchronous answers, JSON helpers, a fixture event
+ * (slots, rooms, two participants, their topics) and the response
+ * invariants every answer must keep. Shared by the fuzzers (tests/fuzz/)
+ * and the fault-injection tests (tests/fault/). Tests only: not thread-safe.
+ */
+#ifndef FORUM_FUZZ_CLIENT_H
+#define FORUM_FUZZ_CLIENT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <jansson.h>
+
+#include "forum/api.h"
+
+/* The administrator token the client configures. */
+#define FC_ADMIN_TOKEN "fuzz-admin-token-0123456789abcdef0123456789abcdef"
+#define FC_ID_MAX 96
+
+/* An API over a temporary directory holding one database file. */
+struct fc_api {
+    struct api *api;
+    char dir[256];     /* the temporary directory */
+    char db_path[300]; /* dir + "/forumd.db" */
+};
+
+/*
+ * Creates a temporary directory (under /dev/shm when it exists) and the API
+ * over a database in it. Returns 0, or -1 (with a message on stderr).
+ */
+int fc_open(struct fc_api *fc);
+/* Opens the API again on the same database (after fc_api_close_only()). */
+int fc_reopen(struct fc_api *fc);
+/* Frees the API but keeps the directory. */
+void fc_close_api(struct fc_api *fc);
+/* Frees the API and removes the directory. */
+void fc_close(struct fc_api *fc);
+
+/*
+ * One request through api_handle(), waiting for a pending answer. Every
+ * string may be NULL. token: sent as "Bearer TOKEN". resp: initialised here;
+ * the caller releases it with api_response_release().
+ */
+void fc_call(struct fc_api *fc, enum api_method method, const char *path,
+             const char *query, const char *authorization, const char *content_type,
+             const char *body, size_t body_len, struct api_response *resp);
+
+/*
+ * A JSON request: body (may be NULL) sent as application/json with the
+ * bearer token (may be NULL). Returns the HTTP status; OUT: out (may be
+ * NULL), the parsed answer (owned: json_decref) or NULL.
+ */
+int fc_json(struct fc_api *fc, enum api_method method, const char *path,
+            const char *token, const char *body, json_t **out);
+
+/*
+ * Checks the invariants every answer keeps (a valid status; a JSON error
+ * body on every 4xx/5xx; parseable JSON when the type says so; no CR or LF
+ * in header values; no 5xx unless allow_5xx). Returns NULL when they hold,
+ * else a static description of the first broken one.
+ */
+const char *fc_check_response(const struct api_response *resp, bool allow_5xx);
+
+/* Copies the "id" member (string or integer) of obj into out. Returns 0 or -1. */
+int fc_id(const json_t *obj, const char *key, char out[FC_ID_MAX]);
+
+/* A fixture event: ids and tokens as text. */
+struct fc_fixture {
+    char event[FC_ID_MAX];
+    char fac_token[FC_ID_MAX * 2];
+    char slot[2][FC_ID_MAX];
+    char room[2][FC_ID_MAX];
+    char part[2][FC_ID_MAX];
+    char part_token[2][FC_ID_MAX * 2];
+    char topic[2][FC_ID_MAX]; /* topic[i] is hosted by part[i] */
+    int n_ready;              /* how many of the steps above succeeded */
+};
+
+/*
+ * Creates an event with two slots, two rooms, two participants and one
+ * topic each, participant 0 voting for topic 1. Stops at the first step that
+ * fails (f->n_ready tells how far it got). Returns 0 when every step worked.
+ */
+int fc_fixture_setup(struct fc_api *fc, struct fc_fixture *f);
+
+/*
+ * Replaces the placeholders {e} {s} {S} {r} {R} {p} {P} {t} {T} in src by
+ * the fixture's ids (lower case: the first, upper case: the second) into
+ * out (NUL-terminated, truncated to cap). Returns the length written.
+ */
+size_t fc_expand(const struct fc_fixture *f, const char *src, size_t src_len, char *out,
+                 size_t cap);
+
+#endif /* FORUM_FUZZ_CLIENT_H */
