@@ -1,0 +1,410 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The persistent state of forumd: events, rooms, slots, participants,
+ * topics, votes, allocation drafts and published schedules, in SQLite.
+ *
+ * Layering: store/ is the only module that sees SQLite. It exposes typed
+ * calls over plain structs and never a sqlite3 handle; it never calls the
+ * solver and knows nothing of HTTP or JSON (it keeps JSON documents that
+ * api/ gives it as opaque text).
+ *
+ * A struct store is one database connection: use it from one thread at a
+ * time. The daemon opens one per server thread; WAL lets readers run
+ * beside the single writer.
+ *
+ * Every string in the structs below is owned by the struct and freed by
+ * its _release() / list _free() function. Every call returns FORUM_OK or a
+ * status with detail in err (may be NULL): FORUM_ENOTFOUND for an unknown
+ * id, FORUM_ECONFLICT for a broken uniqueness or state rule, FORUM_EINVAL
+ * for a value the schema refuses, FORUM_ESTORE for I/O, a full disk or a
+ * lock that did not clear within the busy timeout.
+ */
+#ifndef FORUM_STORE_H
+#define FORUM_STORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "forum/status.h"
+
+struct store;
+
+/* ---- ids, tokens and hashes -------------------------------------------- */
+
+/* Length of a token as given to clients: 128 random bits as 32 hex digits. */
+#define STORE_TOKEN_LEN 32
+/* Length of a SHA-256 digest. */
+#define STORE_HASH_LEN 32
+/* Longest id any table holds, terminator excluded. */
+#define STORE_ID_MAX 32
+
+/*
+ * Fills out (STORE_TOKEN_LEN + 1 bytes) with a fresh token: 128 bits from
+ * getrandom(2) as lower-case hex, NUL-terminated. Returns FORUM_EINTERNAL
+ * if the OS has no randomness to give.
+ */
+enum forum_status store_token_new(char *out);
+
+/* Fills out (STORE_HASH_LEN bytes) with the SHA-256 of the string s. */
+void store_hash(const char *s, uint8_t *out);
+
+/*
+ * Fills out (len + 2 bytes) with prefix (one character, or '\0' for none)
+ * followed by len random characters from a 32-letter alphabet that avoids
+ * look-alikes (5 bits each).
+ */
+enum forum_status store_random_id(char prefix, size_t len, char *out);
+
+/* ---- lifecycle ----------------------------------------------------------- */
+
+/*
+ * Opens the database at path (created if missing) with WAL, synchronous=FULL,
+ * foreign_keys=ON and a busy timeout. Does not migrate. OUT: out (owned:
+ * free with store_close()).
+ */
+enum forum_status store_open(const char *path, struct store **out,
+                             struct forum_error *err);
+
+/* Finalises every cached statement and closes the connection. NULL-safe. */
+void store_close(struct store *s);
+
+/* The newest schema version this binary knows (the number of migrations). */
+int store_schema_latest(void);
+
+/* OUT: version, the schema version of the open database (0 when empty). */
+enum forum_status store_schema_version(struct store *s, int *version,
+                                       struct forum_error *err);
+
+/*
+ * Runs the embedded migrations after the current one up to target
+ * (0 = latest), each in its own transaction that also bumps
+ * PRAGMA user_version. A database newer than this binary is an error
+ * (FORUM_ECONFLICT); a failing migration leaves the previous version whole.
+ */
+enum forum_status store_migrate(struct store *s, int target, struct forum_error *err);
+
+/* Caps the database file at pages pages (tests simulate a full disk with it). */
+enum forum_status store_limit_pages(struct store *s, unsigned long pages,
+                                    struct forum_error *err);
+
+/* Returns FORUM_OK when the database answers a trivial query. */
+enum forum_status store_ping(struct store *s);
+
+/*
+ * Copies the live database into a new file at dest with SQLite's online
+ * backup API (readers and the writer carry on meanwhile).
+ */
+enum forum_status store_backup(struct store *s, const char *dest,
+                               struct forum_error *err);
+
+/* ---- auth ---------------------------------------------------------------- */
+
+enum store_role {
+    STORE_ROLE_ADMIN = 1,
+    STORE_ROLE_FACILITATOR,
+    STORE_ROLE_PARTICIPANT,
+    STORE_ROLE_FEED /* a participant's read-only calendar feed secret */
+};
+
+struct store_principal {
+    enum store_role role;
+    char event_id[STORE_ID_MAX + 1];       /* "" for the admin */
+    char participant_id[STORE_ID_MAX + 1]; /* participant and feed only */
+};
+
+/*
+ * Finds who holds token (looked up by its SHA-256, the hash compared again
+ * in constant time). OUT: p. FORUM_ENOTFOUND for an unknown token.
+ */
+enum forum_status store_auth_lookup(struct store *s, const char *token,
+                                    struct store_principal *p, struct forum_error *err);
+
+/*
+ * Makes token (plain text) the administrator's: stores its hash, replacing
+ * any previous one. With token NULL, keeps a stored admin token if there is
+ * one; otherwise generates one, stores its hash and copies the plain token to
+ * generated (STORE_TOKEN_LEN + 1 bytes; "" when nothing was generated).
+ */
+enum forum_status store_admin_init(struct store *s, const char *token, char *generated,
+                                   struct forum_error *err);
+
+/* ---- string lists -------------------------------------------------------- */
+
+/* A list of owned strings. Zero-initialise it before use. */
+struct store_strv {
+    char **v;
+    size_t n;
+};
+
+/* Appends a copy of str. */
+void store_strv_push(struct store_strv *sv, const char *str);
+/* Frees every string and the array; sv is empty afterwards. */
+void store_strv_release(struct store_strv *sv);
+
+/* ---- events -------------------------------------------------------------- */
+
+struct store_event {
+    char *id;
+    char *name;
+    char *timezone;   /* IANA name, e.g. "Europe/Paris" */
+    char *locale;     /* "fr", "en" */
+    char *join_code;  /* NULL when anyone may join */
+    long max_weight;  /* largest vote weight, >= 1 */
+    long vote_budget; /* largest sum of a participant's weights; 0 = no limit */
+    bool proposals_open;
+    bool voting_open;
+    bool show_tallies;
+    char *created_at; /* RFC 3339 UTC */
+};
+
+void store_event_release(struct store_event *e);
+
+/*
+ * Creates an event from e (e->id and e->created_at ignored: the store picks
+ * a short random id). OUT: id (STORE_ID_MAX + 1 bytes), token (the
+ * facilitator token, STORE_TOKEN_LEN + 1 bytes; only its hash is kept).
+ * FORUM_ECONFLICT when the join code is taken.
+ */
+enum forum_status store_event_create(struct store *s, const struct store_event *e,
+                                     char *id, char *token, struct forum_error *err);
+/* OUT: e (release with store_event_release()). */
+enum forum_status store_event_get(struct store *s, const char *id, struct store_event *e,
+                                  struct forum_error *err);
+/* Writes every field of e over the event e->id. */
+enum forum_status store_event_update(struct store *s, const struct store_event *e,
+                                     struct forum_error *err);
+/* OUT: id of the event whose join code is code (STORE_ID_MAX + 1 bytes). */
+enum forum_status store_event_by_join_code(struct store *s, const char *code, char *id,
+                                           struct forum_error *err);
+/* OUT: id of the oldest event; FORUM_ENOTFOUND when there is none. */
+enum forum_status store_event_first(struct store *s, char *id, struct forum_error *err);
+
+/* ---- slots ----------------------------------------------------------------- */
+
+struct store_slot {
+    char *id;
+    char *label;
+    char *starts_at; /* RFC 3339 UTC, "2025-09-18T09:00:00Z" */
+    char *ends_at;
+};
+
+void store_slot_release(struct store_slot *sl);
+void store_slots_free(struct store_slot *v, size_t n);
+
+/* OUT: v, n: the event's slots in chronological order (free with store_slots_free()). */
+enum forum_status store_slot_list(struct store *s, const char *eid, struct store_slot **v,
+                                  size_t *n, struct forum_error *err);
+enum forum_status store_slot_get(struct store *s, const char *eid, const char *sid,
+                                 struct store_slot *out, struct forum_error *err);
+/* Creates sl in event eid (sl->id ignored). OUT: id (STORE_ID_MAX + 1 bytes). */
+enum forum_status store_slot_create(struct store *s, const char *eid,
+                                    const struct store_slot *sl, char *id,
+                                    struct forum_error *err);
+/* Writes sl over the slot sl->id of event eid. */
+enum forum_status store_slot_update(struct store *s, const char *eid,
+                                    const struct store_slot *sl, struct forum_error *err);
+/* Deletes the slot; it disappears from unavailabilities and fixed placements. */
+enum forum_status store_slot_delete(struct store *s, const char *eid, const char *sid,
+                                    struct forum_error *err);
+
+/* ---- rooms ----------------------------------------------------------------- */
+
+struct store_room {
+    char *id;
+    char *name;
+    long capacity;
+    struct store_strv features;
+    struct store_strv unavailable; /* slot ids */
+};
+
+void store_room_release(struct store_room *r);
+void store_rooms_free(struct store_room *v, size_t n);
+
+/* OUT: v, n: the event's rooms in creation order. */
+enum forum_status store_room_list(struct store *s, const char *eid, struct store_room **v,
+                                  size_t *n, struct forum_error *err);
+enum forum_status store_room_get(struct store *s, const char *eid, const char *rid,
+                                 struct store_room *out, struct forum_error *err);
+/* FORUM_EINVAL (field "unavailable") when a slot id is not the event's. */
+enum forum_status store_room_create(struct store *s, const char *eid,
+                                    const struct store_room *r, char *id,
+                                    struct forum_error *err);
+enum forum_status store_room_update(struct store *s, const char *eid,
+                                    const struct store_room *r, struct forum_error *err);
+enum forum_status store_room_delete(struct store *s, const char *eid, const char *rid,
+                                    struct forum_error *err);
+
+/* ---- participants ------------------------------------------------------------ */
+
+struct store_participant {
+    char *id;
+    char *name;
+    struct store_strv needs;
+    struct store_strv unavailable; /* slot ids */
+};
+
+void store_participant_release(struct store_participant *p);
+void store_participants_free(struct store_participant *v, size_t n);
+
+/*
+ * Creates p in event eid. OUT: id (STORE_ID_MAX + 1 bytes) and token
+ * (STORE_TOKEN_LEN + 1 bytes, the participant's bearer token; only its hash
+ * is kept, and so is the hash of the feed secret derived from it, see
+ * store_feed_secret()).
+ */
+enum forum_status store_participant_create(struct store *s, const char *eid,
+                                           const struct store_participant *p, char *id,
+                                           char *token, struct forum_error *err);
+enum forum_status store_participant_list(struct store *s, const char *eid,
+                                         struct store_participant **v, size_t *n,
+                                         struct forum_error *err);
+enum forum_status store_participant_get(struct store *s, const char *eid, const char *pid,
+                                        struct store_participant *out,
+                                        struct forum_error *err);
+enum forum_status store_participant_update(struct store *s, const char *eid,
+                                           const struct store_participant *p,
+                                           struct forum_error *err);
+
+/*
+ * Fills out (STORE_TOKEN_LEN + 1 bytes) with the read-only calendar feed
+ * secret of the participant whose token is token: a one-way function of the
+ * token, so the feed link can be shown again to its holder but never gives
+ * the token away.
+ */
+void store_feed_secret(const char *token, char *out);
+
+/* ---- topics -------------------------------------------------------------- */
+
+struct store_topic {
+    char *id;
+    char *title;
+    char *description;
+    char *theme;
+    struct store_strv needs;
+    long max_size;    /* 0 = no limit */
+    char *fixed_room; /* NULL, or with fixed_slot a locked placement */
+    char *fixed_slot;
+    struct store_strv host_ids;   /* in the order they were added */
+    struct store_strv host_names; /* parallel to host_ids */
+    long vote_count;              /* read only: votes cast for it */
+    long vote_weight;             /* read only: their total weight */
+};
+
+void store_topic_release(struct store_topic *t);
+void store_topics_free(struct store_topic *v, size_t n);
+
+enum forum_status store_topic_list(struct store *s, const char *eid,
+                                   struct store_topic **v, size_t *n,
+                                   struct forum_error *err);
+enum forum_status store_topic_get(struct store *s, const char *eid, const char *tid,
+                                  struct store_topic *out, struct forum_error *err);
+/* Creates t with t->host_ids as hosts (participants of eid). OUT: id. */
+enum forum_status store_topic_create(struct store *s, const char *eid,
+                                     const struct store_topic *t, char *id,
+                                     struct forum_error *err);
+/* Writes title, description, theme, needs, max_size and fixed of t (hosts unchanged). */
+enum forum_status store_topic_update(struct store *s, const char *eid,
+                                     const struct store_topic *t,
+                                     struct forum_error *err);
+enum forum_status store_topic_delete(struct store *s, const char *eid, const char *tid,
+                                     struct forum_error *err);
+/* OUT: is_host, whether participant pid hosts topic tid. */
+enum forum_status store_topic_is_host(struct store *s, const char *tid, const char *pid,
+                                      bool *is_host, struct forum_error *err);
+
+/* ---- votes --------------------------------------------------------------- */
+
+struct store_vote {
+    char *participant_id;
+    char *topic_id;
+    long weight;
+};
+
+void store_votes_free(struct store_vote *v, size_t n);
+
+/*
+ * Sets participant pid's vote for topic tid (both of event eid) to weight.
+ * With budget > 0, FORUM_ECONFLICT (field "weight") when the participant's
+ * total weight would pass it; the check and the write are one transaction.
+ */
+enum forum_status store_vote_put(struct store *s, const char *eid, const char *pid,
+                                 const char *tid, long weight, long budget,
+                                 struct forum_error *err);
+/* FORUM_ENOTFOUND when there was no such vote. */
+enum forum_status store_vote_delete(struct store *s, const char *eid, const char *pid,
+                                    const char *tid, struct forum_error *err);
+/* OUT: the votes of participant pid, or of every participant of eid when pid is NULL. */
+enum forum_status store_vote_list(struct store *s, const char *eid, const char *pid,
+                                  struct store_vote **v, size_t *n,
+                                  struct forum_error *err);
+
+struct store_clash {
+    char *a;
+    char *b;
+    long shared;
+};
+
+void store_clashes_free(struct store_clash *v, size_t n);
+
+/* OUT: up to limit topic pairs of eid, most shared voters first. */
+enum forum_status store_clash_list(struct store *s, const char *eid, long limit,
+                                   struct store_clash **v, size_t *n,
+                                   struct forum_error *err);
+
+/* ---- allocations and schedules ------------------------------------------------ */
+
+struct store_allocation {
+    char *id;
+    char *created_at;
+    char *solution; /* the solver's JSON document, as api/ gave it */
+    long satisfied;
+    long bound; /* -1 when unknown */
+    long scheduled;
+    long published; /* the schedule version it became, 0 for a draft */
+};
+
+void store_allocation_release(struct store_allocation *a);
+void store_allocations_free(struct store_allocation *v, size_t n);
+
+/* Keeps a draft (a->id, a->created_at and a->published ignored). OUT: id. */
+enum forum_status store_allocation_create(struct store *s, const char *eid,
+                                          const struct store_allocation *a, char *id,
+                                          struct forum_error *err);
+/* OUT: v, n, newest first; with_solution false leaves every solution NULL. */
+enum forum_status store_allocation_list(struct store *s, const char *eid,
+                                        bool with_solution, struct store_allocation **v,
+                                        size_t *n, struct forum_error *err);
+enum forum_status store_allocation_get(struct store *s, const char *eid, const char *aid,
+                                       struct store_allocation *out,
+                                       struct forum_error *err);
+/* Drops a draft; FORUM_ECONFLICT when it was published (published ones are kept). */
+enum forum_status store_allocation_delete(struct store *s, const char *eid,
+                                          const char *aid, struct forum_error *err);
+
+struct store_schedule {
+    long version; /* 1, 2, ... */
+    char *allocation_id;
+    char *published_at; /* RFC 3339 UTC */
+    char *body;         /* the public JSON document, as api/ rendered it */
+};
+
+void store_schedule_release(struct store_schedule *sc);
+
+/* OUT: sc, the newest published version; FORUM_ENOTFOUND before the first. */
+enum forum_status store_schedule_latest(struct store *s, const char *eid,
+                                        struct store_schedule *sc,
+                                        struct forum_error *err);
+/*
+ * Publishes allocation sc->allocation_id as version sc->version with body
+ * sc->body. FORUM_ECONFLICT if that version exists already (someone else
+ * published meanwhile); published versions are never changed afterwards.
+ */
+enum forum_status store_schedule_insert(struct store *s, const char *eid,
+                                        const struct store_schedule *sc,
+                                        struct forum_error *err);
+
+/* Fills out (21 bytes) with the current UTC time as "YYYY-MM-DDTHH:MM:SSZ". */
+void store_now(char *out);
+
+#endif /* FORUM_STORE_H */

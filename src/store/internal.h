@@ -1,0 +1,80 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Private declarations shared by the files of src/store/: the connection
+ * struct, the statement cache and the SQLite error mapping.
+ */
+#ifndef FORUM_STORE_INTERNAL_H
+#define FORUM_STORE_INTERNAL_H
+
+#include <sqlite3.h>
+
+#include "forum/store.h"
+
+/* One embedded migration (generated from sql/ into migrations_sql.c). */
+struct store_migration {
+    const char *name; /* "0001_init.sql" */
+    const char *sql;  /* the whole script */
+};
+
+extern const struct store_migration store_migrations[];
+extern const int store_migrations_count;
+
+#define STORE_STMT_CACHE 96
+
+struct store {
+    sqlite3 *db;
+    struct {
+        const char *sql; /* the key: the address of a static string */
+        sqlite3_stmt *st;
+    } cache[STORE_STMT_CACHE];
+    size_t n_cache;
+};
+
+/*
+ * Returns the cached prepared statement for sql (a string with static
+ * storage: the cache is keyed by its address), reset and with bindings
+ * cleared, or NULL with err set. Borrowed: call store__done() when finished.
+ */
+sqlite3_stmt *store__stmt(struct store *s, const char *sql, struct forum_error *err);
+/* Resets st so that it releases its read or write lock. NULL-safe. */
+void store__done(sqlite3_stmt *st);
+
+/* Maps the last SQLite error (rc) to a status and records it in err. */
+enum forum_status store__fail(struct store *s, int rc, struct forum_error *err);
+
+/* Runs a statement without rows (bound already); resets it. */
+enum forum_status store__run(struct store *s, sqlite3_stmt *st, struct forum_error *err);
+
+/* BEGIN IMMEDIATE / COMMIT / ROLLBACK. Rollback ignores errors. */
+enum forum_status store__begin(struct store *s, struct forum_error *err);
+enum forum_status store__commit(struct store *s, struct forum_error *err);
+void store__rollback(struct store *s);
+
+/* Returns an owned copy of column i (free with free()), or NULL for SQL NULL. */
+char *store__col(sqlite3_stmt *st, int i);
+/* Binds s as text (copied), or NULL when s is NULL. */
+int store__bind(sqlite3_stmt *st, int i, const char *s);
+
+/* Runs sql (one id parameter, one text column) and appends every row to sv. */
+enum forum_status store__strv_load(struct store *s, const char *sql, const char *id,
+                                   struct store_strv *sv, struct forum_error *err);
+/* Runs sql (parameters: id, one string) once per string of sv. */
+enum forum_status store__strv_save(struct store *s, const char *sql, const char *id,
+                                   const struct store_strv *sv, const char *field,
+                                   struct forum_error *err);
+
+/* Checks that row id exists in event eid with sql ("SELECT 1 ... id=?1 AND event_id=?2").
+ */
+enum forum_status store__exists(struct store *s, const char *sql, const char *id,
+                                const char *eid, const char *what,
+                                struct forum_error *err);
+
+/* Stores the hash of token for (role, eid, pid; pid may be NULL). */
+enum forum_status store__token_insert(struct store *s, int role, const char *eid,
+                                      const char *pid, const char *token,
+                                      struct forum_error *err);
+
+/* Grows an array of n elements of size sz by one zeroed element; returns it. */
+void *store__grow(void *v, size_t n, size_t sz);
+
+#endif /* FORUM_STORE_INTERNAL_H */

@@ -1,0 +1,217 @@
+/* SPDX-License-Identifier: MIT */
+/* Participants: their profile, needs, unavailable slots and tokens. */
+#include "forum/store.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+static const char SQL_P_INSERT[] =
+    "INSERT INTO participants (id, event_id, name, created_at) VALUES (?1, ?2, ?3, ?4)";
+static const char SQL_P_LIST[] =
+    "SELECT id, name FROM participants WHERE event_id = ?1 ORDER BY rowid";
+static const char SQL_P_GET[] =
+    "SELECT id, name FROM participants WHERE event_id = ?1 AND id = ?2";
+static const char SQL_P_UPDATE[] =
+    "UPDATE participants SET name = ?3 WHERE id = ?1 AND event_id = ?2";
+static const char SQL_P_NEEDS[] =
+    "SELECT feature FROM participant_needs WHERE participant_id = ?1 ORDER BY feature";
+static const char SQL_P_UNAVAILABLE[] =
+    "SELECT u.slot_id FROM participant_unavailable u JOIN slots s ON s.id = u.slot_id "
+    "WHERE u.participant_id = ?1 ORDER BY s.starts_at, s.rowid";
+static const char SQL_P_NEEDS_CLEAR[] =
+    "DELETE FROM participant_needs WHERE participant_id = ?1";
+static const char SQL_P_UNAVAILABLE_CLEAR[] =
+    "DELETE FROM participant_unavailable WHERE participant_id = ?1";
+static const char SQL_P_NEED_ADD[] =
+    "INSERT INTO participant_needs (participant_id, feature) VALUES (?1, ?2)";
+static const char SQL_P_UNAVAILABLE_ADD[] =
+    "INSERT INTO participant_unavailable (participant_id, slot_id) VALUES (?1, ?2)";
+
+void store_participant_release(struct store_participant *p)
+{
+    free(p->id);
+    free(p->name);
+    store_strv_release(&p->needs);
+    store_strv_release(&p->unavailable);
+    memset(p, 0, sizeof(*p));
+}
+
+void store_participants_free(struct store_participant *v, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        store_participant_release(&v[i]);
+    free(v);
+}
+
+static enum forum_status lists_load(struct store *s, struct store_participant *p,
+                                    struct forum_error *err)
+{
+    enum forum_status rc = store__strv_load(s, SQL_P_NEEDS, p->id, &p->needs, err);
+
+    if (rc == FORUM_OK)
+        rc = store__strv_load(s, SQL_P_UNAVAILABLE, p->id, &p->unavailable, err);
+    return rc;
+}
+
+static enum forum_status lists_save(struct store *s, const struct store_participant *p,
+                                    const char *id, struct forum_error *err)
+{
+    sqlite3_stmt *st = store__stmt(s, SQL_P_NEEDS_CLEAR, err);
+    enum forum_status rc;
+
+    if (st == NULL)
+        return FORUM_ESTORE;
+    store__bind(st, 1, id);
+    rc = store__run(s, st, err);
+    if (rc != FORUM_OK)
+        return rc;
+    st = store__stmt(s, SQL_P_UNAVAILABLE_CLEAR, err);
+    if (st == NULL)
+        return FORUM_ESTORE;
+    store__bind(st, 1, id);
+    rc = store__run(s, st, err);
+    if (rc == FORUM_OK)
+        rc = store__strv_save(s, SQL_P_NEED_ADD, id, &p->needs, "needs", err);
+    if (rc == FORUM_OK)
+        rc = store__strv_save(s, SQL_P_UNAVAILABLE_ADD, id, &p->unavailable,
+                              "unavailable", err);
+    return rc;
+}
+
+enum forum_status store_participant_create(struct store *s, const char *eid,
+                                           const struct store_participant *p, char *id,
+                                           char *token, struct forum_error *err)
+{
+    sqlite3_stmt *st;
+    enum forum_status rc;
+    char now[21], feed[STORE_TOKEN_LEN + 1];
+
+    if (store_random_id('p', 7, id) != FORUM_OK || store_token_new(token) != FORUM_OK)
+        return forum_error_set(err, FORUM_EINTERNAL, NULL, "no randomness");
+    store_now(now);
+    rc = store__begin(s, err);
+    if (rc != FORUM_OK)
+        return rc;
+    st = store__stmt(s, SQL_P_INSERT, err);
+    if (st == NULL) {
+        rc = FORUM_ESTORE;
+        goto fail;
+    }
+    store__bind(st, 1, id);
+    store__bind(st, 2, eid);
+    store__bind(st, 3, p->name);
+    store__bind(st, 4, now);
+    rc = store__run(s, st, err);
+    if (rc == FORUM_ECONFLICT) /* the event is gone: a foreign key */
+        rc = forum_error_set(err, FORUM_ENOTFOUND, NULL, "no such event");
+    if (rc == FORUM_OK)
+        rc = lists_save(s, p, id, err);
+    if (rc == FORUM_OK)
+        rc = store__token_insert(s, STORE_ROLE_PARTICIPANT, eid, id, token, err);
+    if (rc == FORUM_OK) {
+        store_feed_secret(token, feed);
+        rc = store__token_insert(s, STORE_ROLE_FEED, eid, id, feed, err);
+    }
+    if (rc != FORUM_OK)
+        goto fail;
+    return store__commit(s, err);
+fail:
+    store__rollback(s);
+    id[0] = '\0';
+    token[0] = '\0';
+    return rc;
+}
+
+enum forum_status store_participant_list(struct store *s, const char *eid,
+                                         struct store_participant **v, size_t *n,
+                                         struct forum_error *err)
+{
+    sqlite3_stmt *st = store__stmt(s, SQL_P_LIST, err);
+    enum forum_status rc = FORUM_OK;
+    int src;
+
+    *v = NULL;
+    *n = 0;
+    if (st == NULL)
+        return FORUM_ESTORE;
+    store__bind(st, 1, eid);
+    while ((src = sqlite3_step(st)) == SQLITE_ROW) {
+        struct store_participant *p;
+        *v = store__grow(*v, *n, sizeof(**v));
+        p = &(*v)[(*n)++];
+        p->id = store__col(st, 0);
+        p->name = store__col(st, 1);
+    }
+    store__done(st);
+    if (src != SQLITE_DONE)
+        rc = store__fail(s, src, err);
+    for (size_t i = 0; rc == FORUM_OK && i < *n; i++)
+        rc = lists_load(s, &(*v)[i], err);
+    if (rc != FORUM_OK) {
+        store_participants_free(*v, *n);
+        *v = NULL;
+        *n = 0;
+    }
+    return rc;
+}
+
+enum forum_status store_participant_get(struct store *s, const char *eid, const char *pid,
+                                        struct store_participant *out,
+                                        struct forum_error *err)
+{
+    sqlite3_stmt *st = store__stmt(s, SQL_P_GET, err);
+    enum forum_status rc;
+    int src;
+
+    memset(out, 0, sizeof(*out));
+    if (st == NULL)
+        return FORUM_ESTORE;
+    store__bind(st, 1, eid);
+    store__bind(st, 2, pid);
+    src = sqlite3_step(st);
+    if (src == SQLITE_ROW) {
+        out->id = store__col(st, 0);
+        out->name = store__col(st, 1);
+    }
+    store__done(st);
+    if (src == SQLITE_DONE)
+        return forum_error_set(err, FORUM_ENOTFOUND, NULL, "no such participant");
+    if (src != SQLITE_ROW)
+        return store__fail(s, src, err);
+    rc = lists_load(s, out, err);
+    if (rc != FORUM_OK)
+        store_participant_release(out);
+    return rc;
+}
+
+enum forum_status store_participant_update(struct store *s, const char *eid,
+                                           const struct store_participant *p,
+                                           struct forum_error *err)
+{
+    sqlite3_stmt *st;
+    enum forum_status rc = store__begin(s, err);
+
+    if (rc != FORUM_OK)
+        return rc;
+    st = store__stmt(s, SQL_P_UPDATE, err);
+    if (st == NULL) {
+        rc = FORUM_ESTORE;
+        goto fail;
+    }
+    store__bind(st, 1, p->id);
+    store__bind(st, 2, eid);
+    store__bind(st, 3, p->name);
+    rc = store__run(s, st, err);
+    if (rc == FORUM_OK && sqlite3_changes(s->db) == 0)
+        rc = forum_error_set(err, FORUM_ENOTFOUND, NULL, "no such participant");
+    if (rc == FORUM_OK)
+        rc = lists_save(s, p, p->id, err);
+    if (rc != FORUM_OK)
+        goto fail;
+    return store__commit(s, err);
+fail:
+    store__rollback(s);
+    return rc;
+}

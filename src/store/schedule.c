@@ -1,0 +1,216 @@
+/* SPDX-License-Identifier: MIT */
+/* Allocation drafts and the immutable published schedule versions. */
+#include "forum/store.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+static const char SQL_A_INSERT[] =
+    "INSERT INTO allocations (id, event_id, created_at, solution, satisfied, bound, "
+    "scheduled) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
+#define A_COLS                                                                           \
+    "SELECT a.id, a.created_at, a.satisfied, a.bound, a.scheduled, "                     \
+    "coalesce(v.version, 0), "
+static const char SQL_A_LIST[] = A_COLS
+    "NULL FROM allocations a LEFT JOIN schedule_versions v ON v.allocation_id = a.id "
+    "WHERE a.event_id = ?1 ORDER BY a.created_at DESC, a.rowid DESC";
+static const char SQL_A_LIST_FULL[] =
+    A_COLS "a.solution FROM allocations a LEFT JOIN schedule_versions v "
+           "ON v.allocation_id = a.id WHERE a.event_id = ?1 "
+           "ORDER BY a.created_at DESC, a.rowid DESC";
+static const char SQL_A_GET[] =
+    A_COLS "a.solution FROM allocations a LEFT JOIN schedule_versions v "
+           "ON v.allocation_id = a.id WHERE a.event_id = ?1 AND a.id = ?2";
+static const char SQL_A_DELETE[] =
+    "DELETE FROM allocations WHERE id = ?1 AND event_id = ?2";
+static const char SQL_S_LATEST[] =
+    "SELECT version, allocation_id, published_at, body FROM schedule_versions "
+    "WHERE event_id = ?1 ORDER BY version DESC LIMIT 1";
+static const char SQL_S_INSERT[] = "INSERT INTO schedule_versions (event_id, version, "
+                                   "allocation_id, published_at, body) "
+                                   "VALUES (?1, ?2, ?3, ?4, ?5)";
+
+void store_allocation_release(struct store_allocation *a)
+{
+    free(a->id);
+    free(a->created_at);
+    free(a->solution);
+    memset(a, 0, sizeof(*a));
+}
+
+void store_allocations_free(struct store_allocation *v, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        store_allocation_release(&v[i]);
+    free(v);
+}
+
+static void alloc_read(sqlite3_stmt *st, struct store_allocation *a)
+{
+    a->id = store__col(st, 0);
+    a->created_at = store__col(st, 1);
+    a->satisfied = (long)sqlite3_column_int64(st, 2);
+    a->bound = sqlite3_column_type(st, 3) == SQLITE_NULL
+                   ? -1
+                   : (long)sqlite3_column_int64(st, 3);
+    a->scheduled = (long)sqlite3_column_int64(st, 4);
+    a->published = (long)sqlite3_column_int64(st, 5);
+    a->solution = store__col(st, 6);
+}
+
+enum forum_status store_allocation_create(struct store *s, const char *eid,
+                                          const struct store_allocation *a, char *id,
+                                          struct forum_error *err)
+{
+    sqlite3_stmt *st;
+    char now[21];
+    enum forum_status rc;
+
+    if (store_random_id('a', 7, id) != FORUM_OK)
+        return forum_error_set(err, FORUM_EINTERNAL, NULL, "no randomness");
+    store_now(now);
+    st = store__stmt(s, SQL_A_INSERT, err);
+    if (st == NULL)
+        return FORUM_ESTORE;
+    store__bind(st, 1, id);
+    store__bind(st, 2, eid);
+    store__bind(st, 3, now);
+    store__bind(st, 4, a->solution);
+    sqlite3_bind_int64(st, 5, a->satisfied);
+    if (a->bound >= 0)
+        sqlite3_bind_int64(st, 6, a->bound);
+    sqlite3_bind_int64(st, 7, a->scheduled);
+    rc = store__run(s, st, err);
+    if (rc != FORUM_OK)
+        id[0] = '\0';
+    return rc;
+}
+
+enum forum_status store_allocation_list(struct store *s, const char *eid,
+                                        bool with_solution, struct store_allocation **v,
+                                        size_t *n, struct forum_error *err)
+{
+    sqlite3_stmt *st = store__stmt(s, with_solution ? SQL_A_LIST_FULL : SQL_A_LIST, err);
+    int src;
+
+    *v = NULL;
+    *n = 0;
+    if (st == NULL)
+        return FORUM_ESTORE;
+    store__bind(st, 1, eid);
+    while ((src = sqlite3_step(st)) == SQLITE_ROW) {
+        *v = store__grow(*v, *n, sizeof(**v));
+        alloc_read(st, &(*v)[(*n)++]);
+    }
+    store__done(st);
+    if (src != SQLITE_DONE) {
+        store_allocations_free(*v, *n);
+        *v = NULL;
+        *n = 0;
+        return store__fail(s, src, err);
+    }
+    return FORUM_OK;
+}
+
+enum forum_status store_allocation_get(struct store *s, const char *eid, const char *aid,
+                                       struct store_allocation *out,
+                                       struct forum_error *err)
+{
+    sqlite3_stmt *st = store__stmt(s, SQL_A_GET, err);
+    int src;
+
+    memset(out, 0, sizeof(*out));
+    if (st == NULL)
+        return FORUM_ESTORE;
+    store__bind(st, 1, eid);
+    store__bind(st, 2, aid);
+    src = sqlite3_step(st);
+    if (src == SQLITE_ROW)
+        alloc_read(st, out);
+    store__done(st);
+    if (src == SQLITE_ROW)
+        return FORUM_OK;
+    if (src == SQLITE_DONE)
+        return forum_error_set(err, FORUM_ENOTFOUND, NULL, "no such allocation");
+    return store__fail(s, src, err);
+}
+
+enum forum_status store_allocation_delete(struct store *s, const char *eid,
+                                          const char *aid, struct forum_error *err)
+{
+    sqlite3_stmt *st = store__stmt(s, SQL_A_DELETE, err);
+    enum forum_status rc;
+
+    if (st == NULL)
+        return FORUM_ESTORE;
+    store__bind(st, 1, aid);
+    store__bind(st, 2, eid);
+    rc = store__run(s, st, err);
+    if (rc == FORUM_ECONFLICT && err != NULL)
+        snprintf(err->msg, sizeof(err->msg), "a published allocation is kept");
+    if (rc == FORUM_OK && sqlite3_changes(s->db) == 0)
+        rc = forum_error_set(err, FORUM_ENOTFOUND, NULL, "no such allocation");
+    return rc;
+}
+
+void store_schedule_release(struct store_schedule *sc)
+{
+    free(sc->allocation_id);
+    free(sc->published_at);
+    free(sc->body);
+    memset(sc, 0, sizeof(*sc));
+}
+
+enum forum_status store_schedule_latest(struct store *s, const char *eid,
+                                        struct store_schedule *sc,
+                                        struct forum_error *err)
+{
+    sqlite3_stmt *st = store__stmt(s, SQL_S_LATEST, err);
+    int src;
+
+    memset(sc, 0, sizeof(*sc));
+    if (st == NULL)
+        return FORUM_ESTORE;
+    store__bind(st, 1, eid);
+    src = sqlite3_step(st);
+    if (src == SQLITE_ROW) {
+        sc->version = (long)sqlite3_column_int64(st, 0);
+        sc->allocation_id = store__col(st, 1);
+        sc->published_at = store__col(st, 2);
+        sc->body = store__col(st, 3);
+    }
+    store__done(st);
+    if (src == SQLITE_ROW)
+        return FORUM_OK;
+    if (src == SQLITE_DONE)
+        return forum_error_set(err, FORUM_ENOTFOUND, NULL, "nothing published yet");
+    return store__fail(s, src, err);
+}
+
+enum forum_status store_schedule_insert(struct store *s, const char *eid,
+                                        const struct store_schedule *sc,
+                                        struct forum_error *err)
+{
+    sqlite3_stmt *st = store__stmt(s, SQL_S_INSERT, err);
+    enum forum_status rc;
+
+    if (st == NULL)
+        return FORUM_ESTORE;
+    store__bind(st, 1, eid);
+    sqlite3_bind_int64(st, 2, sc->version);
+    store__bind(st, 3, sc->allocation_id);
+    store__bind(st, 4, sc->published_at);
+    store__bind(st, 5, sc->body);
+    rc = store__run(s, st, err);
+    /* A version out of sequence (the trigger) means someone published meanwhile;
+     * the unique allocation_id means this draft is out already. */
+    if (rc == FORUM_EINVAL) {
+        rc = FORUM_ECONFLICT;
+        if (err != NULL)
+            err->code = rc;
+    }
+    return rc;
+}

@@ -1,0 +1,358 @@
+/* SPDX-License-Identifier: MIT */
+/* Slots and rooms: the grid an event is scheduled into. */
+#include "forum/store.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+static const char SQL_SLOT_LIST[] =
+    "SELECT id, label, starts_at, ends_at FROM slots "
+    "WHERE event_id = ?1 ORDER BY starts_at, ends_at, rowid";
+static const char SQL_SLOT_GET[] =
+    "SELECT id, label, starts_at, ends_at FROM slots WHERE event_id = ?1 AND id = ?2";
+static const char SQL_SLOT_INSERT[] = "INSERT INTO slots (id, event_id, label, "
+                                      "starts_at, ends_at) VALUES (?1, ?2, ?3, ?4, ?5)";
+static const char SQL_SLOT_UPDATE[] = "UPDATE slots SET label = ?3, starts_at = ?4, "
+                                      "ends_at = ?5 WHERE id = ?1 AND event_id = ?2";
+static const char SQL_SLOT_DELETE[] = "DELETE FROM slots WHERE id = ?1 AND event_id = ?2";
+
+static const char SQL_ROOM_LIST[] =
+    "SELECT id, name, capacity FROM rooms WHERE event_id = ?1 ORDER BY rowid";
+static const char SQL_ROOM_GET[] =
+    "SELECT id, name, capacity FROM rooms WHERE event_id = ?1 AND id = ?2";
+static const char SQL_ROOM_INSERT[] =
+    "INSERT INTO rooms (id, event_id, name, capacity) VALUES (?1, ?2, ?3, ?4)";
+static const char SQL_ROOM_UPDATE[] =
+    "UPDATE rooms SET name = ?3, capacity = ?4 WHERE id = ?1 AND event_id = ?2";
+static const char SQL_ROOM_DELETE[] = "DELETE FROM rooms WHERE id = ?1 AND event_id = ?2";
+static const char SQL_ROOM_FEATURES[] =
+    "SELECT feature FROM room_features WHERE room_id = ?1 ORDER BY feature";
+static const char SQL_ROOM_UNAVAILABLE[] =
+    "SELECT u.slot_id FROM room_unavailable u JOIN slots s ON s.id = u.slot_id "
+    "WHERE u.room_id = ?1 ORDER BY s.starts_at, s.rowid";
+static const char SQL_ROOM_FEATURES_CLEAR[] =
+    "DELETE FROM room_features WHERE room_id = ?1";
+static const char SQL_ROOM_UNAVAILABLE_CLEAR[] =
+    "DELETE FROM room_unavailable WHERE room_id = ?1";
+static const char SQL_ROOM_FEATURE_ADD[] =
+    "INSERT INTO room_features (room_id, feature) VALUES (?1, ?2)";
+static const char SQL_ROOM_UNAVAILABLE_ADD[] =
+    "INSERT INTO room_unavailable (room_id, slot_id) VALUES (?1, ?2)";
+
+void store_slot_release(struct store_slot *sl)
+{
+    free(sl->id);
+    free(sl->label);
+    free(sl->starts_at);
+    free(sl->ends_at);
+    memset(sl, 0, sizeof(*sl));
+}
+
+void store_slots_free(struct store_slot *v, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        store_slot_release(&v[i]);
+    free(v);
+}
+
+static void slot_read(sqlite3_stmt *st, struct store_slot *sl)
+{
+    sl->id = store__col(st, 0);
+    sl->label = store__col(st, 1);
+    sl->starts_at = store__col(st, 2);
+    sl->ends_at = store__col(st, 3);
+}
+
+enum forum_status store_slot_list(struct store *s, const char *eid, struct store_slot **v,
+                                  size_t *n, struct forum_error *err)
+{
+    sqlite3_stmt *st = store__stmt(s, SQL_SLOT_LIST, err);
+    int rc;
+
+    *v = NULL;
+    *n = 0;
+    if (st == NULL)
+        return FORUM_ESTORE;
+    store__bind(st, 1, eid);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        *v = store__grow(*v, *n, sizeof(**v));
+        slot_read(st, &(*v)[(*n)++]);
+    }
+    store__done(st);
+    if (rc != SQLITE_DONE) {
+        store_slots_free(*v, *n);
+        *v = NULL;
+        *n = 0;
+        return store__fail(s, rc, err);
+    }
+    return FORUM_OK;
+}
+
+enum forum_status store_slot_get(struct store *s, const char *eid, const char *sid,
+                                 struct store_slot *out, struct forum_error *err)
+{
+    sqlite3_stmt *st = store__stmt(s, SQL_SLOT_GET, err);
+    int rc;
+
+    memset(out, 0, sizeof(*out));
+    if (st == NULL)
+        return FORUM_ESTORE;
+    store__bind(st, 1, eid);
+    store__bind(st, 2, sid);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        slot_read(st, out);
+    store__done(st);
+    if (rc == SQLITE_ROW)
+        return FORUM_OK;
+    if (rc == SQLITE_DONE)
+        return forum_error_set(err, FORUM_ENOTFOUND, NULL, "no such slot");
+    return store__fail(s, rc, err);
+}
+
+enum forum_status store_slot_create(struct store *s, const char *eid,
+                                    const struct store_slot *sl, char *id,
+                                    struct forum_error *err)
+{
+    sqlite3_stmt *st;
+
+    if (store_random_id('s', 7, id) != FORUM_OK)
+        return forum_error_set(err, FORUM_EINTERNAL, NULL, "no randomness");
+    st = store__stmt(s, SQL_SLOT_INSERT, err);
+    if (st == NULL)
+        return FORUM_ESTORE;
+    store__bind(st, 1, id);
+    store__bind(st, 2, eid);
+    store__bind(st, 3, sl->label);
+    store__bind(st, 4, sl->starts_at);
+    store__bind(st, 5, sl->ends_at);
+    return store__run(s, st, err);
+}
+
+static enum forum_status changed_one(struct store *s, enum forum_status rc,
+                                     const char *what, struct forum_error *err)
+{
+    if (rc == FORUM_OK && sqlite3_changes(s->db) == 0)
+        return forum_error_set(err, FORUM_ENOTFOUND, NULL, "no such %s", what);
+    return rc;
+}
+
+enum forum_status store_slot_update(struct store *s, const char *eid,
+                                    const struct store_slot *sl, struct forum_error *err)
+{
+    sqlite3_stmt *st = store__stmt(s, SQL_SLOT_UPDATE, err);
+
+    if (st == NULL)
+        return FORUM_ESTORE;
+    store__bind(st, 1, sl->id);
+    store__bind(st, 2, eid);
+    store__bind(st, 3, sl->label);
+    store__bind(st, 4, sl->starts_at);
+    store__bind(st, 5, sl->ends_at);
+    return changed_one(s, store__run(s, st, err), "slot", err);
+}
+
+enum forum_status store_slot_delete(struct store *s, const char *eid, const char *sid,
+                                    struct forum_error *err)
+{
+    sqlite3_stmt *st = store__stmt(s, SQL_SLOT_DELETE, err);
+
+    if (st == NULL)
+        return FORUM_ESTORE;
+    store__bind(st, 1, sid);
+    store__bind(st, 2, eid);
+    return changed_one(s, store__run(s, st, err), "slot", err);
+}
+
+/* ---- rooms ------------------------------------------------------------------- */
+
+void store_room_release(struct store_room *r)
+{
+    free(r->id);
+    free(r->name);
+    store_strv_release(&r->features);
+    store_strv_release(&r->unavailable);
+    memset(r, 0, sizeof(*r));
+}
+
+void store_rooms_free(struct store_room *v, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        store_room_release(&v[i]);
+    free(v);
+}
+
+static enum forum_status room_lists(struct store *s, struct store_room *r,
+                                    struct forum_error *err)
+{
+    enum forum_status rc =
+        store__strv_load(s, SQL_ROOM_FEATURES, r->id, &r->features, err);
+
+    if (rc == FORUM_OK)
+        rc = store__strv_load(s, SQL_ROOM_UNAVAILABLE, r->id, &r->unavailable, err);
+    return rc;
+}
+
+enum forum_status store_room_list(struct store *s, const char *eid, struct store_room **v,
+                                  size_t *n, struct forum_error *err)
+{
+    sqlite3_stmt *st = store__stmt(s, SQL_ROOM_LIST, err);
+    enum forum_status rc = FORUM_OK;
+    int src;
+
+    *v = NULL;
+    *n = 0;
+    if (st == NULL)
+        return FORUM_ESTORE;
+    store__bind(st, 1, eid);
+    while ((src = sqlite3_step(st)) == SQLITE_ROW) {
+        struct store_room *r;
+        *v = store__grow(*v, *n, sizeof(**v));
+        r = &(*v)[(*n)++];
+        r->id = store__col(st, 0);
+        r->name = store__col(st, 1);
+        r->capacity = (long)sqlite3_column_int64(st, 2);
+    }
+    store__done(st);
+    if (src != SQLITE_DONE)
+        rc = store__fail(s, src, err);
+    for (size_t i = 0; rc == FORUM_OK && i < *n; i++)
+        rc = room_lists(s, &(*v)[i], err);
+    if (rc != FORUM_OK) {
+        store_rooms_free(*v, *n);
+        *v = NULL;
+        *n = 0;
+    }
+    return rc;
+}
+
+enum forum_status store_room_get(struct store *s, const char *eid, const char *rid,
+                                 struct store_room *out, struct forum_error *err)
+{
+    sqlite3_stmt *st = store__stmt(s, SQL_ROOM_GET, err);
+    int src;
+    enum forum_status rc;
+
+    memset(out, 0, sizeof(*out));
+    if (st == NULL)
+        return FORUM_ESTORE;
+    store__bind(st, 1, eid);
+    store__bind(st, 2, rid);
+    src = sqlite3_step(st);
+    if (src == SQLITE_ROW) {
+        out->id = store__col(st, 0);
+        out->name = store__col(st, 1);
+        out->capacity = (long)sqlite3_column_int64(st, 2);
+    }
+    store__done(st);
+    if (src == SQLITE_DONE)
+        return forum_error_set(err, FORUM_ENOTFOUND, NULL, "no such room");
+    if (src != SQLITE_ROW)
+        return store__fail(s, src, err);
+    rc = room_lists(s, out, err);
+    if (rc != FORUM_OK)
+        store_room_release(out);
+    return rc;
+}
+
+/* Replaces the features and unavailable slots of room r (inside a transaction). */
+static enum forum_status room_save_lists(struct store *s, const struct store_room *r,
+                                         const char *id, struct forum_error *err)
+{
+    sqlite3_stmt *st;
+    enum forum_status rc;
+
+    st = store__stmt(s, SQL_ROOM_FEATURES_CLEAR, err);
+    if (st == NULL)
+        return FORUM_ESTORE;
+    store__bind(st, 1, id);
+    rc = store__run(s, st, err);
+    if (rc != FORUM_OK)
+        return rc;
+    st = store__stmt(s, SQL_ROOM_UNAVAILABLE_CLEAR, err);
+    if (st == NULL)
+        return FORUM_ESTORE;
+    store__bind(st, 1, id);
+    rc = store__run(s, st, err);
+    if (rc == FORUM_OK)
+        rc = store__strv_save(s, SQL_ROOM_FEATURE_ADD, id, &r->features, "features", err);
+    if (rc == FORUM_OK)
+        rc = store__strv_save(s, SQL_ROOM_UNAVAILABLE_ADD, id, &r->unavailable,
+                              "unavailable", err);
+    return rc;
+}
+
+enum forum_status store_room_create(struct store *s, const char *eid,
+                                    const struct store_room *r, char *id,
+                                    struct forum_error *err)
+{
+    sqlite3_stmt *st;
+    enum forum_status rc;
+
+    if (store_random_id('r', 7, id) != FORUM_OK)
+        return forum_error_set(err, FORUM_EINTERNAL, NULL, "no randomness");
+    rc = store__begin(s, err);
+    if (rc != FORUM_OK)
+        return rc;
+    st = store__stmt(s, SQL_ROOM_INSERT, err);
+    if (st == NULL) {
+        rc = FORUM_ESTORE;
+        goto fail;
+    }
+    store__bind(st, 1, id);
+    store__bind(st, 2, eid);
+    store__bind(st, 3, r->name);
+    sqlite3_bind_int64(st, 4, r->capacity);
+    rc = store__run(s, st, err);
+    if (rc == FORUM_OK)
+        rc = room_save_lists(s, r, id, err);
+    if (rc != FORUM_OK)
+        goto fail;
+    return store__commit(s, err);
+fail:
+    store__rollback(s);
+    id[0] = '\0';
+    return rc;
+}
+
+enum forum_status store_room_update(struct store *s, const char *eid,
+                                    const struct store_room *r, struct forum_error *err)
+{
+    sqlite3_stmt *st;
+    enum forum_status rc = store__begin(s, err);
+
+    if (rc != FORUM_OK)
+        return rc;
+    st = store__stmt(s, SQL_ROOM_UPDATE, err);
+    if (st == NULL) {
+        rc = FORUM_ESTORE;
+        goto fail;
+    }
+    store__bind(st, 1, r->id);
+    store__bind(st, 2, eid);
+    store__bind(st, 3, r->name);
+    sqlite3_bind_int64(st, 4, r->capacity);
+    rc = changed_one(s, store__run(s, st, err), "room", err);
+    if (rc == FORUM_OK)
+        rc = room_save_lists(s, r, r->id, err);
+    if (rc != FORUM_OK)
+        goto fail;
+    return store__commit(s, err);
+fail:
+    store__rollback(s);
+    return rc;
+}
+
+enum forum_status store_room_delete(struct store *s, const char *eid, const char *rid,
+                                    struct forum_error *err)
+{
+    sqlite3_stmt *st = store__stmt(s, SQL_ROOM_DELETE, err);
+
+    if (st == NULL)
+        return FORUM_ESTORE;
+    store__bind(st, 1, rid);
+    store__bind(st, 2, eid);
+    return changed_one(s, store__run(s, st, err), "room", err);
+}

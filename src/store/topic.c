@@ -1,0 +1,471 @@
+/* SPDX-License-Identifier: MIT */
+/* Topics, their hosts and needs, votes and the clash report. */
+#include "forum/store.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+#define TOPIC_COLS                                                                       \
+    "SELECT t.id, t.title, t.description, t.theme, t.max_size, t.fixed_room, "           \
+    "t.fixed_slot, (SELECT count(*) FROM votes v WHERE v.topic_id = t.id), "             \
+    "(SELECT coalesce(sum(weight), 0) FROM votes v WHERE v.topic_id = t.id) FROM "       \
+    "topics t "
+
+static const char SQL_T_LIST[] = TOPIC_COLS "WHERE t.event_id = ?1 ORDER BY t.rowid";
+static const char SQL_T_GET[] = TOPIC_COLS "WHERE t.event_id = ?1 AND t.id = ?2";
+static const char SQL_T_NEEDS[] =
+    "SELECT feature FROM topic_needs WHERE topic_id = ?1 ORDER BY feature";
+static const char SQL_T_HOSTS[] = "SELECT h.participant_id, p.name FROM topic_hosts h "
+                                  "JOIN participants p ON p.id = h.participant_id WHERE "
+                                  "h.topic_id = ?1 ORDER BY h.position";
+static const char SQL_T_INSERT[] =
+    "INSERT INTO topics (id, event_id, title, description, theme, max_size, created_at) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
+static const char SQL_T_UPDATE[] =
+    "UPDATE topics SET title = ?3, description = ?4, theme = ?5, max_size = ?6, "
+    "fixed_room = ?7, fixed_slot = ?8 WHERE id = ?1 AND event_id = ?2";
+static const char SQL_T_DELETE[] = "DELETE FROM topics WHERE id = ?1 AND event_id = ?2";
+static const char SQL_T_NEEDS_CLEAR[] = "DELETE FROM topic_needs WHERE topic_id = ?1";
+static const char SQL_T_NEED_ADD[] =
+    "INSERT INTO topic_needs (topic_id, feature) VALUES (?1, ?2)";
+static const char SQL_T_HOST_ADD[] =
+    "INSERT INTO topic_hosts (topic_id, participant_id, position) VALUES "
+    "(?1, ?2, (SELECT count(*) FROM topic_hosts WHERE topic_id = ?1))";
+static const char SQL_T_IS_HOST[] =
+    "SELECT 1 FROM topic_hosts WHERE topic_id = ?1 AND participant_id = ?2";
+static const char SQL_T_EXISTS[] = "SELECT 1 FROM topics WHERE id = ?1 AND event_id = ?2";
+static const char SQL_P_EXISTS[] =
+    "SELECT 1 FROM participants WHERE id = ?1 AND event_id = ?2";
+
+static const char SQL_V_SUM[] = "SELECT coalesce(sum(weight), 0) FROM votes "
+                                "WHERE participant_id = ?1 AND topic_id <> ?2";
+static const char SQL_V_PUT[] =
+    "INSERT INTO votes (participant_id, topic_id, weight) VALUES (?1, ?2, ?3) "
+    "ON CONFLICT (participant_id, topic_id) DO UPDATE SET weight = excluded.weight";
+static const char SQL_V_DELETE[] =
+    "DELETE FROM votes WHERE participant_id = ?1 AND topic_id = ?2 AND "
+    "topic_id IN (SELECT id FROM topics WHERE event_id = ?3)";
+static const char SQL_V_LIST_ONE[] =
+    "SELECT v.participant_id, v.topic_id, v.weight FROM votes v "
+    "JOIN topics t ON t.id = v.topic_id WHERE t.event_id = ?1 AND v.participant_id = ?2 "
+    "ORDER BY t.rowid";
+static const char SQL_V_LIST_ALL[] =
+    "SELECT v.participant_id, v.topic_id, v.weight FROM votes v "
+    "JOIN topics t ON t.id = v.topic_id WHERE t.event_id = ?1 "
+    "ORDER BY v.participant_id, t.rowid";
+static const char SQL_CLASHES[] =
+    "SELECT a.topic_id, b.topic_id, count(*) AS shared FROM votes a "
+    "JOIN votes b ON b.participant_id = a.participant_id AND b.topic_id > a.topic_id "
+    "JOIN topics t ON t.id = a.topic_id WHERE t.event_id = ?1 "
+    "GROUP BY a.topic_id, b.topic_id ORDER BY shared DESC, a.topic_id, b.topic_id LIMIT "
+    "?2";
+
+void store_topic_release(struct store_topic *t)
+{
+    free(t->id);
+    free(t->title);
+    free(t->description);
+    free(t->theme);
+    free(t->fixed_room);
+    free(t->fixed_slot);
+    store_strv_release(&t->needs);
+    store_strv_release(&t->host_ids);
+    store_strv_release(&t->host_names);
+    memset(t, 0, sizeof(*t));
+}
+
+void store_topics_free(struct store_topic *v, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        store_topic_release(&v[i]);
+    free(v);
+}
+
+static void topic_read(sqlite3_stmt *st, struct store_topic *t)
+{
+    t->id = store__col(st, 0);
+    t->title = store__col(st, 1);
+    t->description = store__col(st, 2);
+    t->theme = store__col(st, 3);
+    t->max_size = (long)sqlite3_column_int64(st, 4);
+    t->fixed_room = store__col(st, 5);
+    t->fixed_slot = store__col(st, 6);
+    t->vote_count = (long)sqlite3_column_int64(st, 7);
+    t->vote_weight = (long)sqlite3_column_int64(st, 8);
+}
+
+static enum forum_status topic_lists(struct store *s, struct store_topic *t,
+                                     struct forum_error *err)
+{
+    enum forum_status rc = store__strv_load(s, SQL_T_NEEDS, t->id, &t->needs, err);
+    sqlite3_stmt *st;
+    int src;
+
+    if (rc != FORUM_OK)
+        return rc;
+    st = store__stmt(s, SQL_T_HOSTS, err);
+    if (st == NULL)
+        return FORUM_ESTORE;
+    store__bind(st, 1, t->id);
+    while ((src = sqlite3_step(st)) == SQLITE_ROW) {
+        store_strv_push(&t->host_ids, (const char *)sqlite3_column_text(st, 0));
+        store_strv_push(&t->host_names, (const char *)sqlite3_column_text(st, 1));
+    }
+    store__done(st);
+    if (src != SQLITE_DONE)
+        return store__fail(s, src, err);
+    return FORUM_OK;
+}
+
+enum forum_status store_topic_list(struct store *s, const char *eid,
+                                   struct store_topic **v, size_t *n,
+                                   struct forum_error *err)
+{
+    sqlite3_stmt *st = store__stmt(s, SQL_T_LIST, err);
+    enum forum_status rc = FORUM_OK;
+    int src;
+
+    *v = NULL;
+    *n = 0;
+    if (st == NULL)
+        return FORUM_ESTORE;
+    store__bind(st, 1, eid);
+    while ((src = sqlite3_step(st)) == SQLITE_ROW) {
+        *v = store__grow(*v, *n, sizeof(**v));
+        topic_read(st, &(*v)[(*n)++]);
+    }
+    store__done(st);
+    if (src != SQLITE_DONE)
+        rc = store__fail(s, src, err);
+    for (size_t i = 0; rc == FORUM_OK && i < *n; i++)
+        rc = topic_lists(s, &(*v)[i], err);
+    if (rc != FORUM_OK) {
+        store_topics_free(*v, *n);
+        *v = NULL;
+        *n = 0;
+    }
+    return rc;
+}
+
+enum forum_status store_topic_get(struct store *s, const char *eid, const char *tid,
+                                  struct store_topic *out, struct forum_error *err)
+{
+    sqlite3_stmt *st = store__stmt(s, SQL_T_GET, err);
+    enum forum_status rc;
+    int src;
+
+    memset(out, 0, sizeof(*out));
+    if (st == NULL)
+        return FORUM_ESTORE;
+    store__bind(st, 1, eid);
+    store__bind(st, 2, tid);
+    src = sqlite3_step(st);
+    if (src == SQLITE_ROW)
+        topic_read(st, out);
+    store__done(st);
+    if (src == SQLITE_DONE)
+        return forum_error_set(err, FORUM_ENOTFOUND, NULL, "no such topic");
+    if (src != SQLITE_ROW)
+        return store__fail(s, src, err);
+    rc = topic_lists(s, out, err);
+    if (rc != FORUM_OK)
+        store_topic_release(out);
+    return rc;
+}
+
+static enum forum_status needs_save(struct store *s, const struct store_topic *t,
+                                    const char *id, struct forum_error *err)
+{
+    sqlite3_stmt *st = store__stmt(s, SQL_T_NEEDS_CLEAR, err);
+    enum forum_status rc;
+
+    if (st == NULL)
+        return FORUM_ESTORE;
+    store__bind(st, 1, id);
+    rc = store__run(s, st, err);
+    if (rc == FORUM_OK)
+        rc = store__strv_save(s, SQL_T_NEED_ADD, id, &t->needs, "needs", err);
+    return rc;
+}
+
+static void bind_max_size(sqlite3_stmt *st, int i, long max_size)
+{
+    if (max_size > 0)
+        sqlite3_bind_int64(st, i, max_size);
+    else
+        sqlite3_bind_null(st, i);
+}
+
+enum forum_status store_topic_create(struct store *s, const char *eid,
+                                     const struct store_topic *t, char *id,
+                                     struct forum_error *err)
+{
+    sqlite3_stmt *st;
+    enum forum_status rc;
+    char now[21];
+
+    if (store_random_id('t', 7, id) != FORUM_OK)
+        return forum_error_set(err, FORUM_EINTERNAL, NULL, "no randomness");
+    store_now(now);
+    rc = store__begin(s, err);
+    if (rc != FORUM_OK)
+        return rc;
+    st = store__stmt(s, SQL_T_INSERT, err);
+    if (st == NULL) {
+        rc = FORUM_ESTORE;
+        goto fail;
+    }
+    store__bind(st, 1, id);
+    store__bind(st, 2, eid);
+    store__bind(st, 3, t->title);
+    store__bind(st, 4, t->description ? t->description : "");
+    store__bind(st, 5, t->theme ? t->theme : "");
+    bind_max_size(st, 6, t->max_size);
+    store__bind(st, 7, now);
+    rc = store__run(s, st, err);
+    if (rc == FORUM_OK)
+        rc = needs_save(s, t, id, err);
+    if (rc == FORUM_OK)
+        rc = store__strv_save(s, SQL_T_HOST_ADD, id, &t->host_ids, "hosts", err);
+    if (rc != FORUM_OK)
+        goto fail;
+    return store__commit(s, err);
+fail:
+    store__rollback(s);
+    id[0] = '\0';
+    return rc;
+}
+
+enum forum_status store_topic_update(struct store *s, const char *eid,
+                                     const struct store_topic *t, struct forum_error *err)
+{
+    sqlite3_stmt *st;
+    enum forum_status rc = store__begin(s, err);
+
+    if (rc != FORUM_OK)
+        return rc;
+    st = store__stmt(s, SQL_T_UPDATE, err);
+    if (st == NULL) {
+        rc = FORUM_ESTORE;
+        goto fail;
+    }
+    store__bind(st, 1, t->id);
+    store__bind(st, 2, eid);
+    store__bind(st, 3, t->title);
+    store__bind(st, 4, t->description ? t->description : "");
+    store__bind(st, 5, t->theme ? t->theme : "");
+    bind_max_size(st, 6, t->max_size);
+    store__bind(st, 7, t->fixed_room);
+    store__bind(st, 8, t->fixed_slot);
+    rc = store__run(s, st, err);
+    if (rc == FORUM_ECONFLICT && err != NULL) {
+        strcpy(err->field, "fixed");
+        strcpy(err->msg, "another topic is locked in that room and slot");
+    }
+    if (rc == FORUM_EINVAL && err != NULL && err->field[0] == '\0')
+        strcpy(err->field, "fixed");
+    if (rc == FORUM_OK && sqlite3_changes(s->db) == 0)
+        rc = forum_error_set(err, FORUM_ENOTFOUND, NULL, "no such topic");
+    if (rc == FORUM_OK)
+        rc = needs_save(s, t, t->id, err);
+    if (rc != FORUM_OK)
+        goto fail;
+    return store__commit(s, err);
+fail:
+    store__rollback(s);
+    return rc;
+}
+
+enum forum_status store_topic_delete(struct store *s, const char *eid, const char *tid,
+                                     struct forum_error *err)
+{
+    sqlite3_stmt *st = store__stmt(s, SQL_T_DELETE, err);
+    enum forum_status rc;
+
+    if (st == NULL)
+        return FORUM_ESTORE;
+    store__bind(st, 1, tid);
+    store__bind(st, 2, eid);
+    rc = store__run(s, st, err);
+    if (rc == FORUM_OK && sqlite3_changes(s->db) == 0)
+        rc = forum_error_set(err, FORUM_ENOTFOUND, NULL, "no such topic");
+    return rc;
+}
+
+enum forum_status store_topic_is_host(struct store *s, const char *tid, const char *pid,
+                                      bool *is_host, struct forum_error *err)
+{
+    sqlite3_stmt *st = store__stmt(s, SQL_T_IS_HOST, err);
+    int src;
+
+    *is_host = false;
+    if (st == NULL)
+        return FORUM_ESTORE;
+    store__bind(st, 1, tid);
+    store__bind(st, 2, pid);
+    src = sqlite3_step(st);
+    store__done(st);
+    if (src == SQLITE_ROW)
+        *is_host = true;
+    else if (src != SQLITE_DONE)
+        return store__fail(s, src, err);
+    return FORUM_OK;
+}
+
+/* ---- votes --------------------------------------------------------------------- */
+
+void store_votes_free(struct store_vote *v, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        free(v[i].participant_id);
+        free(v[i].topic_id);
+    }
+    free(v);
+}
+
+enum forum_status store_vote_put(struct store *s, const char *eid, const char *pid,
+                                 const char *tid, long weight, long budget,
+                                 struct forum_error *err)
+{
+    sqlite3_stmt *st;
+    enum forum_status rc = store__begin(s, err);
+    int src;
+
+    if (rc != FORUM_OK)
+        return rc;
+    rc = store__exists(s, SQL_T_EXISTS, tid, eid, "topic", err);
+    if (rc == FORUM_OK)
+        rc = store__exists(s, SQL_P_EXISTS, pid, eid, "participant", err);
+    if (rc != FORUM_OK)
+        goto fail;
+    if (budget > 0) {
+        long used = 0;
+        st = store__stmt(s, SQL_V_SUM, err);
+        if (st == NULL) {
+            rc = FORUM_ESTORE;
+            goto fail;
+        }
+        store__bind(st, 1, pid);
+        store__bind(st, 2, tid);
+        src = sqlite3_step(st);
+        if (src == SQLITE_ROW)
+            used = (long)sqlite3_column_int64(st, 0);
+        store__done(st);
+        if (src != SQLITE_ROW) {
+            rc = store__fail(s, src, err);
+            goto fail;
+        }
+        if (used + weight > budget) {
+            rc = forum_error_set(err, FORUM_ECONFLICT, "weight",
+                                 "this vote would pass the budget (%ld used of %ld)",
+                                 used, budget);
+            goto fail;
+        }
+    }
+    st = store__stmt(s, SQL_V_PUT, err);
+    if (st == NULL) {
+        rc = FORUM_ESTORE;
+        goto fail;
+    }
+    store__bind(st, 1, pid);
+    store__bind(st, 2, tid);
+    sqlite3_bind_int64(st, 3, weight);
+    rc = store__run(s, st, err);
+    if (rc != FORUM_OK)
+        goto fail;
+    return store__commit(s, err);
+fail:
+    store__rollback(s);
+    return rc;
+}
+
+enum forum_status store_vote_delete(struct store *s, const char *eid, const char *pid,
+                                    const char *tid, struct forum_error *err)
+{
+    sqlite3_stmt *st = store__stmt(s, SQL_V_DELETE, err);
+    enum forum_status rc;
+
+    if (st == NULL)
+        return FORUM_ESTORE;
+    store__bind(st, 1, pid);
+    store__bind(st, 2, tid);
+    store__bind(st, 3, eid);
+    rc = store__run(s, st, err);
+    if (rc == FORUM_OK && sqlite3_changes(s->db) == 0)
+        rc = forum_error_set(err, FORUM_ENOTFOUND, NULL, "no such vote");
+    return rc;
+}
+
+enum forum_status store_vote_list(struct store *s, const char *eid, const char *pid,
+                                  struct store_vote **v, size_t *n,
+                                  struct forum_error *err)
+{
+    sqlite3_stmt *st = store__stmt(s, pid ? SQL_V_LIST_ONE : SQL_V_LIST_ALL, err);
+    int src;
+
+    *v = NULL;
+    *n = 0;
+    if (st == NULL)
+        return FORUM_ESTORE;
+    store__bind(st, 1, eid);
+    if (pid != NULL)
+        store__bind(st, 2, pid);
+    while ((src = sqlite3_step(st)) == SQLITE_ROW) {
+        struct store_vote *x;
+        *v = store__grow(*v, *n, sizeof(**v));
+        x = &(*v)[(*n)++];
+        x->participant_id = store__col(st, 0);
+        x->topic_id = store__col(st, 1);
+        x->weight = (long)sqlite3_column_int64(st, 2);
+    }
+    store__done(st);
+    if (src != SQLITE_DONE) {
+        store_votes_free(*v, *n);
+        *v = NULL;
+        *n = 0;
+        return store__fail(s, src, err);
+    }
+    return FORUM_OK;
+}
+
+void store_clashes_free(struct store_clash *v, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        free(v[i].a);
+        free(v[i].b);
+    }
+    free(v);
+}
+
+enum forum_status store_clash_list(struct store *s, const char *eid, long limit,
+                                   struct store_clash **v, size_t *n,
+                                   struct forum_error *err)
+{
+    sqlite3_stmt *st = store__stmt(s, SQL_CLASHES, err);
+    int src;
+
+    *v = NULL;
+    *n = 0;
+    if (st == NULL)
+        return FORUM_ESTORE;
+    store__bind(st, 1, eid);
+    sqlite3_bind_int64(st, 2, limit);
+    while ((src = sqlite3_step(st)) == SQLITE_ROW) {
+        struct store_clash *c;
+        *v = store__grow(*v, *n, sizeof(**v));
+        c = &(*v)[(*n)++];
+        c->a = store__col(st, 0);
+        c->b = store__col(st, 1);
+        c->shared = (long)sqlite3_column_int64(st, 2);
+    }
+    store__done(st);
+    if (src != SQLITE_DONE) {
+        store_clashes_free(*v, *n);
+        *v = NULL;
+        *n = 0;
+        return store__fail(s, src, err);
+    }
+    return FORUM_OK;
+}

@@ -1,0 +1,241 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The store's lifecycle: migrations from an empty database and from every
+ * earlier version, a full disk (nothing half-written), tokens and backup.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "forum/store.h"
+
+static char *temp_path(const char *tag)
+{
+    static int seq;
+    char *p = malloc(256);
+    snprintf(p, 256, "/tmp/forum-store-%s-%ld-%d.db", tag, (long)getpid(), seq++);
+    return p;
+}
+
+static void remove_db(const char *path)
+{
+    char side[300];
+    unlink(path);
+    snprintf(side, sizeof(side), "%s-wal", path);
+    unlink(side);
+    snprintf(side, sizeof(side), "%s-shm", path);
+    unlink(side);
+}
+
+static struct store_event demo_event(void)
+{
+    struct store_event e;
+    memset(&e, 0, sizeof(e));
+    e.name = (char *)(uintptr_t) "Rencontre";
+    e.timezone = (char *)(uintptr_t) "Europe/Paris";
+    e.locale = (char *)(uintptr_t) "fr";
+    e.max_weight = 3;
+    e.proposals_open = e.voting_open = true;
+    return e;
+}
+
+static void test_schema_migrate_from_empty(void **state)
+{
+    struct store *s;
+    int v;
+    (void)state;
+    assert_int_equal(store_open(":memory:", &s, NULL), FORUM_OK);
+    assert_int_equal(store_schema_version(s, &v, NULL), FORUM_OK);
+    assert_int_equal(v, 0);
+    assert_int_equal(store_migrate(s, 0, NULL), FORUM_OK);
+    assert_int_equal(store_schema_version(s, &v, NULL), FORUM_OK);
+    assert_int_equal(v, store_schema_latest());
+    /* Migrating again is a no-op. */
+    assert_int_equal(store_migrate(s, 0, NULL), FORUM_OK);
+    assert_int_equal(store_ping(s), FORUM_OK);
+    store_close(s);
+}
+
+static void test_schema_migrate_from_every_version(void **state)
+{
+    (void)state;
+    for (int from = 1; from < store_schema_latest(); from++) {
+        char *path = temp_path("upgrade");
+        struct store *s;
+        struct store_event e = demo_event(), got;
+        char id[STORE_ID_MAX + 1], tok[STORE_TOKEN_LEN + 1];
+        int v;
+
+        assert_int_equal(store_open(path, &s, NULL), FORUM_OK);
+        assert_int_equal(store_migrate(s, from, NULL), FORUM_OK);
+        assert_int_equal(store_schema_version(s, &v, NULL), FORUM_OK);
+        assert_int_equal(v, from);
+        /* Every version has events: data written before survives the upgrade. */
+        assert_int_equal(store_event_create(s, &e, id, tok, NULL), FORUM_OK);
+        store_close(s);
+        assert_int_equal(store_open(path, &s, NULL), FORUM_OK);
+        assert_int_equal(store_migrate(s, 0, NULL), FORUM_OK);
+        assert_int_equal(store_schema_version(s, &v, NULL), FORUM_OK);
+        assert_int_equal(v, store_schema_latest());
+        assert_int_equal(store_event_get(s, id, &got, NULL), FORUM_OK);
+        assert_string_equal(got.name, "Rencontre");
+        store_event_release(&got);
+        store_close(s);
+        remove_db(path);
+        free(path);
+    }
+}
+
+static void test_schema_newer_database_refused(void **state)
+{
+    char *path = temp_path("newer");
+    struct store *s;
+    struct forum_error err;
+    (void)state;
+    assert_int_equal(store_open(path, &s, NULL), FORUM_OK);
+    assert_int_equal(store_migrate(s, 0, NULL), FORUM_OK);
+    store_close(s);
+    /* Pretend a later forumd wrote it: bump the version by hand. */
+    {
+        FILE *f;
+        char cmd[400];
+        snprintf(cmd, sizeof(cmd), "sqlite3 '%s' 'PRAGMA user_version=999' 2>/dev/null",
+                 path);
+        f = popen(cmd, "r");
+        if (f == NULL || pclose(f) != 0) {
+            remove_db(path);
+            free(path);
+            skip();
+        }
+    }
+    assert_int_equal(store_open(path, &s, NULL), FORUM_OK);
+    forum_error_clear(&err);
+    assert_int_equal(store_migrate(s, 0, &err), FORUM_ECONFLICT);
+    assert_non_null(strstr(err.msg, "newer"));
+    store_close(s);
+    remove_db(path);
+    free(path);
+}
+
+static void test_schema_full_disk_writes_nothing(void **state)
+{
+    struct store *s;
+    struct store_event e = demo_event(), got;
+    char eid[STORE_ID_MAX + 1], tok[STORE_TOKEN_LEN + 1], id[STORE_ID_MAX + 1];
+    struct store_room r;
+    struct store_room *rooms;
+    size_t n;
+    struct forum_error err;
+    enum forum_status rc = FORUM_OK;
+    char name[100];
+    int made = 0;
+    (void)state;
+
+    assert_int_equal(store_open(":memory:", &s, NULL), FORUM_OK);
+    assert_int_equal(store_migrate(s, 0, NULL), FORUM_OK);
+    assert_int_equal(store_event_create(s, &e, eid, tok, NULL), FORUM_OK);
+    /* Leave room for very little more, then fill it: each room comes with a
+     * list of features; a failing room must leave neither room nor feature. */
+    assert_int_equal(store_limit_pages(s, 40, NULL), FORUM_OK);
+    memset(&r, 0, sizeof(r));
+    r.capacity = 10;
+    for (int f = 0; f < 30; f++) {
+        snprintf(name, sizeof(name), "feature-%02d-with-a-long-name-to-fill", f);
+        store_strv_push(&r.features, name);
+    }
+    for (int i = 0; i < 10000; i++) {
+        snprintf(name, sizeof(name), "Salle %d", i);
+        r.name = name;
+        forum_error_clear(&err);
+        rc = store_room_create(s, eid, &r, id, &err);
+        if (rc != FORUM_OK)
+            break;
+        made++;
+    }
+    r.name = NULL;
+    store_room_release(&r);
+    assert_int_equal(rc, FORUM_ESTORE);
+    assert_non_null(strstr(err.msg, "full"));
+    assert_int_equal(store_room_list(s, eid, &rooms, &n, NULL), FORUM_OK);
+    assert_int_equal((int)n, made);
+    for (size_t i = 0; i < n; i++)
+        assert_int_equal((int)rooms[i].features.n, 30);
+    store_rooms_free(rooms, n);
+    /* Reads still work and the event is whole. */
+    assert_int_equal(store_event_get(s, eid, &got, NULL), FORUM_OK);
+    store_event_release(&got);
+    store_close(s);
+}
+
+static void test_schema_tokens_hashed_and_found(void **state)
+{
+    struct store *s;
+    struct store_event e = demo_event();
+    struct store_principal p;
+    char eid[STORE_ID_MAX + 1], tok[STORE_TOKEN_LEN + 1], gen[STORE_TOKEN_LEN + 1];
+    char gen2[STORE_TOKEN_LEN + 1];
+    (void)state;
+    assert_int_equal(store_open(":memory:", &s, NULL), FORUM_OK);
+    assert_int_equal(store_migrate(s, 0, NULL), FORUM_OK);
+    assert_int_equal(store_event_create(s, &e, eid, tok, NULL), FORUM_OK);
+    assert_int_equal(strlen(tok), STORE_TOKEN_LEN);
+    assert_int_equal(store_auth_lookup(s, tok, &p, NULL), FORUM_OK);
+    assert_int_equal(p.role, STORE_ROLE_FACILITATOR);
+    assert_string_equal(p.event_id, eid);
+    tok[0] = tok[0] == 'a' ? 'b' : 'a';
+    assert_int_equal(store_auth_lookup(s, tok, &p, NULL), FORUM_ENOTFOUND);
+    /* The admin token is generated once, then kept. */
+    assert_int_equal(store_admin_init(s, NULL, gen, NULL), FORUM_OK);
+    assert_int_equal(strlen(gen), STORE_TOKEN_LEN);
+    assert_int_equal(store_admin_init(s, NULL, gen2, NULL), FORUM_OK);
+    assert_string_equal(gen2, "");
+    assert_int_equal(store_auth_lookup(s, gen, &p, NULL), FORUM_OK);
+    assert_int_equal(p.role, STORE_ROLE_ADMIN);
+    /* A configured token replaces it. */
+    assert_int_equal(store_admin_init(s, "configured-secret", gen2, NULL), FORUM_OK);
+    assert_int_equal(store_auth_lookup(s, gen, &p, NULL), FORUM_ENOTFOUND);
+    assert_int_equal(store_auth_lookup(s, "configured-secret", &p, NULL), FORUM_OK);
+    store_close(s);
+}
+
+static void test_schema_backup_copies(void **state)
+{
+    char *path = temp_path("live"), *copy = temp_path("copy");
+    struct store *s, *c;
+    struct store_event e = demo_event(), got;
+    char eid[STORE_ID_MAX + 1], tok[STORE_TOKEN_LEN + 1];
+    (void)state;
+    assert_int_equal(store_open(path, &s, NULL), FORUM_OK);
+    assert_int_equal(store_migrate(s, 0, NULL), FORUM_OK);
+    assert_int_equal(store_event_create(s, &e, eid, tok, NULL), FORUM_OK);
+    assert_int_equal(store_backup(s, copy, NULL), FORUM_OK);
+    store_close(s);
+    assert_int_equal(store_open(copy, &c, NULL), FORUM_OK);
+    assert_int_equal(store_event_get(c, eid, &got, NULL), FORUM_OK);
+    store_event_release(&got);
+    store_close(c);
+    remove_db(path);
+    remove_db(copy);
+    free(path);
+    free(copy);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_schema_migrate_from_empty),
+        cmocka_unit_test(test_schema_migrate_from_every_version),
+        cmocka_unit_test(test_schema_newer_database_refused),
+        cmocka_unit_test(test_schema_full_disk_writes_nothing),
+        cmocka_unit_test(test_schema_tokens_hashed_and_found),
+        cmocka_unit_test(test_schema_backup_copies),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
