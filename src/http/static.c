@@ -1,0 +1,193 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The web pages: path checks, page routes, content types, the embedded
+ * files and, while developing, files read from a directory (--web DIR).
+ */
+#include "internal.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* Case-insensitive search for needle in the first n bytes of s. */
+static bool contains_ci(const char *s, size_t n, const char *needle)
+{
+    size_t k = strlen(needle);
+
+    for (size_t i = 0; i + k <= n; i++) {
+        if (strncasecmp(s + i, needle, k) == 0)
+            return true;
+    }
+    return false;
+}
+
+bool http_path_is_safe(const char *raw, const char *path)
+{
+    /* Encoded forms that only an attacker sends: dots, slashes, backslashes,
+     * NUL, and an encoded percent (double encoding such as %252e). */
+    static const char *const encoded[] = {"%2e", "%2f", "%5c", "%00", "%25"};
+    size_t raw_len;
+
+    if (raw == NULL || path == NULL || path[0] != '/')
+        return false;
+    raw_len = strcspn(raw, "?#");
+    for (size_t i = 0; i < sizeof(encoded) / sizeof(encoded[0]); i++) {
+        if (contains_ci(raw, raw_len, encoded[i]))
+            return false;
+    }
+    if (memchr(raw, '\\', raw_len) != NULL || strchr(path, '\\') != NULL)
+        return false;
+    /* Every segment of the decoded path: no "." and no "..". */
+    for (const char *seg = path + 1;; seg++) {
+        size_t len = strcspn(seg, "/");
+
+        if ((len == 1 && seg[0] == '.') || (len == 2 && seg[0] == '.' && seg[1] == '.'))
+            return false;
+        seg += len;
+        if (*seg == '\0')
+            break;
+    }
+    return true;
+}
+
+const char *http_page_route(const char *path)
+{
+    const char *eid, *rest;
+    size_t eid_len;
+
+    if (strcmp(path, "/") == 0)
+        return "/index.html";
+    if (strncmp(path, "/e/", 3) != 0)
+        return path;
+    eid = path + 3;
+    eid_len = strcspn(eid, "/");
+    if (eid_len == 0)
+        return path;
+    rest = eid + eid_len;
+    if (*rest == '\0' || strcmp(rest, "/") == 0)
+        return "/participant.html";
+    if (strcmp(rest, "/facilitate") == 0)
+        return "/facilitate.html";
+    if (strcmp(rest, "/wall") == 0)
+        return "/wall.html";
+    return path;
+}
+
+const char *http_content_type(const char *path)
+{
+    static const struct {
+        const char *ext;
+        const char *type;
+    } types[] = {
+        {".html", "text/html; charset=utf-8"},
+        {".js", "text/javascript; charset=utf-8"},
+        {".mjs", "text/javascript; charset=utf-8"},
+        {".css", "text/css; charset=utf-8"},
+        {".json", "application/json"},
+        {".webmanifest", "application/manifest+json"},
+        {".svg", "image/svg+xml"},
+        {".png", "image/png"},
+        {".jpg", "image/jpeg"},
+        {".jpeg", "image/jpeg"},
+        {".gif", "image/gif"},
+        {".webp", "image/webp"},
+        {".ico", "image/x-icon"},
+        {".woff2", "font/woff2"},
+        {".woff", "font/woff"},
+        {".txt", "text/plain; charset=utf-8"},
+        {".map", "application/json"},
+    };
+    const char *slash = strrchr(path, '/');
+    const char *dot = strrchr(slash != NULL ? slash : path, '.');
+
+    if (dot != NULL) {
+        for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++) {
+            if (strcasecmp(dot, types[i].ext) == 0)
+                return types[i].type;
+        }
+    }
+    return "application/octet-stream";
+}
+
+const struct http_file *http_files_find(const struct http_file *files, size_t n,
+                                        const char *path)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (strcmp(files[i].path, path) == 0)
+            return &files[i];
+    }
+    return NULL;
+}
+
+enum forum_status http_disk_open(const char *root_real, const char *path,
+                                 struct http_disk_file *file)
+{
+    char joined[PATH_MAX];
+    char real[PATH_MAX];
+    size_t root_len = strlen(root_real);
+    struct stat st;
+    int fd = -1;
+    int n;
+
+    file->fd = -1;
+    n = snprintf(joined, sizeof(joined), "%s%s", root_real, path);
+    if (n < 0 || (size_t)n >= sizeof(joined))
+        return FORUM_ENOTFOUND;
+    if (realpath(joined, real) == NULL)
+        return errno == EACCES ? FORUM_EFORBIDDEN : FORUM_ENOTFOUND;
+    /* The resolved file must stay under the root: no symlink escapes. */
+    if (strncmp(real, root_real, root_len) != 0 || real[root_len] != '/')
+        return FORUM_EFORBIDDEN;
+    fd = open(real, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    if (fd < 0)
+        return errno == EACCES ? FORUM_EFORBIDDEN : FORUM_ENOTFOUND;
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        close(fd);
+        return FORUM_ENOTFOUND;
+    }
+    file->fd = fd;
+    file->size = (uint64_t)st.st_size;
+    file->content_type = http_content_type(real);
+    snprintf(file->etag, sizeof(file->etag), "\"%llx-%llx-%llx\"",
+             (unsigned long long)st.st_mtime, (unsigned long long)st.st_size,
+             (unsigned long long)st.st_ino);
+    return FORUM_OK;
+}
+
+bool http_etag_matches(const char *if_none_match, const char *etag)
+{
+    size_t k;
+    const char *p;
+
+    if (if_none_match == NULL || etag == NULL)
+        return false;
+    k = strlen(etag);
+    p = if_none_match;
+    while (*p != '\0') {
+        size_t len;
+
+        while (*p == ' ' || *p == '\t' || *p == ',')
+            p++;
+        if (*p == '\0')
+            break;
+        len = strcspn(p, ",");
+        while (len > 0 && (p[len - 1] == ' ' || p[len - 1] == '\t'))
+            len--;
+        if (len == 1 && *p == '*')
+            return true;
+        /* A weak validator (W/"x") matches too: If-None-Match uses weak comparison. */
+        if (len >= 2 && p[0] == 'W' && p[1] == '/' && len - 2 == k &&
+            memcmp(p + 2, etag, k) == 0)
+            return true;
+        if (len == k && memcmp(p, etag, k) == 0)
+            return true;
+        p += strcspn(p, ",");
+    }
+    return false;
+}
