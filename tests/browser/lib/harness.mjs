@@ -1,0 +1,238 @@
+// SPDX-License-Identifier: MIT
+// Browser-test harness: a real `forumd serve` on a free loopback port with a
+// temporary database, a small JSON client for setting things up through the
+// API, and Debian's Chromium driven by playwright-core (never a downloaded
+// browser). Every page opened through openPage() fails the test on a page
+// error, a console error (a CSP violation is one) or an unexpected dialog.
+
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+export const SOURCE_DIR = process.env.FORUM_SOURCE_DIR || path.resolve(here, '../../..');
+export const WEB_DIR = path.join(SOURCE_DIR, 'web');
+export const CHROMIUM = process.env.FORUM_CHROMIUM || '/usr/bin/chromium';
+export const ADMIN_TOKEN = `browser-admin-${randomBytes(16).toString('hex')}`;
+const START_TIMEOUT_MS = 60000;
+const STOP_TIMEOUT_MS = 60000;
+
+export const CHROMIUM_ARGS = [
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-quic',
+    '--no-first-run',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+];
+
+// ---- the daemon -------------------------------------------------------------
+
+export class Daemon {
+    // opts.dbDir: reuse a database directory (restart); opts.web: false to
+    // serve the embedded copy of web/; opts.port: a fixed port (restart).
+    constructor(opts = {}) {
+        this.binary = process.env.FORUMD;
+        if (!this.binary) throw new Error('FORUMD is not set: run through ctest');
+        this.ownDir = !opts.dbDir;
+        this.dbDir = opts.dbDir || fs.mkdtempSync(path.join(os.tmpdir(), 'forumd-browser-'));
+        this.web = opts.web === undefined ? WEB_DIR : opts.web;
+        this.port = opts.port || 0;
+        this.extra = opts.args || [];
+        this.proc = null;
+        this.log = [];
+    }
+
+    get url() {
+        return `http://127.0.0.1:${this.port}`;
+    }
+
+    async start() {
+        const args = ['serve', '--listen', `127.0.0.1:${this.port}`, '--db', path.join(this.dbDir, 'forumd.db')];
+        if (this.web) args.push('--web', this.web);
+        args.push(...this.extra);
+        const env = Object.assign({}, process.env, { FORUMD_ADMIN_TOKEN: ADMIN_TOKEN });
+        this.proc = spawn(this.binary, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+        const proc = this.proc;
+        this.exited = new Promise((resolve) => proc.on('exit', (code, signal) => resolve({ code, signal })));
+        const port = await new Promise((resolve, reject) => {
+            let buf = '';
+            const timer = setTimeout(() => reject(new Error(`forumd did not start:\n${this.log.join('')}`)), START_TIMEOUT_MS);
+            const onData = (chunk) => {
+                const s = chunk.toString();
+                this.log.push(s);
+                if (process.env.FORUMD_BROWSER_VERBOSE) process.stderr.write(s);
+                buf += s;
+                const m = buf.match(/listening on http:\/\/127\.0\.0\.1:(\d+)/);
+                if (m) {
+                    clearTimeout(timer);
+                    resolve(Number(m[1]));
+                }
+            };
+            proc.stderr.on('data', onData);
+            proc.stdout.on('data', onData);
+            proc.on('exit', (code) => {
+                clearTimeout(timer);
+                reject(new Error(`forumd exited (${code}) before listening:\n${this.log.join('')}`));
+            });
+        });
+        this.port = port;
+        return this;
+    }
+
+    // SIGTERM; resolves with the exit code (the tests expect 0).
+    async stop() {
+        if (!this.proc || this.proc.exitCode !== null || this.proc.signalCode) return this.proc ? this.proc.exitCode : 0;
+        this.proc.kill('SIGTERM');
+        const timer = setTimeout(() => this.proc.kill('SIGKILL'), STOP_TIMEOUT_MS);
+        const { code } = await this.exited;
+        clearTimeout(timer);
+        return code;
+    }
+
+    // SIGKILL: the daemon dies without any cleanup.
+    async kill() {
+        if (!this.proc || this.proc.exitCode !== null || this.proc.signalCode) return;
+        this.proc.kill('SIGKILL');
+        await this.exited;
+    }
+
+    cleanup() {
+        if (this.ownDir) fs.rmSync(this.dbDir, { recursive: true, force: true });
+    }
+
+    // One JSON request to the API: {status, headers, body}. path starts
+    // with /api/v1 or not (added).
+    async call(method, p, { token, body, headers } = {}) {
+        const h = Object.assign({}, headers || {});
+        if (token) h.Authorization = `Bearer ${token}`;
+        let data;
+        if (body !== undefined) {
+            h['Content-Type'] = 'application/json';
+            data = JSON.stringify(body);
+        }
+        const full = p.startsWith('/api/') || p === '/healthz' ? p : `/api/v1${p}`;
+        const res = await fetch(this.url + full, { method, headers: h, body: data });
+        const text = await res.text();
+        let json = null;
+        try {
+            json = text ? JSON.parse(text) : null;
+        } catch {
+            json = null;
+        }
+        return { status: res.status, headers: res.headers, body: json, text };
+    }
+
+    // Like call() but throws unless the status is 2xx; returns the body.
+    async ok(method, p, opts) {
+        const r = await this.call(method, p, opts);
+        if (r.status < 200 || r.status > 299) throw new Error(`${method} ${p} -> ${r.status} ${r.text}`);
+        return r.body;
+    }
+}
+
+// Starts a daemon; the caller stops it.
+export async function startDaemon(opts) {
+    return new Daemon(opts).start();
+}
+
+// ---- building events through the API ---------------------------------------
+
+// Creates an event (admin) and returns {id, token} (token: the facilitator's).
+export async function createEvent(d, fields = {}) {
+    const body = Object.assign({ name: 'Test event', timezone: 'Europe/Paris', locale: 'fr' }, fields);
+    const ev = await d.ok('POST', '/events', { token: ADMIN_TOKEN, body });
+    return { id: ev.id, token: ev.facilitator_token, event: ev };
+}
+
+// Adds slots on 2025-10-14 (Paris time) from a list of "HH:MM-HH:MM".
+export async function addSlots(d, eid, token, ranges, day = '2025-10-14') {
+    const out = [];
+    for (const [i, r] of ranges.entries()) {
+        const [a, b] = r.split('-');
+        const body = { label: `Créneau ${i + 1}`, starts_at: parisToUtc(day, a), ends_at: parisToUtc(day, b) };
+        out.push(await d.ok('POST', `/events/${eid}/slots`, { token, body }));
+    }
+    return out;
+}
+
+// "2025-10-14" + "14:00" in Europe/Paris (CEST, +02:00 in October before the 26th) -> UTC RFC 3339.
+export function parisToUtc(day, hm) {
+    const [H, M] = hm.split(':').map(Number);
+    const d = new Date(`${day}T00:00:00Z`);
+    d.setUTCHours(H - 2, M);
+    return d.toISOString().replace(/\.000Z$/, 'Z');
+}
+
+export async function addRoom(d, eid, token, name, capacity, features = [], unavailable = []) {
+    return d.ok('POST', `/events/${eid}/rooms`, { token, body: { name, capacity, features, unavailable } });
+}
+
+export async function join(d, eid, name, joinCode) {
+    const body = { name };
+    if (joinCode) body.join_code = joinCode;
+    return d.ok('POST', `/events/${eid}/participants`, { body });
+}
+
+// ---- the browser ------------------------------------------------------------
+
+let pw = null;
+async function playwright() {
+    if (!pw) pw = await import('playwright-core');
+    return pw;
+}
+
+// Launches Debian's Chromium, headless. Playwright gives every launch a
+// fresh temporary profile (--user-data-dir) and removes it on close.
+export async function launchBrowser() {
+    const { chromium } = await playwright();
+    return chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+}
+
+// A new isolated context (own localStorage: one person) with a page whose
+// errors are collected in page.problems. opts: viewport, locale, ...
+export async function openPage(browser, opts = {}) {
+    const ctx = await browser.newContext(
+        Object.assign({ viewport: { width: 390, height: 844 }, locale: 'fr-FR', timezoneId: 'Europe/Paris' }, opts),
+    );
+    const page = await ctx.newPage();
+    watch(page);
+    return page;
+}
+
+// Records page errors, console errors and dialogs on page.problems; confirm()
+// dialogs are accepted (and recorded in page.confirms), anything else is a problem.
+export function watch(page, { allowConsole = [] } = {}) {
+    page.problems = [];
+    page.confirms = [];
+    page.allowConsole = allowConsole;
+    page.on('pageerror', (e) => page.problems.push(`pageerror: ${e.message}`));
+    page.on('console', (msg) => {
+        if (msg.type() !== 'error') return;
+        const text = msg.text();
+        if (page.allowConsole.some((re) => re.test(text))) return;
+        page.problems.push(`console: ${text}`);
+    });
+    page.on('dialog', async (dialog) => {
+        if (dialog.type() === 'confirm') {
+            page.confirms.push(dialog.message());
+            await dialog.accept();
+        } else {
+            page.problems.push(`dialog ${dialog.type()}: ${dialog.message()}`);
+            await dialog.dismiss();
+        }
+    });
+    return page;
+}
+
+// ---- screenshots ------------------------------------------------------------
+
+export function imgDir() {
+    const dir = path.join(SOURCE_DIR, 'docs', 'img');
+    fs.mkdirSync(dir, { recursive: true });
+    return dir;
+}

@@ -1,0 +1,114 @@
+// SPDX-License-Identifier: MIT
+// Pieces shared by the pages: error text, form fields with their error
+// message, theme colours, the status line read by screen readers.
+
+import { h } from './dom.js';
+import { t, has } from './i18n.js';
+
+// The text to show for an error thrown by Api (or anything else).
+export function errorText(e) {
+    if (!e) return '';
+    if (e.code === 'network') return t('error.network');
+    if (e.code && has(`error.${e.code}`)) return t(`error.${e.code}`);
+    return e.message || String(e);
+}
+
+// Spreads an ApiError over a form's error map: the message goes next to
+// the field the API named, else to the whole form.
+export function formErrors(e, fields) {
+    const msg = errorText(e);
+    if (e && e.field && (!fields || fields.includes(e.field))) return { [e.field]: msg };
+    return { _form: msg };
+}
+
+// A labelled control with its error message. control is the input
+// element (its id must be set); error is the message or empty.
+export function field(label, control, error, hint) {
+    const id = control.id;
+    const described = [];
+    let hintEl = null;
+    let errEl = null;
+    if (hint) {
+        hintEl = h('p', { class: 'hint', id: `${id}-hint` }, hint);
+        described.push(`${id}-hint`);
+    }
+    if (error) {
+        errEl = h('p', { class: 'field-error', id: `${id}-error` }, error);
+        described.push(`${id}-error`);
+        control.setAttribute('aria-invalid', 'true');
+    }
+    if (described.length) control.setAttribute('aria-describedby', described.join(' '));
+    return h('div', { class: 'field' }, h('label', { for: id }, label), control, hintEl, errEl);
+}
+
+// A checkbox with its label after it.
+export function checkbox(id, name, label, checked, extra) {
+    return h(
+        'div',
+        { class: 'check' },
+        h('input', Object.assign({ type: 'checkbox', id, name, checked: Boolean(checked) }, extra || {})),
+        h('label', { for: id }, label),
+    );
+}
+
+// The error of a whole form (role=alert so it is announced).
+export function formError(msg) {
+    return msg ? h('p', { class: 'form-error', role: 'alert' }, msg) : null;
+}
+
+// Theme colours: a theme's name maps to one of eight palette entries
+// (css --theme-0 .. --theme-7), always the same for the same name.
+export function themeIndex(theme) {
+    if (!theme) return -1;
+    let x = 2166136261;
+    for (const ch of String(theme).trim().toLowerCase()) {
+        x ^= ch.codePointAt(0);
+        x = Math.imul(x, 16777619) >>> 0;
+    }
+    return x % 8;
+}
+
+export function themeClass(theme) {
+    const i = themeIndex(theme);
+    return i < 0 ? 'theme-none' : `theme-${i}`;
+}
+
+// Splits "a, b ,c" into ['a', 'b', 'c'].
+export function splitList(s) {
+    return String(s || '')
+        .split(',')
+        .map((x) => x.trim())
+        .filter(Boolean);
+}
+
+// Announces msg in the page's polite live region.
+export function announce(msg) {
+    const el = document.getElementById('status');
+    if (!el) return;
+    el.textContent = '';
+    // A new text node in a fresh tick is what screen readers pick up.
+    setTimeout(() => {
+        el.textContent = msg;
+    }, 30);
+}
+
+// A stored list of the events this browser has joined: {eid: {name, role}}.
+export const recent = {
+    key: 'forumd.events',
+    all() {
+        try {
+            return JSON.parse(localStorage.getItem(this.key) || '{}') || {};
+        } catch {
+            return {};
+        }
+    },
+    add(eid, name, role) {
+        const all = this.all();
+        all[eid] = { name: name || eid, role };
+        try {
+            localStorage.setItem(this.key, JSON.stringify(all));
+        } catch {
+            /* not kept */
+        }
+    },
+};

@@ -1,0 +1,645 @@
+// SPDX-License-Identifier: MIT
+// The participant page (/e/{eid}): join with a name, propose and edit
+// topics, vote with words, see one's own agenda once the schedule is out.
+// One state object, one render(state).
+
+import { Api, seg, tokens, takeFragment, eventIdFromPath } from './api.js';
+import { h, mount, formValues, copyText } from './dom.js';
+import { t, tn, loadLang, pickLang, langSwitch, fmtRange } from './i18n.js';
+import { errorText, formErrors, field, checkbox, formError, themeClass, announce, recent } from './common.js';
+
+const TOPIC_FIELDS = ['title', 'description', 'theme', 'needs', 'max_size'];
+const REFRESH_MS = 30000;
+
+const state = {
+    eid: eventIdFromPath(),
+    token: null,
+    event: null,
+    me: null,
+    topics: [],
+    rooms: [],
+    votes: {}, // topic id -> weight
+    agenda: null, // null: not published (or not joined)
+    fatal: null,
+    loading: true,
+    busy: false,
+    joinCode: '',
+    join: { name: '', join_code: '', errors: {} },
+    proposeOpen: false,
+    propose: { draft: emptyDraft(), errors: {} },
+    editing: null, // topic id being edited
+    edit: { draft: emptyDraft(), errors: {} },
+    topicErrors: {}, // topic id -> message (votes, deletion)
+    copied: false,
+};
+
+function emptyDraft() {
+    return { title: '', description: '', theme: '', needs: [], max_size: '' };
+}
+
+function api() {
+    return new Api(state.token);
+}
+
+// ---- data -----------------------------------------------------------------
+
+async function loadAll() {
+    const a = api();
+    const e = seg(state.eid);
+    try {
+        state.event = await a.get(`/events/${e}`);
+    } catch (err) {
+        state.fatal = err.status === 404 ? t('error.event_not_found') : errorText(err);
+        state.loading = false;
+        return;
+    }
+    recent.add(state.eid, state.event.name, 'participant');
+    await Promise.all([loadTopics(), loadRooms(), loadMine()]);
+    state.loading = false;
+}
+
+async function loadTopics() {
+    try {
+        state.topics = (await api().get(`/events/${seg(state.eid)}/topics`)) || [];
+    } catch (err) {
+        if (err.status === 401 || err.status === 403) return forget();
+        throw err;
+    }
+}
+
+async function loadRooms() {
+    try {
+        state.rooms = (await api().get(`/events/${seg(state.eid)}/rooms`)) || [];
+    } catch {
+        state.rooms = [];
+    }
+}
+
+async function loadMine() {
+    if (!state.token) return;
+    const a = api();
+    const e = seg(state.eid);
+    try {
+        state.me = await a.get(`/events/${e}/me`);
+    } catch (err) {
+        if (err.status === 401 || err.status === 403 || err.status === 404) return forget();
+        throw err;
+    }
+    const votes = (await a.get(`/events/${e}/me/votes`)) || [];
+    state.votes = {};
+    for (const v of votes) state.votes[v.topic] = v.weight;
+    try {
+        state.agenda = (await a.get(`/events/${e}/me/agenda`)) || [];
+    } catch (err) {
+        if (err.status !== 404) throw err;
+        state.agenda = null;
+    }
+}
+
+// The stored token no longer works (event reset, token revoked): start over.
+function forget() {
+    tokens.set('p', state.eid, null);
+    state.token = null;
+    state.me = null;
+    state.votes = {};
+    state.agenda = null;
+}
+
+// ---- actions ----------------------------------------------------------------
+
+async function onJoin(ev) {
+    ev.preventDefault();
+    const v = formValues(ev.target);
+    state.join.name = v.name;
+    state.join.join_code = v.join_code || '';
+    const errors = {};
+    if (!v.name.trim()) errors.name = t('join.name_required');
+    state.join.errors = errors;
+    if (Object.keys(errors).length) return render();
+    const body = { name: v.name.trim() };
+    if (state.event.join_code_required) body.join_code = (v.join_code || '').trim();
+    state.busy = true;
+    render();
+    try {
+        const res = await new Api(null).post(`/events/${seg(state.eid)}/participants`, body);
+        state.token = res.token;
+        tokens.set('p', state.eid, res.token);
+        state.join = { name: '', join_code: '', errors: {} };
+        await loadMine();
+        await loadTopics();
+        announce(t('join.welcome', { name: state.me ? state.me.name : body.name }));
+    } catch (err) {
+        state.join.errors = formErrors(err, ['name', 'join_code']);
+    }
+    state.busy = false;
+    render();
+    const heading = document.getElementById('me-title');
+    if (heading && state.token) heading.focus();
+}
+
+function onLeave() {
+    if (!confirm(t('me.leave_confirm'))) return;
+    forget();
+    render();
+}
+
+function personalLink() {
+    return `${location.origin}/e/${seg(state.eid)}#token=${encodeURIComponent(state.token)}`;
+}
+
+async function onCopy() {
+    const ok = await copyText(personalLink(), document.getElementById('personal-link'));
+    state.copied = ok;
+    announce(ok ? t('me.copied') : t('me.copy_failed'));
+    render();
+}
+
+function draftBody(d, forPatch) {
+    const body = {
+        title: d.title.trim(),
+        description: d.description.trim(),
+        theme: d.theme.trim(),
+        needs: d.needs,
+    };
+    const size = String(d.max_size).trim();
+    if (size !== '') body.max_size = Number(size);
+    else if (forPatch) body.max_size = null;
+    return body;
+}
+
+function readDraft(form) {
+    const v = formValues(form);
+    return {
+        title: v.title || '',
+        description: v.description || '',
+        theme: v.theme || '',
+        needs: v.needs || [],
+        max_size: v.max_size || '',
+    };
+}
+
+function checkDraft(d) {
+    const errors = {};
+    if (!d.title.trim()) errors.title = t('topic.title_required');
+    const size = String(d.max_size).trim();
+    if (size !== '' && (!/^\d+$/.test(size) || Number(size) < 1)) errors.max_size = t('topic.size_invalid');
+    return errors;
+}
+
+async function onPropose(ev) {
+    ev.preventDefault();
+    const d = readDraft(ev.target);
+    state.propose.draft = d;
+    state.propose.errors = checkDraft(d);
+    if (Object.keys(state.propose.errors).length) return render();
+    state.busy = true;
+    render();
+    try {
+        await api().post(`/events/${seg(state.eid)}/topics`, draftBody(d, false));
+        state.propose = { draft: emptyDraft(), errors: {} };
+        await loadTopics();
+        announce(t('topic.proposed', { title: d.title.trim() }));
+    } catch (err) {
+        state.propose.errors = formErrors(err, TOPIC_FIELDS);
+    }
+    state.busy = false;
+    render();
+}
+
+function onEdit(topic) {
+    state.editing = topic.id;
+    state.edit = {
+        draft: {
+            title: topic.title || '',
+            description: topic.description || '',
+            theme: topic.theme || '',
+            needs: (topic.needs || []).slice(),
+            max_size: topic.max_size ? String(topic.max_size) : '',
+        },
+        errors: {},
+    };
+    render();
+    const input = document.getElementById(`edit-${topic.id}-title`);
+    if (input) input.focus();
+}
+
+function onCancelEdit() {
+    const id = state.editing;
+    state.editing = null;
+    render();
+    const btn = document.getElementById(`topic-${id}-edit`);
+    if (btn) btn.focus();
+}
+
+async function onSaveEdit(ev) {
+    ev.preventDefault();
+    const d = readDraft(ev.target);
+    state.edit.draft = d;
+    state.edit.errors = checkDraft(d);
+    if (Object.keys(state.edit.errors).length) return render();
+    const id = state.editing;
+    state.busy = true;
+    render();
+    try {
+        await api().patch(`/events/${seg(state.eid)}/topics/${seg(id)}`, draftBody(d, true));
+        state.editing = null;
+        await loadTopics();
+        announce(t('topic.saved'));
+    } catch (err) {
+        state.edit.errors = formErrors(err, TOPIC_FIELDS);
+    }
+    state.busy = false;
+    render();
+}
+
+async function onDelete(topic) {
+    if (!confirm(t('topic.delete_confirm', { title: topic.title }))) return;
+    try {
+        await api().del(`/events/${seg(state.eid)}/topics/${seg(topic.id)}`);
+        delete state.votes[topic.id];
+        await loadTopics();
+        announce(t('topic.deleted'));
+    } catch (err) {
+        state.topicErrors[topic.id] = errorText(err);
+    }
+    render();
+}
+
+async function onVote(topic, weight) {
+    const before = state.votes[topic.id] || 0;
+    if (weight === before) return;
+    delete state.topicErrors[topic.id];
+    const path = `/events/${seg(state.eid)}/topics/${seg(topic.id)}/vote`;
+    try {
+        if (weight === 0) await api().del(path);
+        else await api().put(path, { weight });
+        if (weight === 0) delete state.votes[topic.id];
+        else state.votes[topic.id] = weight;
+        announce(t('vote.saved', { title: topic.title, choice: voteWord(weight) }));
+    } catch (err) {
+        state.topicErrors[topic.id] = errorText(err);
+    }
+    render();
+}
+
+// ---- rendering --------------------------------------------------------------
+
+export function voteWord(w) {
+    if (w === 0) return t('vote.none');
+    if (w >= 1 && w <= 3) return t(`vote.w${w}`);
+    return t('vote.wn', { n: w });
+}
+
+function budgetUsed() {
+    let sum = 0;
+    for (const [tid, w] of Object.entries(state.votes)) {
+        const topic = state.topics.find((x) => x.id === tid);
+        if (topic && !topic.mine) sum += w;
+        else if (!topic) sum += w;
+    }
+    return sum;
+}
+
+function allFeatures(extra) {
+    const set = new Set();
+    for (const r of state.rooms) for (const f of r.features || []) set.add(f);
+    for (const f of extra || []) set.add(f);
+    return [...set].sort();
+}
+
+function allThemes() {
+    const set = new Set();
+    for (const x of state.topics) if (x.theme) set.add(x.theme);
+    return [...set].sort();
+}
+
+function topicForm(prefix, form, onsubmit, submitLabel, extraButtons) {
+    const d = form.draft;
+    const err = form.errors;
+    const features = allFeatures(d.needs);
+    const keep = (ev) => {
+        form.draft = readDraft(ev.currentTarget);
+    };
+    return h(
+        'form',
+        { class: 'topic-form', novalidate: true, onsubmit, oninput: keep, onchange: keep },
+        formError(err._form),
+        field(
+            t('topic.title'),
+            h('input', { id: `${prefix}-title`, name: 'title', value: d.title, maxlength: 200, autocomplete: 'off', required: true }),
+            err.title,
+        ),
+        field(
+            t('topic.description'),
+            h('textarea', { id: `${prefix}-description`, name: 'description', rows: 3, maxlength: 2000 }, d.description),
+            err.description,
+        ),
+        field(
+            t('topic.theme'),
+            h('input', { id: `${prefix}-theme`, name: 'theme', value: d.theme, list: 'themes', maxlength: 80, autocomplete: 'off' }),
+            err.theme,
+            t('topic.theme_hint'),
+        ),
+        features.length
+            ? h(
+                  'fieldset',
+                  { class: 'needs', 'aria-describedby': err.needs ? `${prefix}-needs-error` : null },
+                  h('legend', null, t('topic.needs')),
+                  features.map((f, i) =>
+                      checkbox(`${prefix}-need-${i}`, 'needs', f, d.needs.includes(f), { value: f, 'data-group': '' }),
+                  ),
+                  err.needs ? h('p', { class: 'field-error', id: `${prefix}-needs-error` }, err.needs) : null,
+              )
+            : null,
+        field(
+            t('topic.max_size'),
+            h('input', { id: `${prefix}-max_size`, name: 'max_size', type: 'number', min: 1, max: 10000, inputmode: 'numeric', value: d.max_size }),
+            err.max_size,
+            t('topic.max_size_hint'),
+        ),
+        h(
+            'div',
+            { class: 'actions' },
+            h('button', { type: 'submit', class: 'primary', disabled: state.busy }, submitLabel),
+            extraButtons || null,
+        ),
+    );
+}
+
+function renderHeader() {
+    return h(
+        'header',
+        { class: 'page-header' },
+        h('div', { class: 'brand' }, h('a', { href: '/' }, 'forumd')),
+        langSwitch(() => render()),
+        h('h1', { id: 'page-title' }, state.event ? state.event.name : t('app.loading')),
+        state.event ? h('p', { class: 'phase' }, phaseText()) : null,
+    );
+}
+
+function phaseText() {
+    const e = state.event;
+    const parts = [];
+    parts.push(e.proposals_open ? t('phase.proposals_open') : t('phase.proposals_closed'));
+    parts.push(e.voting_open ? t('phase.voting_open') : t('phase.voting_closed'));
+    return parts.join(' · ');
+}
+
+function renderJoin() {
+    const j = state.join;
+    const err = j.errors;
+    return h(
+        'section',
+        { class: 'card', 'aria-labelledby': 'join-title' },
+        h('h2', { id: 'join-title' }, t('join.title')),
+        h('p', null, t('join.intro')),
+        h(
+            'form',
+            { onsubmit: onJoin, novalidate: true },
+            formError(err._form),
+            field(
+                t('join.name'),
+                h('input', { id: 'join-name', name: 'name', value: j.name, autocomplete: 'name', maxlength: 100, required: true }),
+                err.name,
+                t('join.name_hint'),
+            ),
+            state.event.join_code_required
+                ? field(
+                      t('join.code'),
+                      h('input', { id: 'join-code', name: 'join_code', value: j.join_code || state.joinCode, autocomplete: 'off', autocapitalize: 'characters', required: true }),
+                      err.join_code,
+                  )
+                : null,
+            h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary', disabled: state.busy }, t('join.submit'))),
+        ),
+        h('p', { class: 'hint' }, t('join.other_device')),
+    );
+}
+
+function renderMe() {
+    const link = personalLink();
+    return h(
+        'section',
+        { class: 'card', 'aria-labelledby': 'me-title' },
+        h('h2', { id: 'me-title', tabindex: '-1' }, t('me.hello', { name: state.me.name })),
+        h('p', { id: 'personal-link-hint', class: 'hint' }, t('me.link_hint')),
+        h(
+            'div',
+            { class: 'copy-row' },
+            h('label', { for: 'personal-link' }, t('me.link')),
+            h('input', { id: 'personal-link', type: 'text', readOnly: true, value: link, 'aria-describedby': 'personal-link-hint', class: 'mono' }),
+            h('button', { type: 'button', onclick: onCopy }, state.copied ? t('me.copied') : t('me.copy')),
+        ),
+        h('div', { class: 'actions' }, h('button', { type: 'button', class: 'quiet', onclick: onLeave }, t('me.leave'))),
+    );
+}
+
+function renderAgenda() {
+    const tz = state.event.timezone;
+    const items = state.agenda.slice().sort((a, b) => String(a.starts_at).localeCompare(String(b.starts_at)));
+    const cal = state.me && state.me.calendar_url ? new URL(state.me.calendar_url, location.origin).href : null;
+    return h(
+        'section',
+        { class: 'card', 'aria-labelledby': 'agenda-title' },
+        h('h2', { id: 'agenda-title' }, t('agenda.title')),
+        items.length
+            ? h(
+                  'ol',
+                  { class: 'agenda' },
+                  items.map((s) =>
+                      h(
+                          'li',
+                          null,
+                          h('span', { class: 'when' }, fmtRange(s.starts_at, s.ends_at, tz) || s.slot_label || ''),
+                          h('strong', { class: 'what' }, s.title),
+                          h('span', { class: 'where' }, t('agenda.room', { room: s.room_name || s.room })),
+                      ),
+                  ),
+              )
+            : h('p', null, t('agenda.empty')),
+        h(
+            'p',
+            { class: 'links' },
+            cal ? h('a', { href: cal, class: 'button' }, t('agenda.subscribe')) : null,
+            ' ',
+            h('a', { href: `/api/v1/events/${seg(state.eid)}/schedule.ics` }, t('agenda.download_all')),
+            ' ',
+            h('a', { href: `/e/${seg(state.eid)}/wall` }, t('agenda.wall')),
+        ),
+        cal ? h('p', { class: 'hint' }, t('agenda.subscribe_hint')) : null,
+    );
+}
+
+function renderPropose() {
+    return h(
+        'section',
+        { class: 'card', 'aria-labelledby': 'propose-title' },
+        h(
+            'details',
+            {
+                open: state.proposeOpen,
+                ontoggle: (ev) => {
+                    state.proposeOpen = ev.currentTarget.open;
+                },
+            },
+            h('summary', null, h('h2', { id: 'propose-title' }, t('topic.propose'))),
+            topicForm('new', state.propose, onPropose, t('topic.submit')),
+        ),
+    );
+}
+
+function renderVote(topic) {
+    const max = Math.max(1, Number(state.event.max_weight) || 3);
+    const mine = state.votes[topic.id] || 0;
+    const closed = !state.event.voting_open;
+    const name = `vote-${topic.id}`;
+    const choices = [0];
+    for (let w = 1; w <= max; w++) choices.push(w);
+    return h(
+        'fieldset',
+        { class: 'vote', disabled: closed },
+        h('legend', null, t('vote.legend')),
+        h(
+            'div',
+            { class: 'vote-choices' },
+            choices.map((w) => {
+                const id = `${name}-${w}`;
+                return h(
+                    'span',
+                    { class: 'vote-choice' },
+                    h('input', {
+                        type: 'radio',
+                        id,
+                        name,
+                        value: String(w),
+                        checked: mine === w,
+                        onchange: () => onVote(topic, w),
+                    }),
+                    h('label', { for: id, class: `w${Math.min(w, 3)}` }, voteWord(w)),
+                );
+            }),
+        ),
+    );
+}
+
+function renderTopic(topic) {
+    if (state.editing === topic.id) {
+        return h(
+            'article',
+            { class: 'topic card editing', 'aria-labelledby': `topic-${topic.id}-title` },
+            h('h3', { id: `topic-${topic.id}-title` }, t('topic.editing', { title: topic.title })),
+            topicForm(`edit-${topic.id}`, state.edit, onSaveEdit, t('topic.save'), h('button', { type: 'button', onclick: onCancelEdit }, t('topic.cancel'))),
+        );
+    }
+    const hosts = (topic.hosts || []).map((x) => x.name).join(', ');
+    const err = state.topicErrors[topic.id];
+    return h(
+        'article',
+        { class: ['topic', 'card', themeClass(topic.theme)], 'aria-labelledby': `topic-${topic.id}-title` },
+        h('h3', { id: `topic-${topic.id}-title` }, topic.title),
+        topic.theme ? h('p', { class: 'theme-chip' }, topic.theme) : null,
+        topic.description ? h('p', { class: 'description' }, topic.description) : null,
+        h(
+            'p',
+            { class: 'meta' },
+            hosts ? t('topic.by', { hosts }) : null,
+            topic.max_size ? h('span', null, ' · ', t('topic.size', { n: topic.max_size })) : null,
+            topic.needs && topic.needs.length ? h('span', null, ' · ', t('topic.needs_list', { needs: topic.needs.join(', ') })) : null,
+            topic.votes ? h('span', null, ' · ', tn('topic.votes', topic.votes.count)) : null,
+        ),
+        topic.mine
+            ? h(
+                  'div',
+                  { class: 'actions' },
+                  h('p', { class: 'hint' }, t('topic.yours')),
+                  h('button', { type: 'button', id: `topic-${topic.id}-edit`, onclick: () => onEdit(topic), 'aria-label': t('topic.edit_named', { title: topic.title }) }, t('topic.edit')),
+                  h('button', { type: 'button', class: 'danger', onclick: () => onDelete(topic), 'aria-label': t('topic.delete_named', { title: topic.title }) }, t('topic.delete')),
+              )
+            : state.token
+              ? renderVote(topic)
+              : null,
+        err ? h('p', { class: 'field-error', role: 'alert' }, err) : null,
+    );
+}
+
+function renderTopics() {
+    const e = state.event;
+    const budget = Number(e.vote_budget) || 0;
+    const used = budgetUsed();
+    return h(
+        'section',
+        { 'aria-labelledby': 'topics-title', class: 'topics' },
+        h('h2', { id: 'topics-title' }, tn('topics.title', state.topics.length)),
+        state.token && !e.voting_open ? h('p', { class: 'notice' }, t('vote.closed')) : null,
+        state.token && e.voting_open ? h('p', { class: 'hint' }, t('vote.help')) : null,
+        state.token && budget > 0
+            ? h(
+                  'p',
+                  { class: ['budget', used >= budget ? 'spent' : ''], 'aria-live': 'polite', id: 'budget' },
+                  t('vote.budget', { left: Math.max(0, budget - used), total: budget }),
+              )
+            : null,
+        state.topics.length ? h('div', { class: 'topic-list' }, state.topics.map(renderTopic)) : h('p', null, t('topics.none')),
+    );
+}
+
+function render() {
+    const main = document.getElementById('main');
+    const parts = [renderHeader()];
+    if (state.fatal) {
+        parts.push(h('p', { class: 'form-error', role: 'alert' }, state.fatal));
+    } else if (state.loading) {
+        parts.push(h('p', { 'aria-busy': 'true' }, t('app.loading')));
+    } else {
+        if (state.token && state.me) {
+            parts.push(renderMe());
+            if (state.agenda) parts.push(renderAgenda());
+            if (state.event.proposals_open) parts.push(renderPropose());
+        } else {
+            parts.push(renderJoin());
+        }
+        parts.push(renderTopics());
+        parts.push(h('datalist', { id: 'themes' }, allThemes().map((x) => h('option', { value: x }))));
+    }
+    mount(main, parts);
+    document.title = state.event ? `${state.event.name} · forumd` : 'forumd';
+}
+
+// ---- start ------------------------------------------------------------------
+
+async function refresh() {
+    const a = document.activeElement;
+    const typing = a && /^(INPUT|TEXTAREA|SELECT)$/.test(a.tagName) && a.type !== 'radio';
+    if (document.hidden || state.busy || state.editing || typing || !state.event) return;
+    try {
+        await Promise.all([loadTopics(), loadMine()]);
+        render();
+    } catch {
+        /* keep what is shown; the next round retries */
+    }
+}
+
+async function start() {
+    const frag = takeFragment();
+    if (frag.token) tokens.set('p', state.eid, frag.token);
+    if (frag.code) state.joinCode = frag.code;
+    state.token = tokens.get('p', state.eid);
+    await loadLang(pickLang(null));
+    render();
+    try {
+        await loadAll();
+    } catch (err) {
+        state.fatal = errorText(err);
+        state.loading = false;
+    }
+    // The event's own language wins over nothing, never over the visitor's.
+    if (state.event && state.event.locale) {
+        const l = pickLang(state.event.locale);
+        if (l !== document.documentElement.lang) await loadLang(l);
+    }
+    render();
+    setInterval(refresh, REFRESH_MS);
+    document.addEventListener('visibilitychange', refresh);
+}
+
+start();

@@ -1,0 +1,232 @@
+// SPDX-License-Identifier: MIT
+// The wall display (/e/{eid}/wall): the published rooms x slots grid,
+// current and next slot highlighted from the clock, polled every 10 s with
+// If-None-Match; when the daemon is away it keeps the last schedule with an
+// "updated at" mark and recovers by itself. One state object, one render().
+
+import { Api, ApiError, seg, eventIdFromPath } from './api.js';
+import { h, mount } from './dom.js';
+import { t, loadLang, pickLang, LANGS, fmtTime, fmtDay } from './i18n.js';
+import { themeClass } from './common.js';
+
+const POLL_MS = 10000;
+const CLOCK_MS = 15000;
+const MAX_COLUMNS = 5;
+
+const state = {
+    eid: eventIdFromPath(),
+    event: null,
+    schedule: null,
+    etag: null,
+    notPublished: false,
+    online: true,
+    lastOk: null, // Date of the last successful poll
+    now: new Date(),
+};
+
+const cacheKey = () => `forumd.wall.${state.eid}`;
+
+function saveCache() {
+    try {
+        localStorage.setItem(cacheKey(), JSON.stringify({ schedule: state.schedule, etag: state.etag, at: state.lastOk && state.lastOk.toISOString() }));
+    } catch {
+        /* a full or private storage only costs the reload-while-offline case */
+    }
+}
+
+function loadCache() {
+    try {
+        const c = JSON.parse(localStorage.getItem(cacheKey()) || 'null');
+        if (c && c.schedule) {
+            state.schedule = c.schedule;
+            state.etag = c.etag || null;
+            state.lastOk = c.at ? new Date(c.at) : null;
+        }
+    } catch {
+        /* ignore a damaged cache */
+    }
+}
+
+async function poll() {
+    const api = new Api(null);
+    try {
+        if (!state.event) state.event = await api.get(`/events/${seg(state.eid)}`);
+        const res = await api.raw('GET', `/events/${seg(state.eid)}/schedule`, { etag: state.schedule ? state.etag : null });
+        if (res.status !== 304) {
+            state.schedule = res.data;
+            state.etag = res.etag;
+            state.notPublished = false;
+        }
+        state.online = true;
+        state.lastOk = new Date();
+        saveCache();
+    } catch (err) {
+        if (err instanceof ApiError && err.code === 'not_published') {
+            state.online = true;
+            state.notPublished = true;
+            state.schedule = null;
+            state.etag = null;
+            state.lastOk = new Date();
+        } else {
+            state.online = false;
+        }
+    }
+    state.now = new Date();
+    render();
+}
+
+// The slots to show: those of the day of the current (or next, or last)
+// slot, at most MAX_COLUMNS of them starting from the current one.
+export function visibleSlots(slots, now) {
+    const sorted = slots.slice().sort((a, b) => String(a.starts_at).localeCompare(String(b.starts_at)));
+    if (!sorted.length) return { shown: [], current: null, next: null };
+    const ms = now.getTime();
+    const cur = sorted.find((s) => Date.parse(s.starts_at) <= ms && ms < Date.parse(s.ends_at)) || null;
+    const next = sorted.find((s) => Date.parse(s.starts_at) > ms) || null;
+    const anchor = cur || next || sorted[sorted.length - 1];
+    const day = (s) => String(s.starts_at).slice(0, 10);
+    let shown = sorted.filter((s) => day(s) === day(anchor));
+    if (shown.length > MAX_COLUMNS) {
+        const i = Math.max(0, shown.indexOf(anchor));
+        shown = shown.slice(Math.min(i, shown.length - MAX_COLUMNS), Math.min(i, shown.length - MAX_COLUMNS) + MAX_COLUMNS);
+    }
+    return { shown, current: cur, next };
+}
+
+function renderStatus() {
+    const z = state.schedule ? state.schedule.timezone : state.event && state.event.timezone;
+    const at = state.lastOk ? fmtTime(state.lastOk.toISOString(), z) : '—';
+    return h(
+        'p',
+        { class: ['wall-status', state.online ? 'ok' : 'offline'], role: 'status', 'aria-live': 'polite' },
+        state.online ? t('wall.updated_at', { time: at }) : t('wall.offline', { time: at }),
+    );
+}
+
+function renderGrid(sched) {
+    const z = sched.timezone || (state.event && state.event.timezone);
+    const { shown, current, next } = visibleSlots(sched.slots || [], state.now);
+    const rooms = sched.rooms || [];
+    const cells = new Map();
+    for (const s of sched.sessions || []) cells.set(`${s.room}\u0000${s.slot}`, s);
+    const grid = h(
+        'table',
+        { class: 'wall-grid' },
+        h('caption', { class: 'visually-hidden' }, t('wall.caption')),
+        h(
+            'thead',
+            null,
+            h(
+                'tr',
+                null,
+                h('th', { scope: 'col', class: 'corner' }, shown.length ? fmtDay(shown[0].starts_at, z) : ''),
+                shown.map((s) => {
+                    const isNow = current && s.id === current.id;
+                    const isNext = !isNow && next && s.id === next.id;
+                    return h(
+                        'th',
+                        { scope: 'col', class: [isNow ? 'now' : '', isNext ? 'next' : ''], 'aria-current': isNow ? 'time' : null },
+                        isNow ? h('span', { class: 'badge' }, t('wall.now')) : null,
+                        isNext ? h('span', { class: 'badge' }, t('wall.next')) : null,
+                        h('span', { class: 'slot-time' }, `${fmtTime(s.starts_at, z)}–${fmtTime(s.ends_at, z)}`),
+                        s.label ? h('span', { class: 'slot-label' }, s.label) : null,
+                    );
+                }),
+            ),
+        ),
+        h(
+            'tbody',
+            null,
+            rooms.map((r) =>
+                h(
+                    'tr',
+                    null,
+                    h('th', { scope: 'row' }, r.name),
+                    shown.map((sl) => {
+                        const s = cells.get(`${r.id}\u0000${sl.id}`);
+                        const cls = [current && sl.id === current.id ? 'now' : '', next && sl.id === next.id && !(current && sl.id === current.id) ? 'next' : ''];
+                        if (!s) return h('td', { class: ['free', ...cls] }, '');
+                        return h(
+                            'td',
+                            { class: ['session', themeClass(s.theme), ...cls] },
+                            h('span', { class: 'title' }, s.title),
+                            s.theme || (s.hosts && s.hosts.length)
+                                ? h('span', { class: 'sub' }, [s.theme, (s.hosts || []).join(', ')].filter(Boolean).join(' · '))
+                                : null,
+                        );
+                    }),
+                ),
+            ),
+        ),
+    );
+    // The type scales with the number of rows and columns, so that ten
+    // rooms and four slots fit a screen without scrolling.
+    grid.style.setProperty('--rows', String(Math.max(rooms.length, 4)));
+    grid.style.setProperty('--cols', String(Math.max(shown.length, 1)));
+    return grid;
+}
+
+function render() {
+    const main = document.getElementById('main');
+    const z = (state.schedule && state.schedule.timezone) || (state.event && state.event.timezone);
+    const name = state.event ? state.event.name : '';
+    const joinUrl = `${location.origin}/e/${seg(state.eid)}`;
+    let body;
+    if (state.schedule) body = renderGrid(state.schedule);
+    else if (state.notPublished) body = h('div', { class: 'wall-empty' }, h('p', null, t('wall.not_published')), h('p', { class: 'join' }, t('wall.join', { url: joinUrl })));
+    else if (!state.online) body = h('div', { class: 'wall-empty' }, h('p', null, t('wall.unreachable')));
+    else body = h('div', { class: 'wall-empty' }, h('p', null, t('app.loading')));
+    mount(
+        main,
+        h('header', { class: 'wall-header' }, h('h1', null, name), h('p', { class: 'clock' }, fmtTime(state.now.toISOString(), z)), renderStatus()),
+        body,
+        state.schedule ? h('footer', { class: 'wall-footer' }, t('wall.join', { url: joinUrl })) : null,
+    );
+    document.title = name ? `${name} · ${t('wall.title')}` : t('wall.title');
+}
+
+// Keeps the screen awake while the page is visible (Screen Wake Lock API).
+let wakeLock = null;
+async function keepAwake() {
+    if (!('wakeLock' in navigator) || document.hidden || wakeLock) return;
+    try {
+        wakeLock = await navigator.wakeLock.request('screen');
+        wakeLock.addEventListener('release', () => {
+            wakeLock = null;
+        });
+    } catch {
+        wakeLock = null;
+    }
+}
+
+async function start() {
+    const q = new URLSearchParams(location.search).get('lang');
+    loadCache();
+    try {
+        await loadLang(pickLang(null));
+    } catch {
+        /* without strings the grid still shows; keys stand in for labels */
+    }
+    render();
+    await poll();
+    // On the wall the event's language wins over the TV's, unless ?lang= says otherwise.
+    const l = state.event && !LANGS.includes(q) ? String(state.event.locale || '').slice(0, 2) : null;
+    if (l && LANGS.includes(l) && l !== document.documentElement.lang) {
+        try {
+            await loadLang(l);
+        } catch {
+            /* keep the first language */
+        }
+        render();
+    }
+    setInterval(poll, POLL_MS);
+    setInterval(() => {
+        state.now = new Date();
+        render();
+    }, CLOCK_MS);
+    keepAwake();
+    document.addEventListener('visibilitychange', keepAwake);
+    window.addEventListener('online', poll);
+}
+
+start();
