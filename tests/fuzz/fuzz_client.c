@@ -361,3 +361,171 @@ size_t fc_expand(const struct fc_fixture *f, const char *src, size_t src_len, ch
     out[o] = '\0';
     return o;
 }
+
+/* The path's non-empty segments, at most n, into seg (pointers into copy). */
+static size_t segments(char *copy, const char **seg, size_t n)
+{
+    size_t k = 0;
+    for (char *s = strtok(copy, "/"); s != NULL && k < n; s = strtok(NULL, "/"))
+        seg[k++] = s;
+    return k;
+}
+
+/* Returns a description of a broken role rule, or NULL. */
+const char *fc_check_roles(const struct fc_fixture *fix, enum api_method m,
+                           enum fc_auth auth, const char *path, int status)
+{
+    char copy[2048];
+    const char *seg[8];
+    size_t n;
+    bool write = m == API_POST || m == API_PUT || m == API_PATCH || m == API_DELETE;
+    bool anonymous = auth == FC_AUTH_NONE || auth == FC_AUTH_BAD ||
+                     auth == FC_AUTH_BASIC || auth == FC_AUTH_EMPTY;
+    bool participant = auth == FC_AUTH_P0 || auth == FC_AUTH_P1;
+
+    if (status < 200 || status > 299)
+        return NULL;
+    snprintf(copy, sizeof(copy), "%s", path);
+    n = segments(copy, seg, 8);
+    if (n < 3 || strcmp(seg[0], "api") != 0 || strcmp(seg[1], "v1") != 0 ||
+        strcmp(seg[2], "events") != 0)
+        return NULL;
+    if (n == 3 && m == API_POST && auth != FC_AUTH_ADMIN)
+        return "POST /events succeeded without the admin token";
+    if (n < 5)
+        return NULL;
+    if (anonymous) {
+        if (write && !(n == 5 && m == API_POST && strcmp(seg[4], "participants") == 0))
+            return "a write succeeded without a token";
+        if (strcmp(seg[4], "me") == 0 || strcmp(seg[4], "allocation") == 0 ||
+            (strcmp(seg[4], "participants") == 0 && m == API_GET))
+            return "a private read succeeded without a token";
+    }
+    if (participant) {
+        if (write &&
+            (strcmp(seg[4], "slots") == 0 || strcmp(seg[4], "rooms") == 0 ||
+             strcmp(seg[4], "allocation") == 0 || strcmp(seg[4], "schedule") == 0))
+            return "a participant wrote a facilitator resource";
+        if (strcmp(seg[4], "allocation") == 0 ||
+            (strcmp(seg[4], "participants") == 0 && m == API_GET && n == 5))
+            return "a participant read a facilitator resource";
+        /* A participant changes only the topics they host. */
+        if ((m == API_PATCH || m == API_DELETE) && n == 6 &&
+            strcmp(seg[4], "topics") == 0) {
+            const char *own = fix->topic[auth == FC_AUTH_P0 ? 0 : 1];
+            if (own[0] != '\0' && strcmp(seg[5], own) != 0)
+                return "a participant changed a topic they do not host";
+        }
+    }
+    return NULL;
+}
+
+void fc_auth_header(const struct fc_fixture *fix, enum fc_auth auth, char *out,
+                    size_t cap)
+{
+    switch (auth) {
+    case FC_AUTH_ADMIN:
+        snprintf(out, cap, "Bearer %s", FC_ADMIN_TOKEN);
+        break;
+    case FC_AUTH_FAC:
+        snprintf(out, cap, "Bearer %s", fix->fac_token);
+        break;
+    case FC_AUTH_P0:
+        snprintf(out, cap, "Bearer %s", fix->part_token[0]);
+        break;
+    case FC_AUTH_P1:
+        snprintf(out, cap, "Bearer %s", fix->part_token[1]);
+        break;
+    case FC_AUTH_BAD:
+        snprintf(out, cap, "Bearer %s", "not-a-token-0123456789abcdef");
+        break;
+    case FC_AUTH_BASIC:
+        snprintf(out, cap, "Basic YWRtaW46YWRtaW4=");
+        break;
+    case FC_AUTH_EMPTY:
+        snprintf(out, cap, "Bearer ");
+        break;
+    case FC_AUTH_NONE:
+        snprintf(out, cap, "%s", "");
+        break;
+    }
+}
+
+/* Reads a whole file. Returns 0 (with *out owned), 1 when it does not exist, -1. */
+static int slurp(const char *path, unsigned char **out, size_t *len)
+{
+    FILE *fp = fopen(path, "rb");
+    long n;
+
+    *out = NULL;
+    *len = 0;
+    if (fp == NULL)
+        return 1;
+    if (fseek(fp, 0, SEEK_END) != 0 || (n = ftell(fp)) < 0 ||
+        fseek(fp, 0, SEEK_SET) != 0) {
+        fclose(fp);
+        return -1;
+    }
+    *out = malloc(n > 0 ? (size_t)n : 1);
+    if (*out == NULL || fread(*out, 1, (size_t)n, fp) != (size_t)n) {
+        fclose(fp);
+        free(*out);
+        *out = NULL;
+        return -1;
+    }
+    *len = (size_t)n;
+    fclose(fp);
+    return 0;
+}
+
+static int spill(const char *path, const unsigned char *data, size_t len)
+{
+    FILE *fp = fopen(path, "wb");
+    int rc = 0;
+
+    if (fp == NULL)
+        return -1;
+    if (len > 0 && fwrite(data, 1, len, fp) != len)
+        rc = -1;
+    if (fclose(fp) != 0)
+        rc = -1;
+    return rc;
+}
+
+int fc_snapshot_take(struct fc_api *fc, struct fc_snapshot *snap)
+{
+    char wal[400];
+
+    memset(snap, 0, sizeof(*snap));
+    fc_close_api(fc);
+    snprintf(wal, sizeof(wal), "%s-wal", fc->db_path);
+    if (slurp(fc->db_path, &snap->db, &snap->db_len) != 0 ||
+        slurp(wal, &snap->wal, &snap->wal_len) < 0) {
+        fc_snapshot_release(snap);
+        return -1;
+    }
+    return open_api(fc);
+}
+
+int fc_snapshot_restore(struct fc_api *fc, const struct fc_snapshot *snap)
+{
+    char side[400];
+
+    fc_close_api(fc);
+    snprintf(side, sizeof(side), "%s-shm", fc->db_path);
+    unlink(side);
+    snprintf(side, sizeof(side), "%s-wal", fc->db_path);
+    unlink(side);
+    if (spill(fc->db_path, snap->db, snap->db_len) != 0)
+        return -1;
+    if (snap->wal != NULL && spill(side, snap->wal, snap->wal_len) != 0)
+        return -1;
+    return open_api(fc);
+}
+
+void fc_snapshot_release(struct fc_snapshot *snap)
+{
+    free(snap->db);
+    free(snap->wal);
+    memset(snap, 0, sizeof(*snap));
+}

@@ -94,4 +94,47 @@ int fc_fixture_setup(struct fc_api *fc, struct fc_fixture *f);
 size_t fc_expand(const struct fc_fixture *f, const char *src, size_t src_len, char *out,
                  size_t cap);
 
+/*
+ * A copy of the database files taken with the API closed, to put the state
+ * back before each input (so that every input replays the same way).
+ */
+struct fc_snapshot {
+    unsigned char *db; /* the main file */
+    size_t db_len;
+    unsigned char *wal; /* the -wal file, or NULL when there was none */
+    size_t wal_len;
+};
+
+/* Closes the API, copies its files into snap, opens it again. Returns 0 or -1. */
+int fc_snapshot_take(struct fc_api *fc, struct fc_snapshot *snap);
+/* Closes the API, writes snap back, opens it again. Returns 0 or -1. */
+int fc_snapshot_restore(struct fc_api *fc, const struct fc_snapshot *snap);
+void fc_snapshot_release(struct fc_snapshot *snap);
+
+/* Who a fuzzed request claims to be. */
+enum fc_auth {
+    FC_AUTH_NONE,  /* no Authorization header */
+    FC_AUTH_ADMIN, /* the administrator */
+    FC_AUTH_FAC,   /* the fixture's facilitator */
+    FC_AUTH_P0,    /* participant 0 */
+    FC_AUTH_P1,    /* participant 1 */
+    FC_AUTH_BAD,   /* an unknown bearer token */
+    FC_AUTH_BASIC, /* a Basic header */
+    FC_AUTH_EMPTY, /* "Bearer " and nothing */
+};
+
+/* Writes the Authorization header value for auth into out ("" for none). */
+void fc_auth_header(const struct fc_fixture *fix, enum fc_auth auth, char *out,
+                    size_t cap);
+
+/*
+ * Checks the role rules of docs/api.md that a single answer can show: a
+ * 2xx to a write without a token (joining excepted), to a private read
+ * without a token, to a participant on a facilitator resource or on a topic
+ * they do not host, to anyone but the admin creating an event. Returns NULL
+ * when none is broken, else a static description.
+ */
+const char *fc_check_roles(const struct fc_fixture *fix, enum api_method m,
+                           enum fc_auth auth, const char *path, int status);
+
 #endif /* FORUM_FUZZ_CLIENT_H */

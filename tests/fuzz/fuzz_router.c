@@ -1,0 +1,121 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * libFuzzer target: the route table, through api_handle() (the API exposes
+ * no separate matcher). Input: one selector byte (low 3 bits: method; next
+ * 3 bits: who is asking, see enum fc_auth; top bit: percent-decode the path
+ * here first, as http/ does, so that %2F, %00 and %2e%2e reach the router
+ * decoded), then a request target "path?query". {e} {t} ... stand for the
+ * fixture's ids (fuzz_client.h). No body: this target is about matching.
+ *
+ * The state is put back before every input, as in fuzz_api. Besides the
+ * sanitizers, answers keep fc_check_response() and fc_check_roles().
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "fuzz_client.h"
+
+#define TARGET_MAX 4096
+
+static struct fc_api g_api;
+static struct fc_fixture g_fix;
+static struct fc_snapshot g_snap;
+
+static void cleanup(void)
+{
+    fc_snapshot_release(&g_snap);
+    fc_close(&g_api);
+}
+
+int LLVMFuzzerInitialize(int *argc, char ***argv);
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+    (void)argc;
+    (void)argv;
+    if (fc_open(&g_api) != 0)
+        abort();
+    if (fc_fixture_setup(&g_api, &g_fix) != 0)
+        fprintf(stderr, "fuzz_router: fixture incomplete (%d steps); fuzzing anyway\n",
+                g_fix.n_ready);
+    if (fc_snapshot_take(&g_api, &g_snap) != 0)
+        abort();
+    atexit(cleanup);
+    return 0;
+}
+
+static int hexval(int c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+/* Percent-decodes s in place, as libmicrohttpd does (a %00 ends the string). */
+static void unescape(char *s)
+{
+    char *o = s;
+    for (char *i = s; *i != '\0'; i++) {
+        int hi, lo;
+        if (*i == '%' && (hi = hexval((unsigned char)i[1])) >= 0 &&
+            (lo = hexval((unsigned char)i[2])) >= 0) {
+            *o++ = (char)(hi * 16 + lo);
+            i += 2;
+        } else {
+            *o++ = *i;
+        }
+    }
+    *o = '\0';
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    static char target[TARGET_MAX], auth[512];
+    struct api_response resp;
+    enum api_method m;
+    enum fc_auth ak;
+    char *path, *query;
+    const char *bad;
+
+    if (size < 1)
+        return 0;
+    m = (enum api_method)(data[0] & 7);
+    ak = (enum fc_auth)((data[0] >> 3) & 7);
+    target[0] = '/';
+    fc_expand(&g_fix, (const char *)data + 1, strnlen((const char *)data + 1, size - 1),
+              target + 1, sizeof(target) - 1);
+    path = target[1] == '/' ? target + 1 : target;
+    query = strchr(path, '?');
+    if (query != NULL)
+        *query++ = '\0';
+    if (data[0] & 0x80)
+        unescape(path);
+    if (path[0] != '/') /* a decoded %00 right after the slash */
+        path = target;
+
+    fc_auth_header(&g_fix, ak, auth, sizeof(auth));
+    fc_call(&g_api, m, path, query, ak == FC_AUTH_NONE ? NULL : auth, NULL, NULL, 0,
+            &resp);
+    bad = fc_check_response(&resp, false);
+    if (bad == NULL)
+        bad = fc_check_roles(&g_fix, m, ak, path, resp.status);
+    if (bad != NULL) {
+        fprintf(stderr, "fuzz_router: %s: method %d auth %d path '%s' query '%s' -> %d\n",
+                bad, (int)m, (int)ak, path, query != NULL ? query : "", resp.status);
+        abort();
+    }
+    api_response_release(&resp);
+    /* Bodiless requests may still write (DELETE): put the fixture back then. */
+    if (m == API_DELETE || m == API_POST || m == API_PUT || m == API_PATCH) {
+        if (fc_snapshot_restore(&g_api, &g_snap) != 0)
+            abort();
+    }
+    return 0;
+}
