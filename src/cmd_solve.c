@@ -1,13 +1,173 @@
 /* SPDX-License-Identifier: MIT */
-/* Placeholder until the solve command lands. */
+/*
+ * forumd solve: the allocator on stdin/stdout. Reads a problem document,
+ * solves it within a wall-clock limit (measured here: the core never reads
+ * the clock) and writes the solution document.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
 
 #include "commands.h"
+#include "forum/alloc.h"
+#include "forum/alloc_json.h"
+#include "forum/util/buf.h"
+
+static const char solve_usage[] =
+    "usage: forumd solve [--time-limit MS] [--seed N] [--iterations N] < problem.json\n"
+    "\n"
+    "Reads an allocation problem (JSON) on stdin and writes the solution on stdout.\n"
+    "  --time-limit MS  wall-clock budget in milliseconds, parsing included\n"
+    "                   (default: the document's options.time_limit_ms, else 1000)\n"
+    "  --seed N         random seed (default: options.seed, else 1)\n"
+    "  --iterations N   search steps; with it the output is reproducible byte for byte\n"
+    "                   (0 = no step limit, the default)\n"
+    "Exit status: 0 solved, 2 bad usage or bad input (one message on stderr), 1 other "
+    "errors.\n";
+
+struct deadline {
+    struct timespec end;
+};
+
+static struct timespec now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts;
+}
+
+static bool past(void *cls)
+{
+    const struct deadline *d = cls;
+    struct timespec t = now();
+    return t.tv_sec > d->end.tv_sec ||
+           (t.tv_sec == d->end.tv_sec && t.tv_nsec >= d->end.tv_nsec);
+}
+
+static bool parse_u64(const char *s, uint64_t *out)
+{
+    char *end;
+    if (s == NULL || *s < '0' || *s > '9')
+        return false;
+    errno = 0;
+    unsigned long long v = strtoull(s, &end, 10);
+    if (errno != 0 || *end != '\0')
+        return false;
+    *out = (uint64_t)v;
+    return true;
+}
+
+/* Reads all of stdin into b. Returns 0, or -1 with a message printed. */
+static int read_stdin(struct buf *b)
+{
+    char chunk[65536];
+    size_t n;
+
+    while ((n = fread(chunk, 1, sizeof chunk, stdin)) > 0)
+        if (buf_append(b, chunk, n) != FORUM_OK) {
+            fprintf(stderr, "forumd solve: the input is larger than %u bytes\n",
+                    ALLOC_JSON_MAX_BYTES);
+            return -1;
+        }
+    if (ferror(stdin)) {
+        fprintf(stderr, "forumd solve: cannot read stdin: %s\n", strerror(errno));
+        return -1;
+    }
+    return 0;
+}
 
 int cmd_solve(int argc, char **argv)
 {
-    (void)argc;
-    (void)argv;
-    fputs("forumd: 'solve' is not built yet\n", stderr);
-    return 1;
+    struct timespec start = now();
+    uint64_t time_limit = 0, seed = 0, iterations = 0;
+    bool has_limit = false, has_seed = false;
+    struct alloc_problem *p = NULL;
+    struct alloc_result *r = NULL;
+    struct alloc_json_options jo;
+    struct forum_error err;
+    struct buf in;
+    int status = 1;
+
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+            fputs(solve_usage, stdout);
+            return 0;
+        }
+        uint64_t *dst = strcmp(a, "--time-limit") == 0   ? &time_limit
+                        : strcmp(a, "--seed") == 0       ? &seed
+                        : strcmp(a, "--iterations") == 0 ? &iterations
+                                                         : NULL;
+        if (dst == NULL || i + 1 >= argc || !parse_u64(argv[i + 1], dst)) {
+            fprintf(stderr, "forumd solve: bad argument '%s'\n\n%s", a, solve_usage);
+            return 2;
+        }
+        has_limit |= dst == &time_limit;
+        has_seed |= dst == &seed;
+        i++;
+    }
+
+    buf_init(&in, ALLOC_JSON_MAX_BYTES);
+    forum_error_clear(&err);
+    if (read_stdin(&in) != 0) {
+        status = 2;
+        goto out;
+    }
+    enum forum_status rc =
+        alloc_json_parse_problem(in.ptr ? in.ptr : "", in.len, &p, &jo, &err);
+    buf_release(&in);
+    if (rc != FORUM_OK) {
+        if (err.field[0] != '\0')
+            fprintf(stderr, "forumd solve: %s: %s\n", err.field, err.msg);
+        else
+            fprintf(stderr, "forumd solve: %s\n", err.msg);
+        status = rc == FORUM_EINVAL ? 2 : 1;
+        goto out;
+    }
+    if (!has_limit)
+        time_limit = jo.has_time_limit_ms ? jo.time_limit_ms : 1000;
+    if (!has_seed)
+        seed = jo.has_seed ? jo.seed : 1;
+
+    /*
+     * The search stops a little before the limit: seating every slot exactly
+     * and writing the document take the rest (a few percent of the budget).
+     */
+    uint64_t search_ms = time_limit - time_limit / 10;
+    struct deadline dl = {start};
+    dl.end.tv_sec += (time_t)(search_ms / 1000);
+    dl.end.tv_nsec += (long)(search_ms % 1000) * 1000000L;
+    if (dl.end.tv_nsec >= 1000000000L) {
+        dl.end.tv_sec++;
+        dl.end.tv_nsec -= 1000000000L;
+    }
+    struct alloc_options opt = {seed, iterations, past, &dl};
+    if (time_limit == 0)
+        opt.should_stop = NULL; /* no wall-clock limit: the step budget alone */
+    rc = alloc_solve(p, &opt, &r, &err);
+    if (rc != FORUM_OK) {
+        fprintf(stderr, "forumd solve: %s%s%s\n", err.field, err.field[0] ? ": " : "",
+                err.msg);
+        status = rc == FORUM_EINVAL ? 2 : 1;
+        goto out;
+    }
+    size_t len;
+    char *doc = alloc_json_dump_solution(p, r, &len);
+    if (doc == NULL) {
+        fputs("forumd solve: out of memory\n", stderr);
+        goto out;
+    }
+    fwrite(doc, 1, len, stdout);
+    fputc('\n', stdout);
+    free(doc);
+    status = fflush(stdout) == 0 ? 0 : 1;
+out:
+    buf_release(&in);
+    alloc_result_free(r);
+    alloc_problem_free(p);
+    return status;
 }

@@ -1,0 +1,315 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The exact seating of one slot: a transportation problem (people to
+ * sessions, one seat each, seats as capacities) solved as a min-cost flow.
+ * A greedy assignment by weight gives a feasible start; then negative
+ * cycles are cancelled on the small residual graph whose nodes are the
+ * sessions, "unseated" and a hub (K + 2 nodes, K the sessions of the slot).
+ * When no negative cycle is left the assignment is optimal (the min-cost
+ * circulation optimality condition), whatever the start.
+ */
+#include "internal.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "forum/util/mem.h"
+
+struct triple {
+    int32_t w, i, k;
+};
+
+static int cmp_triple(const void *a, const void *b)
+{
+    const struct triple *x = a, *y = b;
+    if (x->w != y->w)
+        return x->w > y->w ? -1 : 1;
+    if (x->i != y->i)
+        return x->i < y->i ? -1 : 1;
+    return (x->k > y->k) - (x->k < y->k);
+}
+
+/* The weight of person i's option for session k, or 0. */
+static int32_t option_w(const struct alloc__tp *tp, int32_t i, int32_t k)
+{
+    for (int32_t j = tp->opt_start[i]; j < tp->opt_start[i + 1]; j++)
+        if (tp->opt_k[j] == k)
+            return tp->opt_w[j];
+    return 0;
+}
+
+enum forum_status alloc__tp_solve(const struct alloc__tp *tp, int32_t *assign,
+                                  int64_t *total)
+{
+    int32_t K = tp->K, V = K + 2, N = K, Z = K + 1;
+    size_t nopt = tp->n > 0 ? (size_t)tp->opt_start[tp->n] : 0;
+    size_t VV = (size_t)V * (size_t)V;
+    enum forum_status rc = FORUM_ENOMEM;
+    struct triple *tri = forum_try_malloc((nopt ? nopt : 1) * sizeof *tri);
+    int32_t *spare = forum_try_malloc((size_t)V * sizeof *spare);
+    int32_t *cur_w = forum_try_malloc((size_t)(tp->n ? tp->n : 1) * sizeof *cur_w);
+    int64_t *gain = forum_try_malloc(VV * sizeof *gain);
+    int32_t *arg = forum_try_malloc(VV * sizeof *arg);
+    int64_t *dist = forum_try_malloc((size_t)V * sizeof *dist);
+    int32_t *pred = forum_try_malloc((size_t)V * sizeof *pred);
+    int32_t *cyc = forum_try_malloc((size_t)(V + 1) * sizeof *cyc);
+    int32_t *mv_i = forum_try_malloc((size_t)(V + 1) * sizeof *mv_i);
+    int32_t *mv_k = forum_try_malloc((size_t)(V + 1) * sizeof *mv_k);
+    int64_t sum = 0;
+
+    if (!tri || !spare || !cur_w || !gain || !arg || !dist || !pred || !cyc || !mv_i ||
+        !mv_k)
+        goto out;
+
+    /* Greedy start: heaviest options first. */
+    size_t n3 = 0;
+    for (int32_t i = 0; i < tp->n; i++) {
+        assign[i] = -1;
+        cur_w[i] = 0;
+        for (int32_t j = tp->opt_start[i]; j < tp->opt_start[i + 1]; j++)
+            tri[n3++] = (struct triple){tp->opt_w[j], i, tp->opt_k[j]};
+    }
+    qsort(tri, n3, sizeof *tri, cmp_triple);
+    for (int32_t k = 0; k < K; k++)
+        spare[k] = tp->seats[k];
+    for (size_t x = 0; x < n3; x++) {
+        const struct triple *e = &tri[x];
+        if (assign[e->i] < 0 && spare[e->k] > 0) {
+            assign[e->i] = e->k;
+            cur_w[e->i] = e->w;
+            spare[e->k]--;
+            sum += e->w;
+        }
+    }
+
+    /* Cancel negative cycles (in cost = -gain) until none is left. */
+    for (;;) {
+        for (size_t x = 0; x < VV; x++) {
+            gain[x] = INT64_MIN;
+            arg[x] = -1;
+        }
+        for (int32_t i = 0; i < tp->n; i++) {
+            int32_t x = assign[i] >= 0 ? assign[i] : N;
+            for (int32_t j = tp->opt_start[i]; j < tp->opt_start[i + 1]; j++) {
+                int32_t y = tp->opt_k[j];
+                int64_t g = (int64_t)tp->opt_w[j] - cur_w[i];
+                size_t e = (size_t)x * (size_t)V + (size_t)y;
+                if (y != x && g > gain[e]) {
+                    gain[e] = g;
+                    arg[e] = i;
+                }
+            }
+            if (x != N) {
+                size_t e = (size_t)x * (size_t)V + (size_t)N;
+                if (-(int64_t)cur_w[i] > gain[e]) {
+                    gain[e] = -(int64_t)cur_w[i];
+                    arg[e] = i;
+                }
+            }
+        }
+        for (int32_t x = 0; x <= N; x++) {
+            gain[(size_t)Z * (size_t)V + (size_t)x] = 0;
+            if (x == N || spare[x] > 0)
+                gain[(size_t)x * (size_t)V + (size_t)Z] = 0;
+        }
+        for (int32_t v = 0; v < V; v++) {
+            dist[v] = 0;
+            pred[v] = -1;
+        }
+        int32_t last = -1;
+        for (int32_t round = 0; round < V; round++) {
+            last = -1;
+            for (int32_t x = 0; x < V; x++)
+                for (int32_t y = 0; y < V; y++) {
+                    int64_t g = gain[(size_t)x * (size_t)V + (size_t)y];
+                    if (g == INT64_MIN)
+                        continue;
+                    if (dist[x] - g < dist[y]) {
+                        dist[y] = dist[x] - g;
+                        pred[y] = x;
+                        last = y;
+                    }
+                }
+            if (last < 0)
+                break;
+        }
+        if (last < 0)
+            break; /* no negative cycle: optimal */
+        /* Walk back V steps to land on the cycle, then collect it. */
+        int32_t v = last;
+        for (int32_t s = 0; s < V; s++)
+            v = pred[v];
+        int32_t len = 0, u = v;
+        do {
+            cyc[len++] = u;
+            u = pred[u];
+        } while (u != v && len <= V);
+        if (u != v) {
+            rc = FORUM_EINTERNAL;
+            goto out;
+        }
+        /* cyc lists the cycle backwards: edge pred[y] -> y is cyc[j+1] -> cyc[j]. */
+        int32_t nm = 0;
+        int64_t g_cycle = 0;
+        for (int32_t j = 0; j < len; j++) {
+            int32_t y = cyc[j], x = cyc[(j + 1) % len];
+            g_cycle += gain[(size_t)x * (size_t)V + (size_t)y];
+            if (x == Z || y == Z)
+                continue;
+            mv_i[nm] = arg[(size_t)x * (size_t)V + (size_t)y];
+            mv_k[nm] = y;
+            nm++;
+        }
+        if (g_cycle <= 0) {
+            rc = FORUM_EINTERNAL;
+            goto out;
+        }
+        for (int32_t j = 0; j < nm; j++) {
+            int32_t i = mv_i[j], y = mv_k[j];
+            if (assign[i] >= 0)
+                spare[assign[i]]++;
+            sum -= cur_w[i];
+            if (y == N) {
+                assign[i] = -1;
+                cur_w[i] = 0;
+            } else {
+                assign[i] = y;
+                cur_w[i] = option_w(tp, i, y);
+                spare[y]--;
+                sum += cur_w[i];
+            }
+        }
+    }
+    *total = sum;
+    rc = FORUM_OK;
+out:
+    free(tri);
+    free(spare);
+    free(cur_w);
+    free(gain);
+    free(arg);
+    free(dist);
+    free(pred);
+    free(cyc);
+    free(mv_i);
+    free(mv_k);
+    return rc;
+}
+
+enum forum_status alloc__seat_work_init(struct alloc__seat_work *w,
+                                        const struct alloc__model *m)
+{
+    size_t P = (size_t)m->P + 1, T = (size_t)m->T + 1, R = (size_t)m->R + 1;
+
+    memset(w, 0, sizeof *w);
+    w->mark = forum_try_calloc(P, sizeof *w->mark);
+    w->kidx = forum_try_calloc(T, sizeof *w->kidx);
+    w->topics = forum_try_calloc(R, sizeof *w->topics);
+    w->seats = forum_try_calloc(R, sizeof *w->seats);
+    w->people = forum_try_calloc(P, sizeof *w->people);
+    w->opt_start = forum_try_calloc(P, sizeof *w->opt_start);
+    w->assign = forum_try_calloc(P, sizeof *w->assign);
+    w->opt_cap = 1024;
+    w->opt_k = forum_try_malloc(w->opt_cap * sizeof *w->opt_k);
+    w->opt_w = forum_try_malloc(w->opt_cap * sizeof *w->opt_w);
+    if (!w->mark || !w->kidx || !w->topics || !w->seats || !w->people || !w->opt_start ||
+        !w->assign || !w->opt_k || !w->opt_w) {
+        alloc__seat_work_release(w);
+        return FORUM_ENOMEM;
+    }
+    return FORUM_OK;
+}
+
+void alloc__seat_work_release(struct alloc__seat_work *w)
+{
+    free(w->mark);
+    free(w->kidx);
+    free(w->topics);
+    free(w->seats);
+    free(w->people);
+    free(w->opt_start);
+    free(w->opt_k);
+    free(w->opt_w);
+    free(w->assign);
+    memset(w, 0, sizeof *w);
+}
+
+static enum forum_status grow_options(struct alloc__seat_work *w, size_t need)
+{
+    if (need <= w->opt_cap)
+        return FORUM_OK;
+    size_t cap = w->opt_cap * 2;
+    while (cap < need)
+        cap *= 2;
+    int32_t *k = forum_try_realloc(w->opt_k, cap * sizeof *k);
+    if (k == NULL)
+        return FORUM_ENOMEM;
+    w->opt_k = k;
+    int32_t *x = forum_try_realloc(w->opt_w, cap * sizeof *x);
+    if (x == NULL)
+        return FORUM_ENOMEM;
+    w->opt_w = x;
+    w->opt_cap = cap;
+    return FORUM_OK;
+}
+
+enum forum_status alloc__seat_slot(const struct alloc__model *m, const int32_t *place,
+                                   const int32_t *cell_topic, int32_t s, int64_t *total,
+                                   int32_t *seat, struct alloc__seat_work *w)
+{
+    int32_t K = 0, n = 0;
+    size_t nopt = 0;
+    enum forum_status rc;
+
+    w->gen++;
+    for (int32_t r = 0; r < m->R; r++) {
+        int32_t t = cell_topic[s * m->R + r];
+        if (t < 0)
+            continue;
+        w->kidx[t] = K;
+        w->topics[K] = t;
+        w->seats[K] = alloc__seats(m, t, r);
+        K++;
+        for (int32_t h = m->host_start[t]; h < m->host_start[t + 1]; h++)
+            w->mark[m->host_p[h]] = w->gen;
+    }
+    w->opt_start[0] = 0;
+    for (int32_t q = 0; q < m->P; q++) {
+        if (seat != NULL)
+            seat[q] = -1;
+        if (w->mark[q] == w->gen || m->p_unavail[(size_t)q * (size_t)m->S + (size_t)s])
+            continue;
+        size_t start = nopt;
+        for (int32_t v = m->vote_start[q]; v < m->vote_start[q + 1]; v++) {
+            int32_t t = m->vote_t[v], c = place[t];
+            if (c < 0 || c / m->R != s || !alloc__p_room_ok(m, q, c % m->R))
+                continue;
+            rc = grow_options(w, nopt + 1);
+            if (rc != FORUM_OK)
+                return rc;
+            w->opt_k[nopt] = w->kidx[t];
+            w->opt_w[nopt] = m->vote_w[v];
+            nopt++;
+        }
+        if (nopt > start) {
+            w->people[n++] = q;
+            w->opt_start[n] = (int32_t)nopt;
+        }
+    }
+    struct alloc__tp tp = {K, w->seats, n, w->opt_start, w->opt_k, w->opt_w};
+    rc = alloc__tp_solve(&tp, w->assign, total);
+    if (rc != FORUM_OK)
+        return rc;
+    if (seat != NULL) {
+        for (int32_t i = 0; i < n; i++)
+            if (w->assign[i] >= 0)
+                seat[w->people[i]] = w->topics[w->assign[i]];
+        for (int32_t k = 0; k < K; k++) {
+            int32_t t = w->topics[k];
+            for (int32_t h = m->host_start[t]; h < m->host_start[t + 1]; h++)
+                seat[m->host_p[h]] = t;
+        }
+    }
+    return FORUM_OK;
+}

@@ -1,0 +1,213 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Private declarations shared inside src/alloc/ (and by its unit tests):
+ * the compact model (feasibility masks), the random generator, the exact
+ * seating of one slot (a transportation problem) and the local search state.
+ * Names carry the alloc__ prefix (libuv's convention for internals).
+ */
+#ifndef FORUM_ALLOC_INTERNAL_H
+#define FORUM_ALLOC_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "forum/alloc.h"
+#include "forum/status.h"
+
+/* ---- random numbers: xoshiro256** seeded by splitmix64 ---- */
+
+struct alloc__rng {
+    uint64_t s[4];
+};
+
+void alloc__rng_seed(struct alloc__rng *r, uint64_t seed);
+uint64_t alloc__rng_next(struct alloc__rng *r);
+/* Returns a uniform integer in [0, n); n > 0. */
+uint32_t alloc__rng_below(struct alloc__rng *r, uint32_t n);
+/* Returns a uniform double in [0, 1). */
+double alloc__rng_unit(struct alloc__rng *r);
+
+/* ---- the model: the problem as compact arrays and masks ---- */
+
+/*
+ * Cells are numbered c = s * R + r, so the cells of one slot are
+ * contiguous. Only counted votes appear (weight > 0, not a host's vote for
+ * its own topic), sorted by weight, largest first, then by index.
+ */
+struct alloc__model {
+    const struct alloc_problem *p; /* borrowed */
+    int32_t T, R, S, P, C;
+    uint8_t *room_avail;    /* C: the room is usable in the slot */
+    int32_t *cap;           /* R: room capacity */
+    int32_t *topic_size;    /* T: max_size, or INT32_MAX */
+    int32_t *host_start;    /* T+1: CSR into host_p */
+    int32_t *host_p;        /* hosts of each topic */
+    uint8_t *topic_room_ok; /* T*R: features (topic's and hosts') and capacity >= hosts */
+    uint8_t *topic_slot_ok; /* T*S: every host available */
+    int32_t *ok_room_start; /* T+1: CSR of the rooms with topic_room_ok */
+    int32_t *ok_room;
+    int32_t *ok_slot_start; /* T+1: CSR of the slots with topic_slot_ok */
+    int32_t *ok_slot;
+    int32_t *fixed_cell; /* T: the fixed cell, or -1 */
+    uint8_t *movable;    /* T: not fixed and at least one allowed room and slot */
+    int32_t *pclass;     /* P: need class (participants with the same needs) */
+    int32_t n_classes;
+    int32_t class_words;  /* 64-bit words per class in class_room */
+    uint64_t *class_room; /* n_classes*class_words: rooms a class may enter */
+    uint8_t *p_unavail;   /* P*S */
+    int32_t *vote_start;  /* P+1: CSR of each participant's counted votes */
+    int32_t *vote_t;
+    int32_t *vote_w;
+    int32_t *voter_start; /* T+1: CSR of each topic's counted voters */
+    int32_t *voter_p;
+    int32_t *voter_w;
+    int64_t demand; /* sum of the counted weights */
+};
+
+enum forum_status alloc__model_init(struct alloc__model *m,
+                                    const struct alloc_problem *p);
+void alloc__model_release(struct alloc__model *m);
+
+static inline int32_t alloc__cell_slot(const struct alloc__model *m, int32_t c)
+{
+    return c / m->R;
+}
+static inline int32_t alloc__cell_room(const struct alloc__model *m, int32_t c)
+{
+    return c % m->R;
+}
+/* True when participant p may enter room r (it has every feature p needs). */
+static inline bool alloc__p_room_ok(const struct alloc__model *m, int32_t p, int32_t r)
+{
+    const uint64_t *w = m->class_room + (size_t)m->pclass[p] * (size_t)m->class_words;
+    return ((w[r >> 6] >> (r & 63)) & 1u) != 0;
+}
+/* True when topic t may be placed in cell c (hard rules 3 and 6 for its hosts). */
+static inline bool alloc__cell_allowed(const struct alloc__model *m, int32_t t, int32_t c)
+{
+    int32_t r = c % m->R, s = c / m->R;
+    return m->topic_room_ok[(size_t)t * (size_t)m->R + (size_t)r] &&
+           m->topic_slot_ok[(size_t)t * (size_t)m->S + (size_t)s] && m->room_avail[c];
+}
+/* Seats left for voters when topic t is in room r (capacity and max_size, hosts
+ * excluded). */
+static inline int32_t alloc__seats(const struct alloc__model *m, int32_t t, int32_t r)
+{
+    int32_t size = m->cap[r] < m->topic_size[t] ? m->cap[r] : m->topic_size[t];
+    int32_t n = size - (m->host_start[t + 1] - m->host_start[t]);
+    return n > 0 ? n : 0;
+}
+
+/* ---- exact seating: the transportation problem of one slot ---- */
+
+/*
+ * K sessions with seats[k] free seats; n people, person i with the options
+ * opt_k[j], opt_w[j] for j in [opt_start[i], opt_start[i+1]) (distinct
+ * sessions, weights > 0). Each person takes at most one seat.
+ */
+struct alloc__tp {
+    int32_t K;
+    const int32_t *seats;
+    int32_t n;
+    const int32_t *opt_start;
+    const int32_t *opt_k;
+    const int32_t *opt_w;
+};
+
+/*
+ * Seats people to maximise the total weight: a greedy start by weight, then
+ * negative-cycle cancelling on the session graph (K + 2 nodes) until none
+ * is left, which proves optimality. OUT: assign[i] (session or -1), *total.
+ * Returns FORUM_OK or FORUM_ENOMEM.
+ */
+enum forum_status alloc__tp_solve(const struct alloc__tp *tp, int32_t *assign,
+                                  int64_t *total);
+
+/* Reusable buffers for alloc__seat_slot(). Zero-initialise; release when done. */
+struct alloc__seat_work {
+    int32_t *mark; /* P: generation marks for pinned hosts */
+    int32_t gen;
+    int32_t *kidx;   /* T: session index of a topic in the slot being seated */
+    int32_t *topics; /* R: topic of each session */
+    int32_t *seats;  /* R */
+    int32_t *people; /* P: person of each row */
+    int32_t *opt_start, *opt_k, *opt_w;
+    int32_t *assign;
+    size_t opt_cap;
+};
+
+enum forum_status alloc__seat_work_init(struct alloc__seat_work *w,
+                                        const struct alloc__model *m);
+void alloc__seat_work_release(struct alloc__seat_work *w);
+
+/*
+ * Seats slot s of the placement (place[t]: cell or -1; cell_topic[c]: topic
+ * or -1) exactly. OUT: *total, the satisfied weight in the slot; when seat
+ * is not NULL, seat[p] is set to the topic p attends in s (hosts included)
+ * or -1, for every participant. Returns FORUM_OK or FORUM_ENOMEM.
+ */
+enum forum_status alloc__seat_slot(const struct alloc__model *m, const int32_t *place,
+                                   const int32_t *cell_topic, int32_t s, int64_t *total,
+                                   int32_t *seat, struct alloc__seat_work *w);
+
+/* ---- the local search state ---- */
+
+/*
+ * A placement with, for every (participant, slot), the participant's best
+ * eligible choice (largest weight, capacities ignored), and for each topic
+ * the number and weight of the people whose best choice it is. The
+ * approximate value of a session is that weight, scaled down by
+ * seats/choosers when more people choose it than it seats.
+ */
+struct alloc__state {
+    const struct alloc__model *m;
+    int32_t *place;      /* T: cell or -1 */
+    int32_t *cell_topic; /* C: topic or -1 */
+    uint8_t *hosting;    /* P*S: sessions the participant hosts in the slot */
+    int32_t *choice;     /* P*S: best eligible topic or -1 */
+    int32_t *choice_w;   /* P*S: its weight or 0 */
+    int32_t *chosen;     /* T */
+    int64_t *wsum;       /* T */
+    double *value;       /* T */
+    double total;
+    /* undo journal of the last move */
+    int32_t *j_ps, *j_old, *j_oldw;
+    size_t j_n, j_cap;
+    int32_t *jv_t;
+    double *jv_old;
+    size_t jv_n, jv_cap;
+    int32_t mv_t[2], mv_from[2], mv_to[2], mv_n;
+    double mv_total;
+    uint8_t *dirty; /* T */
+};
+
+enum forum_status alloc__state_init(struct alloc__state *st,
+                                    const struct alloc__model *m);
+void alloc__state_release(struct alloc__state *st);
+/* Rebuilds everything from place (T entries, cell or -1). Returns FORUM_OK or
+ * FORUM_ENOMEM. */
+enum forum_status alloc__state_load(struct alloc__state *st, const int32_t *place);
+/* True when topic t may go to cell c given the hosts' other sessions,
+ * ignoring topics ex1 and ex2 (-1 for none), which move away. */
+bool alloc__state_hosts_ok(const struct alloc__state *st, int32_t t, int32_t c,
+                           int32_t ex1, int32_t ex2);
+/*
+ * Applies a move of n (1 or 2) topics: t[i] goes to cell to[i] (-1 =
+ * unplaced). The caller has checked the hard rules. Returns FORUM_OK or
+ * FORUM_ENOMEM (the state is then unchanged); OUT: *delta, the change of
+ * the approximate total.
+ */
+enum forum_status alloc__state_move(struct alloc__state *st, int n, const int32_t *t,
+                                    const int32_t *to, double *delta);
+/* Reverts the last alloc__state_move(). */
+void alloc__state_undo(struct alloc__state *st);
+/* Recomputes the total from scratch (tests compare it with the incremental one). */
+double alloc__state_recompute_total(const struct alloc__state *st);
+
+/* ---- the bound ---- */
+
+/* Returns a proven upper bound on the satisfied weight of any solution. */
+int64_t alloc__bound(const struct alloc__model *m);
+
+#endif /* FORUM_ALLOC_INTERNAL_H */

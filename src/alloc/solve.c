@@ -1,0 +1,596 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * alloc_solve(): greedy construction, simulated annealing in cycles of
+ * growing length (each restarting from the best placement found, by exact
+ * score), a polish phase scoring moves by the exact seating of the touched
+ * slots, filling free cells with unscheduled topics when it costs nothing,
+ * and the final exact seating, reasons and bound.
+ */
+#include "internal.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "forum/util/mem.h"
+
+struct ctx {
+    const struct alloc__model *m;
+    const struct alloc_options *opt;
+    struct alloc__rng rng;
+    uint64_t iters, max_iters, next_check;
+    bool stopped;
+    struct alloc__seat_work sw;
+    struct alloc__state st;
+    int32_t *movable; /* indices of the movable topics */
+    int32_t n_movable;
+    int32_t *cyc_best; /* T: best placement of the current cycle (approximate value) */
+    int32_t *best;     /* T: best placement overall (exact score) */
+    int64_t best_sat, best_sched;
+    int64_t *slot_val; /* S: exact value of each slot of the polished placement */
+    double mean_w;
+};
+
+/* Counts units of work; true when the search must stop. The callback is
+ * consulted only when the counter crosses a multiple of ALLOC_STOP_CHECK_EVERY. */
+static bool tick(struct ctx *x, uint64_t units)
+{
+    if (x->stopped)
+        return true;
+    x->iters += units;
+    if (x->max_iters != 0 && x->iters >= x->max_iters)
+        x->stopped = true;
+    else if (x->iters >= x->next_check) {
+        x->next_check = (x->iters / ALLOC_STOP_CHECK_EVERY + 1) * ALLOC_STOP_CHECK_EVERY;
+        if (x->opt->should_stop != NULL && x->opt->should_stop(x->opt->stop_cls))
+            x->stopped = true;
+    }
+    return x->stopped;
+}
+
+/* The exact score of a placement (loaded in x->st). OUT: per-slot values when vals. */
+static enum forum_status exact_score(struct ctx *x, int64_t *sat, int64_t *sched,
+                                     int64_t *vals)
+{
+    const struct alloc__model *m = x->m;
+    enum forum_status rc;
+
+    *sat = 0;
+    *sched = 0;
+    for (int32_t s = 0; s < m->S; s++) {
+        int64_t v;
+        rc = alloc__seat_slot(m, x->st.place, x->st.cell_topic, s, &v, NULL, &x->sw);
+        if (rc != FORUM_OK)
+            return rc;
+        if (vals != NULL)
+            vals[s] = v;
+        *sat += v;
+    }
+    for (int32_t t = 0; t < m->T; t++)
+        *sched += x->st.place[t] >= 0;
+    return FORUM_OK;
+}
+
+static bool better(int64_t sat, int64_t sched, int64_t bsat, int64_t bsched)
+{
+    return sat > bsat || (sat == bsat && sched > bsched);
+}
+
+/* Picks the room of slot s for t: the smallest free allowed room that seats all
+ * its voters, else the largest. Returns the cell or -1. */
+static int32_t pick_room(const struct ctx *x, int32_t t, int32_t s)
+{
+    const struct alloc__model *m = x->m;
+    int32_t want = m->voter_start[t + 1] - m->voter_start[t];
+    int32_t best = -1, best_seats = -1;
+    bool fits = false;
+
+    for (int32_t i = m->ok_room_start[t]; i < m->ok_room_start[t + 1]; i++) {
+        int32_t r = m->ok_room[i], c = s * m->R + r;
+        if (!m->room_avail[c] || x->st.cell_topic[c] >= 0)
+            continue;
+        int32_t seats = alloc__seats(m, t, r);
+        bool f = seats >= want;
+        if (best < 0 || (f && !fits) || (f && fits && seats < best_seats) ||
+            (!f && !fits && seats > best_seats)) {
+            best = c;
+            best_seats = seats;
+            fits = f;
+        }
+    }
+    return best;
+}
+
+static int cmp_by_weight(const void *a, const void *b)
+{
+    const int64_t *x = a, *y = b; /* {weight, index} pairs */
+    if (x[0] != y[0])
+        return x[0] > y[0] ? -1 : 1;
+    return (x[1] > y[1]) - (x[1] < y[1]);
+}
+
+/* Topic indices of the movable topics by total vote weight, heaviest first. */
+static enum forum_status order_topics(const struct alloc__model *m, int32_t *out,
+                                      int32_t *n)
+{
+    int64_t *pairs = forum_try_malloc(((size_t)m->T + 1) * 2 * sizeof *pairs);
+    int32_t k = 0;
+
+    if (pairs == NULL)
+        return FORUM_ENOMEM;
+    for (int32_t t = 0; t < m->T; t++) {
+        if (!m->movable[t])
+            continue;
+        int64_t w = 0;
+        for (int32_t v = m->voter_start[t]; v < m->voter_start[t + 1]; v++)
+            w += m->voter_w[v];
+        pairs[2 * k] = w;
+        pairs[2 * k + 1] = t;
+        k++;
+    }
+    qsort(pairs, (size_t)k, 2 * sizeof *pairs, cmp_by_weight);
+    for (int32_t i = 0; i < k; i++)
+        out[i] = (int32_t)pairs[2 * i + 1];
+    *n = k;
+    free(pairs);
+    return FORUM_OK;
+}
+
+/* Greedy construction: each topic by weight into the slot (and a fitting room)
+ * that adds the most to the approximate value. Leaves the result in x->st. */
+static enum forum_status construct(struct ctx *x, int32_t *place)
+{
+    const struct alloc__model *m = x->m;
+    enum forum_status rc;
+
+    for (int32_t t = 0; t < m->T; t++)
+        place[t] = m->fixed_cell[t];
+    if ((rc = alloc__state_load(&x->st, place)) != FORUM_OK)
+        return rc;
+    for (int32_t i = 0; i < x->n_movable; i++) {
+        int32_t t = x->movable[i], best = -1;
+        double best_d = 0.0;
+        for (int32_t j = m->ok_slot_start[t]; j < m->ok_slot_start[t + 1]; j++) {
+            int32_t c = pick_room(x, t, m->ok_slot[j]);
+            if (c < 0 || !alloc__state_hosts_ok(&x->st, t, c, -1, -1))
+                continue;
+            double d;
+            if ((rc = alloc__state_move(&x->st, 1, &t, &c, &d)) != FORUM_OK)
+                return rc;
+            alloc__state_undo(&x->st);
+            if (d > best_d + 1e-9) {
+                best_d = d;
+                best = c;
+            }
+            if (tick(x, 1))
+                break;
+        }
+        if (best >= 0) {
+            double d;
+            if ((rc = alloc__state_move(&x->st, 1, &t, &best, &d)) != FORUM_OK)
+                return rc;
+        }
+        if (x->stopped)
+            break;
+    }
+    return FORUM_OK;
+}
+
+/*
+ * Proposes a random move of the current state: relocate a topic to an allowed
+ * cell (swapping with the topic there, or replacing it when the mover was
+ * unplaced), often within its own slot (a room swap), or unplace it. Fills
+ * n, t[], to[]; returns false when the draw is not feasible.
+ */
+static bool propose(struct ctx *x, int *n, int32_t *t, int32_t *to)
+{
+    const struct alloc__model *m = x->m;
+    const struct alloc__state *st = &x->st;
+    int32_t a = x->movable[alloc__rng_below(&x->rng, (uint32_t)x->n_movable)];
+    int32_t from = st->place[a];
+    double r = alloc__rng_unit(&x->rng);
+
+    if (from >= 0 && r < 0.08) {
+        *n = 1;
+        t[0] = a;
+        to[0] = -1;
+        return true;
+    }
+    int32_t nr = m->ok_room_start[a + 1] - m->ok_room_start[a];
+    int32_t ns = m->ok_slot_start[a + 1] - m->ok_slot_start[a];
+    int32_t room = m->ok_room[m->ok_room_start[a] +
+                              (int32_t)alloc__rng_below(&x->rng, (uint32_t)nr)];
+    int32_t slot;
+    if (from >= 0 && r < 0.3)
+        slot = from / m->R;
+    else
+        slot = m->ok_slot[m->ok_slot_start[a] +
+                          (int32_t)alloc__rng_below(&x->rng, (uint32_t)ns)];
+    int32_t c = slot * m->R + room;
+    if (c == from || !m->room_avail[c])
+        return false;
+    int32_t b = st->cell_topic[c];
+    if (b < 0) {
+        if (!alloc__state_hosts_ok(st, a, c, -1, -1))
+            return false;
+        *n = 1;
+        t[0] = a;
+        to[0] = c;
+        return true;
+    }
+    if (m->fixed_cell[b] >= 0)
+        return false;
+    if (from >= 0 && !alloc__cell_allowed(m, b, from))
+        return false;
+    if (!alloc__state_hosts_ok(st, a, c, b, -1))
+        return false;
+    if (from >= 0 && !alloc__state_hosts_ok(st, b, from, a, -1))
+        return false;
+    *n = 2;
+    t[0] = a;
+    to[0] = c;
+    t[1] = b;
+    to[1] = from;
+    return true;
+}
+
+/* One annealing run of len steps from the placement in x->st, temperatures t0 -> t1.
+ * The best placement seen (approximate value) ends in x->cyc_best. */
+static enum forum_status anneal(struct ctx *x, uint64_t len, double t0, double t1)
+{
+    const struct alloc__model *m = x->m;
+    struct alloc__state *st = &x->st;
+    double best = st->total, temp = t0;
+    double factor = pow(t1 / t0, 256.0 / (double)len);
+    enum forum_status rc;
+
+    memcpy(x->cyc_best, st->place, (size_t)m->T * sizeof *st->place);
+    if (x->n_movable == 0)
+        return FORUM_OK;
+    for (uint64_t it = 0; it < len; it++) {
+        if (tick(x, 1))
+            break;
+        if ((it & 255) == 255)
+            temp *= factor;
+        int n;
+        int32_t t[2], to[2];
+        if (!propose(x, &n, t, to))
+            continue;
+        double d;
+        if ((rc = alloc__state_move(st, n, t, to, &d)) != FORUM_OK)
+            return rc;
+        if (d < 0 && alloc__rng_unit(&x->rng) >= exp(d / temp)) {
+            alloc__state_undo(st);
+            continue;
+        }
+        if (st->total > best + 1e-9) {
+            best = st->total;
+            memcpy(x->cyc_best, st->place, (size_t)m->T * sizeof *st->place);
+        }
+    }
+    return FORUM_OK;
+}
+
+/* Exact value of slot s of the placement in x->st. */
+static enum forum_status slot_value(struct ctx *x, int32_t s, int64_t *v)
+{
+    return alloc__seat_slot(x->m, x->st.place, x->st.cell_topic, s, v, NULL, &x->sw);
+}
+
+/*
+ * Polish: random moves of the placement in x->st (loaded from x->best),
+ * each scored by the exact seating of the one or two slots it touches,
+ * kept when the exact score does not decrease. tries moves at most.
+ */
+static enum forum_status polish(struct ctx *x, uint64_t tries)
+{
+    const struct alloc__model *m = x->m;
+    struct alloc__state *st = &x->st;
+    enum forum_status rc;
+
+    if (x->n_movable == 0)
+        return FORUM_OK;
+    for (uint64_t i = 0; i < tries; i++) {
+        int n;
+        int32_t t[2], to[2], sl[4], nsl = 0;
+        if (tick(x, 16))
+            break;
+        if (!propose(x, &n, t, to))
+            continue;
+        for (int k = 0; k < n; k++) {
+            int32_t c[2] = {st->place[t[k]], to[k]};
+            for (int j = 0; j < 2; j++) {
+                if (c[j] < 0)
+                    continue;
+                int32_t s = c[j] / m->R;
+                bool seen = false;
+                for (int32_t q = 0; q < nsl; q++)
+                    seen |= sl[q] == s;
+                if (!seen)
+                    sl[nsl++] = s;
+            }
+        }
+        int64_t before = 0, after = 0, nv[4];
+        for (int32_t q = 0; q < nsl; q++)
+            before += x->slot_val[sl[q]];
+        double d;
+        if ((rc = alloc__state_move(st, n, t, to, &d)) != FORUM_OK)
+            return rc;
+        for (int32_t q = 0; q < nsl; q++) {
+            if ((rc = slot_value(x, sl[q], &nv[q])) != FORUM_OK)
+                return rc;
+            after += nv[q];
+        }
+        int64_t dsched = 0;
+        for (int k = 0; k < n; k++)
+            dsched += (to[k] >= 0) - (st->mv_from[k] >= 0);
+        if (after > before || (after == before && dsched >= 0)) {
+            for (int32_t q = 0; q < nsl; q++)
+                x->slot_val[sl[q]] = nv[q];
+            x->best_sat += after - before;
+            x->best_sched += dsched;
+            memcpy(x->best, st->place, (size_t)m->T * sizeof *st->place);
+        } else {
+            alloc__state_undo(st);
+        }
+    }
+    return FORUM_OK;
+}
+
+/* Places unscheduled topics in free cells when the exact score does not drop. */
+static enum forum_status fill(struct ctx *x, int32_t *order, int32_t n_order)
+{
+    const struct alloc__model *m = x->m;
+    struct alloc__state *st = &x->st;
+    enum forum_status rc;
+
+    for (int32_t i = 0; i < n_order; i++) {
+        int32_t t = order[i];
+        if (st->place[t] >= 0)
+            continue;
+        for (int32_t j = m->ok_slot_start[t]; j < m->ok_slot_start[t + 1]; j++) {
+            int32_t s = m->ok_slot[j], c = pick_room(x, t, s);
+            if (c < 0 || !alloc__state_hosts_ok(st, t, c, -1, -1))
+                continue;
+            double d;
+            int64_t v;
+            if ((rc = alloc__state_move(st, 1, &t, &c, &d)) != FORUM_OK)
+                return rc;
+            if ((rc = slot_value(x, s, &v)) != FORUM_OK)
+                return rc;
+            if (v >= x->slot_val[s]) {
+                x->best_sat += v - x->slot_val[s];
+                x->slot_val[s] = v;
+                x->best_sched++;
+                break;
+            }
+            alloc__state_undo(st);
+        }
+    }
+    memcpy(x->best, st->place, (size_t)m->T * sizeof *st->place);
+    return FORUM_OK;
+}
+
+static enum alloc_why explain(const struct ctx *x, int32_t t)
+{
+    const struct alloc__model *m = x->m;
+
+    if (m->ok_room_start[t + 1] == m->ok_room_start[t])
+        return ALLOC_WHY_NO_ROOM;
+    if (!m->movable[t])
+        return ALLOC_WHY_HOSTS_UNAVAILABLE;
+    for (int32_t j = m->ok_slot_start[t]; j < m->ok_slot_start[t + 1]; j++)
+        for (int32_t i = m->ok_room_start[t]; i < m->ok_room_start[t + 1]; i++) {
+            int32_t c = m->ok_slot[j] * m->R + m->ok_room[i];
+            if (m->room_avail[c] && x->st.cell_topic[c] < 0)
+                return ALLOC_WHY_HOSTS_BUSY;
+        }
+    if (m->voter_start[t + 1] == m->voter_start[t])
+        return ALLOC_WHY_NO_VOTES;
+    return ALLOC_WHY_OUTVOTED;
+}
+
+/* Seats every slot of x->best and fills the owned result. */
+static enum forum_status build_result(struct ctx *x, struct alloc_result **out)
+{
+    const struct alloc__model *m = x->m;
+    struct alloc__state *st = &x->st;
+    struct alloc_result *res = forum_try_calloc(1, sizeof *res);
+    int32_t *seat = forum_try_malloc(((size_t)m->P + 1) * sizeof *seat);
+    int32_t *count = forum_try_calloc((size_t)m->T + 1, sizeof *count);
+    size_t *sess_of = forum_try_calloc((size_t)m->T + 1, sizeof *sess_of);
+    enum forum_status rc = FORUM_ENOMEM;
+    size_t n_sessions = 0, n_unsched = 0;
+
+    if (res == NULL || seat == NULL || count == NULL || sess_of == NULL)
+        goto fail;
+    for (int32_t t = 0; t < m->T; t++) {
+        if (st->place[t] >= 0)
+            n_sessions++;
+        else
+            n_unsched++;
+    }
+    res->sessions = forum_try_calloc(n_sessions + 1, sizeof *res->sessions);
+    res->unscheduled = forum_try_calloc(n_unsched + 1, sizeof *res->unscheduled);
+    res->why = forum_try_calloc(n_unsched + 1, sizeof *res->why);
+    if (res->sessions == NULL || res->unscheduled == NULL || res->why == NULL)
+        goto fail;
+    for (int32_t s = 0; s < m->S; s++) {
+        int64_t v;
+        if ((rc = alloc__seat_slot(m, st->place, st->cell_topic, s, &v, seat, &x->sw)) !=
+            FORUM_OK)
+            goto fail;
+        res->score.satisfied += v;
+        for (int32_t q = 0; q < m->P; q++)
+            if (seat[q] >= 0)
+                count[seat[q]]++;
+        for (int32_t r = 0; r < m->R; r++) {
+            int32_t t = st->cell_topic[s * m->R + r];
+            if (t < 0)
+                continue;
+            sess_of[t] = res->n_sessions;
+            struct alloc_session *se = &res->sessions[res->n_sessions++];
+            se->topic = (size_t)t;
+            se->room = (size_t)r;
+            se->slot = (size_t)s;
+            se->attendees =
+                forum_try_malloc(((size_t)count[t] + 1) * sizeof *se->attendees);
+            if (se->attendees == NULL) {
+                rc = FORUM_ENOMEM;
+                goto fail;
+            }
+            for (int32_t h = m->host_start[t]; h < m->host_start[t + 1]; h++)
+                se->attendees[se->n_attendees++] = (size_t)m->host_p[h];
+        }
+        /* Participants ascending, hosts already listed first. */
+        for (int32_t q = 0; q < m->P; q++) {
+            int32_t t = seat[q];
+            if (t < 0)
+                continue;
+            bool host = false;
+            for (int32_t h = m->host_start[t]; h < m->host_start[t + 1]; h++)
+                host |= m->host_p[h] == q;
+            if (host)
+                continue;
+            struct alloc_session *se = &res->sessions[sess_of[t]];
+            se->attendees[se->n_attendees++] = (size_t)q;
+        }
+        for (int32_t r = 0; r < m->R; r++) {
+            int32_t t = st->cell_topic[s * m->R + r];
+            if (t >= 0)
+                count[t] = 0;
+        }
+    }
+    for (int32_t t = 0; t < m->T; t++) {
+        if (st->place[t] >= 0)
+            continue;
+        res->unscheduled[res->n_unscheduled] = (size_t)t;
+        res->why[res->n_unscheduled] = explain(x, t);
+        res->n_unscheduled++;
+    }
+    res->score.scheduled = (int64_t)n_sessions;
+    res->score.demand = m->demand;
+    res->score.bound = alloc__bound(m);
+    res->iterations = x->iters;
+    free(seat);
+    free(count);
+    free(sess_of);
+    *out = res;
+    return FORUM_OK;
+fail:
+    free(seat);
+    free(count);
+    free(sess_of);
+    alloc_result_free(res);
+    return rc;
+}
+
+/* The search proper; leaves the best placement in x->best and x->st. */
+static enum forum_status search(struct ctx *x)
+{
+    const struct alloc__model *m = x->m;
+    enum forum_status rc;
+    int64_t sat, sched;
+    size_t tbytes = (size_t)m->T * sizeof *x->best;
+
+    if ((rc = construct(x, x->best)) != FORUM_OK)
+        return rc;
+    memcpy(x->best, x->st.place, tbytes);
+    if ((rc = exact_score(x, &x->best_sat, &x->best_sched, NULL)) != FORUM_OK)
+        return rc;
+    uint64_t base = (uint64_t)x->n_movable * 200u;
+    if (base < 20000)
+        base = 20000;
+    double t0 = 0.6 * x->mean_w, t1 = 0.02 * x->mean_w;
+    for (int cycle = 0; !x->stopped && x->n_movable > 0; cycle++) {
+        uint64_t len = base << (cycle < 5 ? cycle : 5);
+        if ((rc = alloc__state_load(&x->st, x->best)) != FORUM_OK)
+            return rc;
+        if ((rc = anneal(x, len, cycle == 0 ? t0 : t0 * 0.5, t1)) != FORUM_OK)
+            return rc;
+        if ((rc = alloc__state_load(&x->st, x->cyc_best)) != FORUM_OK)
+            return rc;
+        if ((rc = exact_score(x, &sat, &sched, NULL)) != FORUM_OK)
+            return rc;
+        if (better(sat, sched, x->best_sat, x->best_sched)) {
+            x->best_sat = sat;
+            x->best_sched = sched;
+            memcpy(x->best, x->cyc_best, tbytes);
+        }
+        /* Polish the best placement with exact scoring. */
+        if ((rc = alloc__state_load(&x->st, x->best)) != FORUM_OK)
+            return rc;
+        if ((rc = exact_score(x, &sat, &sched, x->slot_val)) != FORUM_OK)
+            return rc;
+        if ((rc = polish(x, len / 64 + 16)) != FORUM_OK)
+            return rc;
+    }
+    /* Final: fill free cells where that costs nothing (exact). */
+    if ((rc = alloc__state_load(&x->st, x->best)) != FORUM_OK)
+        return rc;
+    if ((rc = exact_score(x, &sat, &sched, x->slot_val)) != FORUM_OK)
+        return rc;
+    x->best_sat = sat;
+    x->best_sched = sched;
+    return fill(x, x->movable, x->n_movable);
+}
+
+enum forum_status alloc_solve(const struct alloc_problem *p,
+                              const struct alloc_options *opt, struct alloc_result **out,
+                              struct forum_error *err)
+{
+    static const struct alloc_options defaults = {0, 0, NULL, NULL};
+    struct alloc__model m;
+    struct ctx x;
+    enum forum_status rc;
+
+    if (out == NULL)
+        return forum_error_set(err, FORUM_EINVAL, "", "no result pointer");
+    *out = NULL;
+    if ((rc = alloc_problem_validate(p, err)) != FORUM_OK)
+        return rc;
+    if (opt == NULL)
+        opt = &defaults;
+    memset(&x, 0, sizeof x);
+    if ((rc = alloc__model_init(&m, p)) != FORUM_OK)
+        return forum_error_set(err, rc, "", "out of memory");
+    x.m = &m;
+    x.opt = opt;
+    x.max_iters = opt->max_iterations;
+    if (x.max_iters == 0 && opt->should_stop == NULL)
+        x.max_iters = ALLOC_DEFAULT_ITERATIONS;
+    x.next_check = ALLOC_STOP_CHECK_EVERY;
+    alloc__rng_seed(&x.rng, opt->seed);
+    int64_t nv = m.vote_start[m.P];
+    x.mean_w = nv > 0 ? (double)m.demand / (double)nv : 1.0;
+
+    rc = FORUM_ENOMEM;
+    x.movable = forum_try_malloc(((size_t)m.T + 1) * sizeof *x.movable);
+    x.cyc_best = forum_try_malloc(((size_t)m.T + 1) * sizeof *x.cyc_best);
+    x.best = forum_try_malloc(((size_t)m.T + 1) * sizeof *x.best);
+    x.slot_val = forum_try_calloc((size_t)m.S + 1, sizeof *x.slot_val);
+    if (x.movable == NULL || x.cyc_best == NULL || x.best == NULL || x.slot_val == NULL)
+        goto out;
+    if ((rc = alloc__seat_work_init(&x.sw, &m)) != FORUM_OK)
+        goto out;
+    if ((rc = alloc__state_init(&x.st, &m)) != FORUM_OK)
+        goto out;
+    if ((rc = order_topics(&m, x.movable, &x.n_movable)) != FORUM_OK)
+        goto out;
+    if ((rc = search(&x)) != FORUM_OK)
+        goto out;
+    rc = build_result(&x, out);
+out:
+    if (rc != FORUM_OK)
+        forum_error_set(err, rc, "",
+                        rc == FORUM_ENOMEM ? "out of memory"
+                                           : "internal error in the solver");
+    alloc__state_release(&x.st);
+    alloc__seat_work_release(&x.sw);
+    free(x.movable);
+    free(x.cyc_best);
+    free(x.best);
+    free(x.slot_val);
+    alloc__model_release(&m);
+    return rc;
+}

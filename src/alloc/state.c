@@ -1,0 +1,380 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The local search state and its incremental evaluation: moving a topic
+ * only re-derives the best eligible choice of its voters and hosts in the
+ * slots it leaves and enters, and re-values the sessions whose choosers
+ * changed. Every change is journaled so that a rejected move is undone
+ * exactly.
+ */
+#include "internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "forum/util/mem.h"
+
+void alloc__state_release(struct alloc__state *st)
+{
+    free(st->place);
+    free(st->cell_topic);
+    free(st->hosting);
+    free(st->choice);
+    free(st->choice_w);
+    free(st->chosen);
+    free(st->wsum);
+    free(st->value);
+    free(st->j_ps);
+    free(st->j_old);
+    free(st->j_oldw);
+    free(st->jv_t);
+    free(st->jv_old);
+    free(st->dirty);
+    memset(st, 0, sizeof *st);
+}
+
+enum forum_status alloc__state_init(struct alloc__state *st, const struct alloc__model *m)
+{
+    size_t T = (size_t)m->T + 1, C = (size_t)m->C + 1,
+           PS = (size_t)m->P * (size_t)m->S + 1;
+
+    memset(st, 0, sizeof *st);
+    st->m = m;
+    st->place = forum_try_malloc(T * sizeof *st->place);
+    st->cell_topic = forum_try_malloc(C * sizeof *st->cell_topic);
+    st->hosting = forum_try_calloc(PS, 1);
+    st->choice = forum_try_malloc(PS * sizeof *st->choice);
+    st->choice_w = forum_try_malloc(PS * sizeof *st->choice_w);
+    st->chosen = forum_try_calloc(T, sizeof *st->chosen);
+    st->wsum = forum_try_calloc(T, sizeof *st->wsum);
+    st->value = forum_try_calloc(T, sizeof *st->value);
+    st->dirty = forum_try_calloc(T, 1);
+    st->j_cap = 256;
+    st->j_ps = forum_try_malloc(st->j_cap * sizeof *st->j_ps);
+    st->j_old = forum_try_malloc(st->j_cap * sizeof *st->j_old);
+    st->j_oldw = forum_try_malloc(st->j_cap * sizeof *st->j_oldw);
+    st->jv_cap = 64;
+    st->jv_t = forum_try_malloc(st->jv_cap * sizeof *st->jv_t);
+    st->jv_old = forum_try_malloc(st->jv_cap * sizeof *st->jv_old);
+    if (!st->place || !st->cell_topic || !st->hosting || !st->choice || !st->choice_w ||
+        !st->chosen || !st->wsum || !st->value || !st->dirty || !st->j_ps || !st->j_old ||
+        !st->j_oldw || !st->jv_t || !st->jv_old) {
+        alloc__state_release(st);
+        return FORUM_ENOMEM;
+    }
+    return FORUM_OK;
+}
+
+/* The approximate value of topic t in its current cell. */
+static double topic_value(const struct alloc__state *st, int32_t t)
+{
+    int32_t c = st->place[t];
+    if (c < 0 || st->chosen[t] == 0)
+        return 0.0;
+    int32_t seats = alloc__seats(st->m, t, alloc__cell_room(st->m, c));
+    if (st->chosen[t] <= seats)
+        return (double)st->wsum[t];
+    return (double)st->wsum[t] * (double)seats / (double)st->chosen[t];
+}
+
+/* The best eligible choice of participant q in slot s. OUT: *w. */
+static int32_t best_choice(const struct alloc__state *st, int32_t q, int32_t s,
+                           int32_t *w)
+{
+    const struct alloc__model *m = st->m;
+    size_t ps = (size_t)q * (size_t)m->S + (size_t)s;
+
+    *w = 0;
+    if (m->p_unavail[ps] || st->hosting[ps])
+        return -1;
+    for (int32_t v = m->vote_start[q]; v < m->vote_start[q + 1]; v++) {
+        int32_t t = m->vote_t[v], c = st->place[t];
+        if (c >= 0 && c / m->R == s && alloc__p_room_ok(m, q, c % m->R)) {
+            *w = m->vote_w[v];
+            return t;
+        }
+    }
+    return -1;
+}
+
+enum forum_status alloc__state_load(struct alloc__state *st, const int32_t *place)
+{
+    const struct alloc__model *m = st->m;
+    size_t PS = (size_t)m->P * (size_t)m->S;
+
+    for (int32_t c = 0; c < m->C; c++)
+        st->cell_topic[c] = -1;
+    memset(st->hosting, 0, PS ? PS : 1);
+    for (int32_t t = 0; t < m->T; t++) {
+        st->place[t] = place[t];
+        st->chosen[t] = 0;
+        st->wsum[t] = 0;
+        if (place[t] < 0)
+            continue;
+        st->cell_topic[place[t]] = t;
+        int32_t s = place[t] / m->R;
+        for (int32_t h = m->host_start[t]; h < m->host_start[t + 1]; h++)
+            st->hosting[(size_t)m->host_p[h] * (size_t)m->S + (size_t)s]++;
+    }
+    for (int32_t q = 0; q < m->P; q++)
+        for (int32_t s = 0; s < m->S; s++) {
+            size_t ps = (size_t)q * (size_t)m->S + (size_t)s;
+            int32_t w, t = best_choice(st, q, s, &w);
+            st->choice[ps] = t;
+            st->choice_w[ps] = w;
+            if (t >= 0) {
+                st->chosen[t]++;
+                st->wsum[t] += w;
+            }
+        }
+    st->total = 0.0;
+    for (int32_t t = 0; t < m->T; t++) {
+        st->value[t] = topic_value(st, t);
+        st->total += st->value[t];
+    }
+    st->j_n = st->jv_n = 0;
+    st->mv_n = 0;
+    return FORUM_OK;
+}
+
+double alloc__state_recompute_total(const struct alloc__state *st)
+{
+    const struct alloc__model *m = st->m;
+    double total = 0.0;
+    int32_t *chosen = forum_try_calloc((size_t)m->T + 1, sizeof *chosen);
+    int64_t *wsum = forum_try_calloc((size_t)m->T + 1, sizeof *wsum);
+
+    if (chosen == NULL || wsum == NULL) {
+        free(chosen);
+        free(wsum);
+        return -1.0;
+    }
+    for (int32_t q = 0; q < m->P; q++)
+        for (int32_t s = 0; s < m->S; s++) {
+            int32_t w, t = best_choice(st, q, s, &w);
+            if (t >= 0) {
+                chosen[t]++;
+                wsum[t] += w;
+            }
+        }
+    for (int32_t t = 0; t < m->T; t++) {
+        int32_t c = st->place[t];
+        if (c < 0 || chosen[t] == 0)
+            continue;
+        int32_t seats = alloc__seats(m, t, c % m->R);
+        total += chosen[t] <= seats ? (double)wsum[t]
+                                    : (double)wsum[t] * (double)seats / (double)chosen[t];
+    }
+    free(chosen);
+    free(wsum);
+    return total;
+}
+
+bool alloc__state_hosts_ok(const struct alloc__state *st, int32_t t, int32_t c,
+                           int32_t ex1, int32_t ex2)
+{
+    const struct alloc__model *m = st->m;
+    int32_t s = c / m->R;
+    int32_t ex[3] = {t, ex1, ex2};
+
+    for (int32_t h = m->host_start[t]; h < m->host_start[t + 1]; h++) {
+        int32_t q = m->host_p[h];
+        int32_t busy = st->hosting[(size_t)q * (size_t)m->S + (size_t)s];
+        if (busy == 0)
+            continue;
+        for (int e = 0; e < 3; e++) {
+            int32_t u = ex[e];
+            if (u < 0 || st->place[u] < 0 || st->place[u] / m->R != s)
+                continue;
+            if (e > 0 && u == t)
+                continue;
+            for (int32_t k = m->host_start[u]; k < m->host_start[u + 1]; k++)
+                if (m->host_p[k] == q)
+                    busy--;
+        }
+        if (busy > 0)
+            return false;
+    }
+    return true;
+}
+
+static enum forum_status journal_choice(struct alloc__state *st, int32_t ps)
+{
+    if (st->j_n == st->j_cap) {
+        size_t cap = st->j_cap * 2;
+        int32_t *a = forum_try_realloc(st->j_ps, cap * sizeof *a);
+        if (a == NULL)
+            return FORUM_ENOMEM;
+        st->j_ps = a;
+        a = forum_try_realloc(st->j_old, cap * sizeof *a);
+        if (a == NULL)
+            return FORUM_ENOMEM;
+        st->j_old = a;
+        a = forum_try_realloc(st->j_oldw, cap * sizeof *a);
+        if (a == NULL)
+            return FORUM_ENOMEM;
+        st->j_oldw = a;
+        st->j_cap = cap;
+    }
+    st->j_ps[st->j_n] = ps;
+    st->j_old[st->j_n] = st->choice[ps];
+    st->j_oldw[st->j_n] = st->choice_w[ps];
+    st->j_n++;
+    return FORUM_OK;
+}
+
+static enum forum_status mark_dirty(struct alloc__state *st, int32_t t)
+{
+    if (t < 0 || st->dirty[t])
+        return FORUM_OK;
+    if (st->jv_n == st->jv_cap) {
+        size_t cap = st->jv_cap * 2;
+        int32_t *a = forum_try_realloc(st->jv_t, cap * sizeof *a);
+        if (a == NULL)
+            return FORUM_ENOMEM;
+        st->jv_t = a;
+        double *d = forum_try_realloc(st->jv_old, cap * sizeof *d);
+        if (d == NULL)
+            return FORUM_ENOMEM;
+        st->jv_old = d;
+        st->jv_cap = cap;
+    }
+    st->dirty[t] = 1;
+    st->jv_t[st->jv_n] = t;
+    st->jv_old[st->jv_n] = st->value[t];
+    st->jv_n++;
+    return FORUM_OK;
+}
+
+/* Re-derives the choice of q in s; journals and applies a change. */
+static enum forum_status refresh(struct alloc__state *st, int32_t q, int32_t s)
+{
+    const struct alloc__model *m = st->m;
+    int32_t ps = q * m->S + s;
+    int32_t w, t = best_choice(st, q, s, &w);
+    int32_t old = st->choice[ps];
+    enum forum_status rc;
+
+    if (t == old && w == st->choice_w[ps])
+        return FORUM_OK;
+    if ((rc = journal_choice(st, ps)) != FORUM_OK ||
+        (rc = mark_dirty(st, old)) != FORUM_OK || (rc = mark_dirty(st, t)) != FORUM_OK)
+        return rc;
+    if (old >= 0) {
+        st->chosen[old]--;
+        st->wsum[old] -= st->choice_w[ps];
+    }
+    st->choice[ps] = t;
+    st->choice_w[ps] = w;
+    if (t >= 0) {
+        st->chosen[t]++;
+        st->wsum[t] += w;
+    }
+    return FORUM_OK;
+}
+
+static void set_place(struct alloc__state *st, int32_t t, int32_t to)
+{
+    const struct alloc__model *m = st->m;
+    int32_t from = st->place[t];
+
+    if (from >= 0) {
+        if (st->cell_topic[from] == t)
+            st->cell_topic[from] = -1;
+        for (int32_t h = m->host_start[t]; h < m->host_start[t + 1]; h++)
+            st->hosting[(size_t)m->host_p[h] * (size_t)m->S + (size_t)(from / m->R)]--;
+    }
+    st->place[t] = to;
+    if (to >= 0) {
+        st->cell_topic[to] = t;
+        for (int32_t h = m->host_start[t]; h < m->host_start[t + 1]; h++)
+            st->hosting[(size_t)m->host_p[h] * (size_t)m->S + (size_t)(to / m->R)]++;
+    }
+}
+
+/* Refreshes the voters and hosts of t in slot s. */
+static enum forum_status refresh_topic_slot(struct alloc__state *st, int32_t t, int32_t s)
+{
+    const struct alloc__model *m = st->m;
+    enum forum_status rc;
+
+    for (int32_t v = m->voter_start[t]; v < m->voter_start[t + 1]; v++)
+        if ((rc = refresh(st, m->voter_p[v], s)) != FORUM_OK)
+            return rc;
+    for (int32_t h = m->host_start[t]; h < m->host_start[t + 1]; h++)
+        if ((rc = refresh(st, m->host_p[h], s)) != FORUM_OK)
+            return rc;
+    return FORUM_OK;
+}
+
+enum forum_status alloc__state_move(struct alloc__state *st, int n, const int32_t *t,
+                                    const int32_t *to, double *delta)
+{
+    const struct alloc__model *m = st->m;
+    enum forum_status rc = FORUM_OK;
+
+    st->j_n = st->jv_n = 0;
+    st->mv_n = n;
+    st->mv_total = st->total;
+    /* Unplace every mover first, then place: a swap passes through "both out". */
+    for (int i = 0; i < n; i++) {
+        st->mv_t[i] = t[i];
+        st->mv_from[i] = st->place[t[i]];
+        st->mv_to[i] = to[i];
+        if ((rc = mark_dirty(st, t[i])) != FORUM_OK)
+            goto fail;
+    }
+    for (int i = 0; i < n; i++)
+        set_place(st, t[i], -1);
+    for (int i = 0; i < n; i++)
+        set_place(st, t[i], to[i]);
+    for (int i = 0; i < n; i++) {
+        if (st->mv_from[i] >= 0 &&
+            (rc = refresh_topic_slot(st, t[i], st->mv_from[i] / m->R)) != FORUM_OK)
+            goto fail;
+        if (to[i] >= 0 && (rc = refresh_topic_slot(st, t[i], to[i] / m->R)) != FORUM_OK)
+            goto fail;
+    }
+    double d = 0.0;
+    for (size_t i = 0; i < st->jv_n; i++) {
+        int32_t u = st->jv_t[i];
+        double v = topic_value(st, u);
+        d += v - st->value[u];
+        st->value[u] = v;
+        st->dirty[u] = 0;
+    }
+    st->total += d;
+    *delta = d;
+    return FORUM_OK;
+fail:
+    alloc__state_undo(st);
+    return rc;
+}
+
+void alloc__state_undo(struct alloc__state *st)
+{
+    for (size_t i = st->j_n; i-- > 0;) {
+        int32_t ps = st->j_ps[i];
+        int32_t cur = st->choice[ps];
+        if (cur >= 0) {
+            st->chosen[cur]--;
+            st->wsum[cur] -= st->choice_w[ps];
+        }
+        st->choice[ps] = st->j_old[i];
+        st->choice_w[ps] = st->j_oldw[i];
+        if (st->j_old[i] >= 0) {
+            st->chosen[st->j_old[i]]++;
+            st->wsum[st->j_old[i]] += st->j_oldw[i];
+        }
+    }
+    for (int i = 0; i < st->mv_n; i++)
+        set_place(st, st->mv_t[i], -1);
+    for (int i = 0; i < st->mv_n; i++)
+        set_place(st, st->mv_t[i], st->mv_from[i]);
+    for (size_t i = st->jv_n; i-- > 0;) {
+        st->value[st->jv_t[i]] = st->jv_old[i];
+        st->dirty[st->jv_t[i]] = 0;
+    }
+    st->total = st->mv_total;
+    st->j_n = st->jv_n = 0;
+    st->mv_n = 0;
+}
