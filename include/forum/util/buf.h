@@ -44,7 +44,11 @@ enum forum_status buf_printf(struct buf *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)))
 #endif
     ;
-enum forum_status buf_vprintf(struct buf *b, const char *fmt, va_list ap);
+enum forum_status buf_vprintf(struct buf *b, const char *fmt, va_list ap)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 0)))
+#endif
+    ;
 
 /*
  * Hands the contents over to the caller: returns an owned, NUL-terminated
