@@ -519,8 +519,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         } else {
             expect_body = te != NULL;
         }
-        if (!expect_body)
-            return dispatch(rq);
+        /* Answer once the whole request is in (answering earlier makes
+         * libmicrohttpd close the connection instead of keeping it alive). */
+        (void)expect_body;
         return MHD_YES;
     }
 
@@ -851,6 +852,8 @@ void http_server_stop(struct http_server *server)
     /* 1. Stop accepting: new connections are refused from now on. */
     atomic_store(&server->draining, true);
     listen_fd = MHD_quiesce_daemon(server->daemon);
+    if (listen_fd != MHD_INVALID_SOCKET)
+        close(listen_fd); /* pending and new connections are refused */
     /* 2. Let requests in flight finish, for at most drain_s seconds. */
     clock_gettime(CLOCK_REALTIME, &deadline);
     deadline.tv_sec += (time_t)server->config.drain_s;
@@ -868,14 +871,10 @@ void http_server_stop(struct http_server *server)
          * api still holds their answers: leave the daemon to process exit. */
         log_error("http: %ld answer(s) still pending after %us; not closing the server",
                   (long)atomic_load(&server->suspended), server->config.drain_s);
-        if (listen_fd != MHD_INVALID_SOCKET)
-            close(listen_fd);
         return;
     }
     /* 3. Close every connection and join the threads. */
     MHD_stop_daemon(server->daemon);
-    if (listen_fd != MHD_INVALID_SOCKET)
-        close(listen_fd);
     pthread_cond_destroy(&server->idle);
     pthread_mutex_destroy(&server->lock);
     free(server->root_real);

@@ -1,0 +1,73 @@
+# SPDX-License-Identifier: MIT
+"""GET /metrics: Prometheus text on loopback (the api's lines and the http
+layer's), 403 from any other address."""
+
+import socket
+
+import harness
+from harness import expect
+
+
+def test_metrics_on_loopback(srv):
+    for _ in range(3):
+        srv.get("/healthz")
+    srv.get("/nope")
+    r = srv.get("/metrics")
+    expect(r.status == 200, "GET /metrics from 127.0.0.1 -> 200", r)
+    expect(r.header("Content-Type", "").startswith("text/plain"), "Prometheus text",
+           r.header("Content-Type"))
+    text = r.text
+    for name in ["forumd_http_requests_total{class=\"2xx\"}",
+                 "forumd_http_requests_total{class=\"4xx\"}",
+                 "forumd_http_connections_open", "forumd_http_connections_total",
+                 "forumd_http_received_bytes_total", "forumd_http_sent_bytes_total",
+                 "forumd_http_request_duration_seconds_bucket{le=\"+Inf\"}",
+                 "forumd_http_request_duration_seconds_count"]:
+        expect(name in text, "metrics name " + name, text[:2000])
+    values = {}
+    for line in text.splitlines():
+        if line and not line.startswith("#"):
+            k, _, v = line.rpartition(" ")
+            values[k] = float(v)
+    expect(values.get('forumd_http_requests_total{class="2xx"}', 0) >= 3,
+           "the 2xx requests are counted", values)
+    expect(values.get('forumd_http_requests_total{class="4xx"}', 0) >= 1,
+           "the 404 is counted", values)
+    # The api's own lines are there too (anything not from the http layer).
+    api_lines = [k for k in values if not k.startswith("forumd_http_")]
+    expect(len(api_lines) > 0, "the api's metrics lines", sorted(values)[:20])
+
+
+def non_loopback_address():
+    """An address of this host that is not loopback, or None."""
+    for probe in ["192.0.2.1", "10.255.255.255", "8.8.8.8"]:
+        try:
+            with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+                s.connect((probe, 9))
+                addr = s.getsockname()[0]
+                if not addr.startswith("127."):
+                    return addr
+        except OSError:
+            continue
+    return None
+
+
+def test_metrics_refused_off_loopback():
+    addr = non_loopback_address()
+    if addr is None:
+        print("  (no non-loopback address on this host: only the loopback half runs)")
+    with harness.Server(extra_args=["--listen", "0.0.0.0:0"]) as srv:
+        r = srv.get("/metrics")
+        expect(r.status == 200, "loopback still allowed on 0.0.0.0", r)
+        if addr is not None:
+            srv.host = addr
+            r = srv.get("/metrics")
+            expect(r.status == 403, "GET /metrics from %s -> 403" % addr, r)
+            expect(r.error_code() is not None, "403 has the JSON error body", r)
+            r = srv.get("/healthz")
+            expect(r.status == 200, "other paths answer off loopback", r)
+            srv.host = "127.0.0.1"
+
+
+if __name__ == "__main__":
+    harness.main(globals())
