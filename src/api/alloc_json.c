@@ -510,24 +510,24 @@ enum forum_status alloc_json_parse_problem(const char *text, size_t len,
         goto out;
     }
     struct alloc_problem *p = ps.p;
+    /* Arrays are sized before the details are read; the problem's counts stay 0
+     * until then so that alloc_problem_free() only sees initialised entries
+     * (also when a later list of ids is refused). */
+    size_t ns = 0, nr = 0, nt = 0, np = 0;
     if ((rc = collect_ids(&ps, root, "slots", ALLOC_MAX_SLOTS, ps.slot_ids, &slots,
-                          &p->n_slots)) != FORUM_OK ||
+                          &ns)) != FORUM_OK ||
         (rc = collect_ids(&ps, root, "rooms", ALLOC_MAX_ROOMS, ps.room_ids, &rooms,
-                          &p->n_rooms)) != FORUM_OK ||
+                          &nr)) != FORUM_OK ||
         (rc = collect_ids(&ps, root, "topics", ALLOC_MAX_TOPICS, ps.topic_ids, &topics,
-                          &p->n_topics)) != FORUM_OK ||
+                          &nt)) != FORUM_OK ||
         (rc = collect_ids(&ps, root, "participants", ALLOC_MAX_PARTICIPANTS,
-                          ps.person_ids, &people, &p->n_participants)) != FORUM_OK)
+                          ps.person_ids, &people, &np)) != FORUM_OK)
         goto out;
-    if (p->n_slots > 0 && p->n_rooms > ALLOC_MAX_CELLS / p->n_slots) {
+    if (ns > 0 && nr > ALLOC_MAX_CELLS / ns) {
         rc = forum_error_set(err, FORUM_EINVAL, "rooms",
                              "too many rooms x slots (at most %d)", ALLOC_MAX_CELLS);
         goto out;
     }
-    /* Arrays are sized before the details are read; counts stay 0 until then so
-     * that alloc_problem_free() only sees initialised entries. */
-    size_t ns = p->n_slots, nr = p->n_rooms, nt = p->n_topics, np = p->n_participants;
-    p->n_slots = p->n_rooms = p->n_topics = p->n_participants = 0;
     p->slots = forum_try_calloc(ns + 1, sizeof *p->slots);
     p->rooms = forum_try_calloc(nr + 1, sizeof *p->rooms);
     p->topics = forum_try_calloc(nt + 1, sizeof *p->topics);
