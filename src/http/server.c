@@ -624,7 +624,11 @@ static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_
     }
 }
 
-static void on_mhd_log(void *cls, const char *fmt, va_list ap)
+#if defined(__GNUC__)
+__attribute__((format(printf, 2, 0)))
+#endif
+static void
+on_mhd_log(void *cls, const char *fmt, va_list ap)
 {
     char line[512];
     size_t n;
