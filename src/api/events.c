@@ -1,0 +1,483 @@
+/* SPDX-License-Identifier: MIT */
+/* Events, join codes, slots and rooms. */
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "forum/util/mem.h"
+#include "internal.h"
+
+/* ---- events ----------------------------------------------------------------------- */
+
+static json_t *event_json(const struct store_event *e, bool facilitator)
+{
+    json_t *o = json_object();
+
+    json_object_set_new(o, "id", json_string(e->id));
+    json_object_set_new(o, "name", json_string(e->name));
+    json_object_set_new(o, "timezone", json_string(e->timezone));
+    json_object_set_new(o, "locale", json_string(e->locale));
+    json_object_set_new(o, "max_weight", json_integer(e->max_weight));
+    json_object_set_new(o, "vote_budget", json_integer(e->vote_budget));
+    json_object_set_new(o, "proposals_open", json_boolean(e->proposals_open));
+    json_object_set_new(o, "voting_open", json_boolean(e->voting_open));
+    json_object_set_new(o, "show_tallies", json_boolean(e->show_tallies));
+    json_object_set_new(o, "join_code_required", json_boolean(e->join_code != NULL));
+    if (facilitator)
+        json_object_set_new(o, "join_code",
+                            e->join_code ? json_string(e->join_code) : json_null());
+    return o;
+}
+
+static bool charset_ok(const char *s, const char *extra)
+{
+    for (const char *p = s; *p; p++) {
+        if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+              (*p >= '0' && *p <= '9') || strchr(extra, *p) != NULL))
+            return false;
+    }
+    return true;
+}
+
+/* An IANA zone name that this machine knows (or UTC). */
+static bool timezone_ok(const char *tz)
+{
+    char path[128];
+
+    if (strcmp(tz, "UTC") == 0)
+        return true;
+    if (tz[0] == '\0' || tz[0] == '/' || strstr(tz, "..") != NULL ||
+        !charset_ok(tz, "_+-/"))
+        return false;
+    if (access("/usr/share/zoneinfo", F_OK) != 0)
+        return true; /* no tz database to check against: the syntax must do */
+    snprintf(path, sizeof(path), "/usr/share/zoneinfo/%s", tz);
+    return access(path, R_OK) == 0;
+}
+
+/*
+ * Reads the event fields of the body over e. Returns false with the
+ * response filled. name_required for creation.
+ */
+static bool event_fields(struct api_ctx *c, struct store_event *e, bool creating)
+{
+    static const char *const keys[] = {
+        "name",        "timezone",       "locale",      "join_code",    "max_weight",
+        "vote_budget", "proposals_open", "voting_open", "show_tallies", NULL};
+    const char *name = NULL, *tz = NULL, *locale = NULL, *code = NULL;
+    bool has_name, has_tz, has_locale, has_code;
+
+    if (!api__only_keys(c, keys) ||
+        !api__get_string(c, "name", creating, API_NAME_MAX, false, &name, &has_name) ||
+        !api__get_string(c, "timezone", false, API_TIMEZONE_MAX, false, &tz, &has_tz) ||
+        !api__get_string(c, "locale", false, API_LOCALE_MAX, false, &locale,
+                         &has_locale) ||
+        !api__get_string(c, "join_code", false, API_CODE_MAX, false, &code, &has_code) ||
+        !api__get_int(c, "max_weight", false, 1, 100, &e->max_weight, NULL) ||
+        !api__get_int(c, "vote_budget", false, 0, 10000, &e->vote_budget, NULL) ||
+        !api__get_bool(c, "proposals_open", &e->proposals_open, NULL) ||
+        !api__get_bool(c, "voting_open", &e->voting_open, NULL) ||
+        !api__get_bool(c, "show_tallies", &e->show_tallies, NULL))
+        return false;
+    if (has_name) {
+        if (name == NULL || name[0] == '\0') {
+            api__error(c, 422, "empty", "name", "this field cannot be empty");
+            return false;
+        }
+        free(e->name);
+        e->name = forum_xstrdup(name);
+    }
+    if (has_tz) {
+        if (tz == NULL || !timezone_ok(tz)) {
+            api__error(c, 422, "invalid", "timezone", "not a known IANA time zone");
+            return false;
+        }
+        free(e->timezone);
+        e->timezone = forum_xstrdup(tz);
+    }
+    if (has_locale) {
+        if (locale == NULL || strlen(locale) < 2 || !charset_ok(locale, "-_")) {
+            api__error(c, 422, "invalid", "locale", "a language tag such as fr or en");
+            return false;
+        }
+        free(e->locale);
+        e->locale = forum_xstrdup(locale);
+    }
+    if (has_code) {
+        if (code != NULL && (code[0] == '\0' || !charset_ok(code, "-_"))) {
+            api__error(c, 422, "invalid", "join_code",
+                       "letters, digits, '-' and '_' only (or null for none)");
+            return false;
+        }
+        free(e->join_code);
+        e->join_code = code ? forum_xstrdup(code) : NULL;
+    }
+    return true;
+}
+
+void api__event_create(struct api_ctx *c)
+{
+    struct store_event e;
+    char id[STORE_ID_MAX + 1], token[STORE_TOKEN_LEN + 1];
+    struct forum_error err;
+    enum forum_status rc;
+    json_t *doc;
+
+    memset(&e, 0, sizeof(e));
+    e.max_weight = 3;
+    e.proposals_open = true;
+    e.voting_open = true;
+    e.timezone = forum_xstrdup("UTC");
+    e.locale = forum_xstrdup("fr");
+    if (!event_fields(c, &e, true))
+        goto out;
+    forum_error_clear(&err);
+    rc = store_event_create(c->store, &e, id, token, &err);
+    if (rc != FORUM_OK) {
+        api__fail(c, rc, &err);
+        goto out;
+    }
+    free(e.id);
+    e.id = forum_xstrdup(id);
+    doc = event_json(&e, true);
+    json_object_set_new(doc, "facilitator_token", json_string(token));
+    api__json(c, 201, doc);
+out:
+    store_event_release(&e);
+}
+
+void api__event_get(struct api_ctx *c)
+{
+    api__json(c, 200, event_json(&c->event, api__is_facilitator(c)));
+}
+
+void api__event_patch(struct api_ctx *c)
+{
+    struct forum_error err;
+    enum forum_status rc;
+
+    if (!event_fields(c, &c->event, false))
+        return;
+    forum_error_clear(&err);
+    rc = store_event_update(c->store, &c->event, &err);
+    if (rc != FORUM_OK) {
+        api__fail(c, rc, &err);
+        return;
+    }
+    api__json(c, 200, event_json(&c->event, true));
+}
+
+void api__join_get(struct api_ctx *c)
+{
+    char eid[STORE_ID_MAX + 1];
+    struct forum_error err;
+    enum forum_status rc;
+    unsigned wait;
+    json_t *doc;
+    char secs[16];
+    const char *addr = c->req->remote_addr ? c->req->remote_addr : "?";
+
+    wait =
+        api__limiter_peek(&c->api->failures, addr, c->api->fail_burst, c->api->fail_rate);
+    if (wait > 0) {
+        atomic_fetch_add(&c->api->metrics.rate_limited, 1);
+        api__error(c, 429, "too_many_failures", NULL,
+                   "too many failed attempts from this address");
+        snprintf(secs, sizeof(secs), "%u", wait);
+        api_response_add_header(c->resp, "Retry-After", secs);
+        return;
+    }
+    forum_error_clear(&err);
+    rc = store_event_by_join_code(c->store, c->param[0], eid, &err);
+    if (rc == FORUM_ENOTFOUND) {
+        atomic_fetch_add(&c->api->metrics.auth_failures, 1);
+        api__limiter_take(&c->api->failures, addr, c->api->fail_burst, c->api->fail_rate);
+        api__error(c, 404, "not_found", NULL, "no event has this code");
+        return;
+    }
+    if (rc != FORUM_OK) {
+        api__fail(c, rc, &err);
+        return;
+    }
+    doc = json_object();
+    json_object_set_new(doc, "event", json_string(eid));
+    api__json(c, 200, doc);
+}
+
+/* ---- slots ---------------------------------------------------------------------------
+ */
+
+static json_t *slot_json(const struct store_slot *sl)
+{
+    json_t *o = json_object();
+
+    json_object_set_new(o, "id", json_string(sl->id));
+    json_object_set_new(o, "label", json_string(sl->label));
+    json_object_set_new(o, "starts_at", json_string(sl->starts_at));
+    json_object_set_new(o, "ends_at", json_string(sl->ends_at));
+    return o;
+}
+
+void api__slot_list(struct api_ctx *c)
+{
+    struct store_slot *v;
+    size_t n;
+    struct forum_error err;
+    enum forum_status rc;
+    json_t *arr;
+
+    forum_error_clear(&err);
+    rc = store_slot_list(c->store, CTX_EID(c), &v, &n, &err);
+    if (rc != FORUM_OK) {
+        api__fail(c, rc, &err);
+        return;
+    }
+    arr = json_array();
+    for (size_t i = 0; i < n; i++)
+        json_array_append_new(arr, slot_json(&v[i]));
+    store_slots_free(v, n);
+    api__json(c, 200, arr);
+}
+
+/* Reads label, starts_at and ends_at over sl. */
+static bool slot_fields(struct api_ctx *c, struct store_slot *sl, bool creating)
+{
+    static const char *const keys[] = {"label", "starts_at", "ends_at", NULL};
+    const char *label = NULL, *from = NULL, *to = NULL;
+    bool has_label, has_from, has_to;
+    char utc[21];
+
+    if (!api__only_keys(c, keys) ||
+        !api__get_string(c, "label", creating, API_LABEL_MAX, false, &label,
+                         &has_label) ||
+        !api__get_string(c, "starts_at", creating, 40, false, &from, &has_from) ||
+        !api__get_string(c, "ends_at", creating, 40, false, &to, &has_to))
+        return false;
+    if (has_label) {
+        if (label == NULL || label[0] == '\0') {
+            api__error(c, 422, "empty", "label", "this field cannot be empty");
+            return false;
+        }
+        free(sl->label);
+        sl->label = forum_xstrdup(label);
+    }
+    if (has_from) {
+        if (from == NULL || !api__time_parse(from, utc)) {
+            api__error(c, 422, "invalid", "starts_at", "an RFC 3339 time is expected");
+            return false;
+        }
+        free(sl->starts_at);
+        sl->starts_at = forum_xstrdup(utc);
+    }
+    if (has_to) {
+        if (to == NULL || !api__time_parse(to, utc)) {
+            api__error(c, 422, "invalid", "ends_at", "an RFC 3339 time is expected");
+            return false;
+        }
+        free(sl->ends_at);
+        sl->ends_at = forum_xstrdup(utc);
+    }
+    if (strcmp(sl->ends_at, sl->starts_at) <= 0) {
+        api__error(c, 422, "invalid", "ends_at", "a slot ends after it starts");
+        return false;
+    }
+    return true;
+}
+
+void api__slot_create(struct api_ctx *c)
+{
+    struct store_slot sl;
+    char id[STORE_ID_MAX + 1];
+    struct forum_error err;
+    enum forum_status rc;
+
+    memset(&sl, 0, sizeof(sl));
+    if (!slot_fields(c, &sl, true))
+        goto out;
+    forum_error_clear(&err);
+    rc = store_slot_create(c->store, CTX_EID(c), &sl, id, &err);
+    if (rc != FORUM_OK) {
+        api__fail(c, rc, &err);
+        goto out;
+    }
+    sl.id = forum_xstrdup(id);
+    api__json(c, 201, slot_json(&sl));
+out:
+    store_slot_release(&sl);
+}
+
+void api__slot_patch(struct api_ctx *c)
+{
+    struct store_slot sl;
+    struct forum_error err;
+    enum forum_status rc;
+
+    forum_error_clear(&err);
+    rc = store_slot_get(c->store, CTX_EID(c), c->param[1], &sl, &err);
+    if (rc != FORUM_OK) {
+        api__fail(c, rc, &err);
+        return;
+    }
+    if (!slot_fields(c, &sl, false))
+        goto out;
+    rc = store_slot_update(c->store, CTX_EID(c), &sl, &err);
+    if (rc != FORUM_OK) {
+        api__fail(c, rc, &err);
+        goto out;
+    }
+    api__json(c, 200, slot_json(&sl));
+out:
+    store_slot_release(&sl);
+}
+
+void api__slot_delete(struct api_ctx *c)
+{
+    struct forum_error err;
+    enum forum_status rc;
+
+    forum_error_clear(&err);
+    rc = store_slot_delete(c->store, CTX_EID(c), c->param[1], &err);
+    if (rc != FORUM_OK) {
+        api__fail(c, rc, &err);
+        return;
+    }
+    api__no_content(c);
+}
+
+/* ---- rooms
+ * ----------------------------------------------------------------------------- */
+
+static json_t *room_json(const struct store_room *r)
+{
+    json_t *o = json_object();
+
+    json_object_set_new(o, "id", json_string(r->id));
+    json_object_set_new(o, "name", json_string(r->name));
+    json_object_set_new(o, "capacity", json_integer(r->capacity));
+    json_object_set_new(o, "features", api__strv_json(&r->features));
+    json_object_set_new(o, "unavailable", api__strv_json(&r->unavailable));
+    return o;
+}
+
+void api__room_list(struct api_ctx *c)
+{
+    struct store_room *v;
+    size_t n;
+    struct forum_error err;
+    enum forum_status rc;
+    json_t *arr;
+
+    forum_error_clear(&err);
+    rc = store_room_list(c->store, CTX_EID(c), &v, &n, &err);
+    if (rc != FORUM_OK) {
+        api__fail(c, rc, &err);
+        return;
+    }
+    arr = json_array();
+    for (size_t i = 0; i < n; i++)
+        json_array_append_new(arr, room_json(&v[i]));
+    store_rooms_free(v, n);
+    api__json(c, 200, arr);
+}
+
+static bool room_fields(struct api_ctx *c, struct store_room *r, bool creating)
+{
+    static const char *const keys[] = {"name", "capacity", "features", "unavailable",
+                                       NULL};
+    const char *name = NULL;
+    bool has_name;
+
+    if (!api__only_keys(c, keys) ||
+        !api__get_string(c, "name", creating, API_LABEL_MAX, false, &name, &has_name) ||
+        !api__get_int(c, "capacity", creating, 0, 100000, &r->capacity, NULL) ||
+        !api__get_strv(c, "features", API_FEATURES_MAX, API_FEATURE_MAX, &r->features,
+                       NULL) ||
+        !api__get_strv(c, "unavailable", API_UNAVAILABLE_MAX, STORE_ID_MAX,
+                       &r->unavailable, NULL))
+        return false;
+    if (has_name) {
+        if (name == NULL || name[0] == '\0') {
+            api__error(c, 422, "empty", "name", "this field cannot be empty");
+            return false;
+        }
+        free(r->name);
+        r->name = forum_xstrdup(name);
+    }
+    return true;
+}
+
+void api__room_create(struct api_ctx *c)
+{
+    struct store_room r;
+    char id[STORE_ID_MAX + 1];
+    struct forum_error err;
+    enum forum_status rc;
+
+    memset(&r, 0, sizeof(r));
+    if (!room_fields(c, &r, true))
+        goto out;
+    forum_error_clear(&err);
+    rc = store_room_create(c->store, CTX_EID(c), &r, id, &err);
+    if (rc != FORUM_OK) {
+        api__fail(c, rc, &err);
+        goto out;
+    }
+    r.id = forum_xstrdup(id);
+    api__json(c, 201, room_json(&r));
+out:
+    store_room_release(&r);
+}
+
+void api__room_patch(struct api_ctx *c)
+{
+    struct store_room r;
+    struct forum_error err;
+    enum forum_status rc;
+
+    forum_error_clear(&err);
+    rc = store_room_get(c->store, CTX_EID(c), c->param[1], &r, &err);
+    if (rc != FORUM_OK) {
+        api__fail(c, rc, &err);
+        return;
+    }
+    if (!room_fields(c, &r, false))
+        goto out;
+    rc = store_room_update(c->store, CTX_EID(c), &r, &err);
+    if (rc != FORUM_OK) {
+        api__fail(c, rc, &err);
+        goto out;
+    }
+    /* Read back: the store orders and deduplicates the lists. */
+    store_room_release(&r);
+    rc = store_room_get(c->store, CTX_EID(c), c->param[1], &r, &err);
+    if (rc != FORUM_OK) {
+        api__fail(c, rc, &err);
+        return;
+    }
+    api__json(c, 200, room_json(&r));
+out:
+    store_room_release(&r);
+}
+
+void api__room_delete(struct api_ctx *c)
+{
+    struct forum_error err;
+    enum forum_status rc;
+
+    forum_error_clear(&err);
+    rc = store_room_delete(c->store, CTX_EID(c), c->param[1], &err);
+    if (rc != FORUM_OK) {
+        api__fail(c, rc, &err);
+        return;
+    }
+    api__no_content(c);
+}
+
+json_t *api__strv_json(const struct store_strv *sv)
+{
+    json_t *arr = json_array();
+
+    for (size_t i = 0; i < sv->n; i++)
+        json_array_append_new(arr, json_string(sv->v[i]));
+    return arr;
+}

@@ -1,0 +1,295 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Private declarations shared by the files of src/api/: the shared state,
+ * the per-request context handlers work on, the route table, strict JSON
+ * input helpers and the response helpers.
+ */
+#ifndef FORUM_API_INTERNAL_H
+#define FORUM_API_INTERNAL_H
+
+#include <jansson.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "forum/api.h"
+#include "forum/store.h"
+
+/* ---- limits (docs/api.md lists them all) ---------------------------------- */
+
+#define API_NAME_MAX 200  /* event names, topic titles (bytes) */
+#define API_LABEL_MAX 100 /* room names, slot labels, person names, themes */
+#define API_DESCRIPTION_MAX 4000
+#define API_FEATURE_MAX 40      /* one feature name */
+#define API_FEATURES_MAX 20     /* features, needs per object */
+#define API_UNAVAILABLE_MAX 200 /* unavailable slot ids per object */
+#define API_CODE_MAX 64         /* join codes */
+#define API_TIMEZONE_MAX 64
+#define API_LOCALE_MAX 16
+#define API_JSON_DEPTH 4          /* deeper request bodies get 400 */
+#define API_PARAM_MAX 64          /* one path segment captured as a parameter */
+#define API_PARAMS 3              /* parameters per route */
+#define API_SMALL_BODY (8 * 1024) /* body limit of most routes */
+#define API_TIME_LIMIT_DEFAULT 2000
+#define API_TIME_LIMIT_MAX 30000
+
+/* ---- roles ------------------------------------------------------------------- */
+
+enum api_role {
+    API_ROLE_ANYONE,      /* no token read at all */
+    API_ROLE_OPTIONAL,    /* a token, when given, must be valid; it may show more */
+    API_ROLE_ADMIN,       /* the server's administrator */
+    API_ROLE_FACILITATOR, /* the facilitator of the path's event (or the admin) */
+    API_ROLE_PARTICIPANT, /* a participant of the path's event */
+    API_ROLE_MEMBER       /* a participant or the facilitator of the path's event */
+};
+
+struct api_ctx;
+typedef void (*api_handler_fn)(struct api_ctx *c);
+
+struct api_route {
+    enum api_method method;
+    const char *pattern; /* "/api/v1/events/ * /slots": '*' matches one segment */
+    api_handler_fn handler;
+    enum api_role role;
+    size_t body_max;  /* 0: the route takes no body */
+    const char *name; /* metrics label */
+};
+
+extern const struct api_route api_routes[];
+extern const size_t api_routes_count;
+
+/* ---- shared state ------------------------------------------------------------ */
+
+/* One published schedule, pre-serialised, shared by the responses serving it. */
+struct api_sched {
+    char eid[API_PARAM_MAX + 1];
+    long version;
+    char etag[64];
+    char *body; /* owned */
+    size_t body_len;
+    atomic_int refs;
+    struct api_sched *next;
+};
+
+struct api_conn {
+    struct api *api;
+    struct store *store;
+    struct api_conn *next;
+};
+
+struct api_job; /* an allocation waiting for or in the worker (schedule.c) */
+
+/* A fixed table of counters keyed by a string (tokens, addresses). */
+struct api_limiter {
+    pthread_mutex_t mu;
+    struct api_limit_slot {
+        uint64_t key;  /* hash of the key; 0 = free */
+        double tokens; /* bucket level */
+        double last;   /* seconds (monotonic) of the last update */
+    } slots[1024];
+};
+
+struct api_metrics {
+    atomic_ulong requests[64][6]; /* route index (last: unrouted) x status class 1..5 */
+    atomic_ulong votes;
+    atomic_ulong allocations;
+    atomic_ulong allocation_failures;
+    atomic_ulong rate_limited;
+    atomic_ulong auth_failures;
+    atomic_ulong cache_hits;
+    atomic_ulong cache_misses;
+    atomic_ulong not_modified;
+};
+
+struct api {
+    char *db_path;
+    char *public_url;
+    char generated_admin[STORE_TOKEN_LEN + 1];
+    pthread_key_t key; /* this thread's struct api_conn */
+    pthread_mutex_t mu;
+    struct api_conn *conns;
+
+    pthread_mutex_t cache_mu;
+    struct api_sched *cache;
+
+    /* The allocation worker (schedule.c). */
+    pthread_t worker;
+    bool worker_started;
+    pthread_mutex_t job_mu;
+    pthread_cond_t job_cv;
+    struct api_job *jobs;
+    struct api_job *running;
+    bool stopping;
+    atomic_bool stop_now;
+
+    struct api_limiter writes;
+    struct api_limiter failures;
+    double write_burst, write_rate; /* per second, participants */
+    double fail_burst, fail_rate;
+
+    struct api_metrics metrics;
+};
+
+/* ---- the request context ------------------------------------------------------ */
+
+struct api_ctx {
+    struct api *api;
+    const struct api_request *req;
+    struct api_response *resp;
+    const struct api_route *route;
+    size_t route_index;
+    char param[API_PARAMS][API_PARAM_MAX + 1];
+    size_t n_params;
+    struct store *store;        /* this thread's connection */
+    bool authed;                /* a valid token was given */
+    struct store_principal who; /* valid when authed */
+    json_t *body;               /* the parsed body (an object), or NULL */
+    struct store_event event;   /* the path's event, loaded before the handler */
+    bool has_event;
+    bool done; /* the response is filled */
+};
+
+/* The path's event id (the first parameter). */
+#define CTX_EID(c) ((c)->param[0])
+
+/* ---- responses (api.c) --------------------------------------------------------- */
+
+/* Fills the error response of status with code, field (may be NULL) and message. */
+void api__error(struct api_ctx *c, int status, const char *code, const char *field,
+                const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 5, 6)))
+#endif
+    ;
+/* Maps a store/alloc status and its detail to the error response. */
+void api__fail(struct api_ctx *c, enum forum_status rc, const struct forum_error *err);
+/* Sends doc (stolen) as JSON with status. */
+void api__json(struct api_ctx *c, int status, json_t *doc);
+/* Sends an owned text body (taken) with a static content type. */
+void api__text(struct api_ctx *c, int status, const char *content_type, char *body,
+               size_t len);
+/* Sends 204 without a body. */
+void api__no_content(struct api_ctx *c);
+/* Counts one answer of route (index in api_routes) in the metrics. */
+void api__count(struct api *api, size_t route, int status);
+/* Returns this thread's store for api (opening it on first use), or NULL. */
+struct store *api__store(struct api *api, struct forum_error *err);
+
+/* True when the caller is the event's facilitator or the admin. */
+bool api__is_facilitator(const struct api_ctx *c);
+/* True when the caller is a participant of the path's event. */
+bool api__is_participant(const struct api_ctx *c);
+
+/* ---- strict JSON input (json_in.c) ----------------------------------------------- */
+
+/*
+ * Each returns true when the field is fine (present or absent), false after
+ * filling the 422 response naming the field. OUT: present (may be NULL).
+ */
+bool api__only_keys(struct api_ctx *c, const char *const *keys);
+bool api__get_string(struct api_ctx *c, const char *key, bool required, size_t max,
+                     bool multiline, const char **out, bool *present);
+bool api__get_int(struct api_ctx *c, const char *key, bool required, long min, long max,
+                  long *out, bool *present);
+bool api__get_bool(struct api_ctx *c, const char *key, bool *out, bool *present);
+/* Replaces *out with the strings of the array (each at most max_len bytes). */
+bool api__get_strv(struct api_ctx *c, const char *key, size_t max_items, size_t max_len,
+                   struct store_strv *out, bool *present);
+/* Checks that s is valid single-line text within max bytes. */
+bool api__text_ok(const char *s, size_t max, bool multiline);
+/* Normalises an RFC 3339 time to UTC "YYYY-MM-DDTHH:MM:SSZ" (out: 21 bytes). */
+bool api__time_parse(const char *s, char *out);
+/* Seconds since the epoch of a normalised UTC time. */
+long long api__time_epoch(const char *utc);
+/* Parses c->req->body into c->body; fills 400/415/422 and returns false on error. */
+bool api__parse_body(struct api_ctx *c);
+
+/* ---- limits (limits.c) ---------------------------------------------------------- */
+
+void api__limiter_init(struct api_limiter *l);
+void api__limiter_release(struct api_limiter *l);
+/*
+ * Takes one unit from key's bucket (burst, refilled at rate per second).
+ * Returns 0 when allowed, else the seconds to wait.
+ */
+unsigned api__limiter_take(struct api_limiter *l, const char *key, double burst,
+                           double rate);
+/* Returns the seconds to wait when key's bucket is empty, 0 when it is not. */
+unsigned api__limiter_peek(struct api_limiter *l, const char *key, double burst,
+                           double rate);
+double api__now(void);
+
+/* ---- handlers, one file per resource ------------------------------------------ */
+
+void api__health(struct api_ctx *c);
+void api__event_create(struct api_ctx *c);
+void api__event_get(struct api_ctx *c);
+void api__event_patch(struct api_ctx *c);
+void api__join_get(struct api_ctx *c);
+void api__slot_list(struct api_ctx *c);
+void api__slot_create(struct api_ctx *c);
+void api__slot_patch(struct api_ctx *c);
+void api__slot_delete(struct api_ctx *c);
+void api__room_list(struct api_ctx *c);
+void api__room_create(struct api_ctx *c);
+void api__room_patch(struct api_ctx *c);
+void api__room_delete(struct api_ctx *c);
+void api__participant_create(struct api_ctx *c);
+void api__participant_list(struct api_ctx *c);
+void api__me_get(struct api_ctx *c);
+void api__me_patch(struct api_ctx *c);
+void api__me_votes(struct api_ctx *c);
+void api__me_agenda(struct api_ctx *c);
+void api__feed_ics(struct api_ctx *c);
+void api__topic_list(struct api_ctx *c);
+void api__topic_create(struct api_ctx *c);
+void api__topic_get(struct api_ctx *c);
+void api__topic_patch(struct api_ctx *c);
+void api__topic_delete(struct api_ctx *c);
+void api__vote_put(struct api_ctx *c);
+void api__vote_delete(struct api_ctx *c);
+void api__clashes(struct api_ctx *c);
+void api__problem_get(struct api_ctx *c);
+void api__allocation_post(struct api_ctx *c);
+void api__allocation_list(struct api_ctx *c);
+void api__allocation_get(struct api_ctx *c);
+void api__allocation_delete(struct api_ctx *c);
+void api__publish(struct api_ctx *c);
+void api__schedule_get(struct api_ctx *c);
+void api__schedule_ics(struct api_ctx *c);
+void api__schedule_csv(struct api_ctx *c);
+
+/* ---- shared builders ----------------------------------------------------------- */
+
+/* OUT: json, the allocation problem of event eid (ALLOCATOR.md form), owned. */
+enum forum_status api__problem_build(struct store *s, const char *eid, json_t **out,
+                                     struct forum_error *err);
+/*
+ * Publishes allocation aid of event eid as the next schedule version and
+ * refreshes the cache. OUT: version.
+ */
+enum forum_status api__publish_allocation(struct api *api, struct store *s,
+                                          const char *eid, const char *aid, long *version,
+                                          struct forum_error *err);
+/* Solves the problem document text synchronously and stores the draft. OUT: aid. */
+enum forum_status api__solve_and_store(struct store *s, const char *eid,
+                                       const char *problem, size_t len,
+                                       long time_limit_ms, atomic_bool *stop, char *aid,
+                                       char **solution, struct forum_error *err);
+/* Starts and stops the allocation worker (schedule.c). */
+enum forum_status api__worker_start(struct api *api, struct forum_error *err);
+void api__worker_stop(struct api *api);
+/* Drops every cached schedule (api_free) or the one of eid. */
+void api__cache_drop(struct api *api, const char *eid);
+/* Renders an owned JSON value for a topic as the caller may see it. */
+json_t *api__topic_json(const struct api_ctx *c, const struct store_topic *t,
+                        const struct store_event *e);
+/* Loads the latest published schedule body of eid as JSON. OUT: doc, sc. */
+enum forum_status api__schedule_doc(struct api_ctx *c, json_t **doc, long *version,
+                                    char **published_at, struct forum_error *err);
+/* A list of strings as an owned JSON array. */
+json_t *api__strv_json(const struct store_strv *sv);
+
+#endif /* FORUM_API_INTERNAL_H */

@@ -1,0 +1,316 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Strict JSON input: content type, duplicate keys, depth, then typed field
+ * getters that fill the 422 answer naming the field at fault.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "internal.h"
+
+static size_t depth(const json_t *v)
+{
+    size_t d = 0, i;
+    const char *k;
+    json_t *x;
+
+    if (json_is_object(v)) {
+        json_object_foreach((json_t *)(uintptr_t)v, k, x)
+        {
+            size_t dx = depth(x);
+            if (dx > d)
+                d = dx;
+        }
+        return d + 1;
+    }
+    if (json_is_array(v)) {
+        json_array_foreach(v, i, x)
+        {
+            size_t dx = depth(x);
+            if (dx > d)
+                d = dx;
+        }
+        return d + 1;
+    }
+    return 0;
+}
+
+static bool json_type_ok(const char *ct)
+{
+    size_t n = strlen("application/json");
+
+    if (ct == NULL || strncasecmp(ct, "application/json", n) != 0)
+        return false;
+    return ct[n] == '\0' || ct[n] == ';' || ct[n] == ' ';
+}
+
+bool api__parse_body(struct api_ctx *c)
+{
+    json_error_t jerr;
+
+    if (c->req->body == NULL || c->req->body_len == 0) {
+        c->body = json_object();
+        return true;
+    }
+    if (!json_type_ok(c->req->content_type)) {
+        api__error(c, 415, "unsupported_media_type", NULL,
+                   "send the body as application/json");
+        return false;
+    }
+    c->body = json_loadb(c->req->body, c->req->body_len, JSON_REJECT_DUPLICATES, &jerr);
+    if (c->body == NULL) {
+        if (strstr(jerr.text, "too big") != NULL)
+            api__error(c, 422, "out_of_range", NULL, "a number is too big: %s",
+                       jerr.text);
+        else if (strstr(jerr.text, "duplicate") != NULL)
+            api__error(c, 400, "duplicate_key", NULL, "%s", jerr.text);
+        else if (strstr(jerr.text, "depth") != NULL)
+            api__error(c, 400, "too_deep", NULL, "the body is nested too deep");
+        else
+            api__error(c, 400, "malformed_json", NULL, "%s at line %d column %d",
+                       jerr.text, jerr.line, jerr.column);
+        return false;
+    }
+    if (depth(c->body) > API_JSON_DEPTH) {
+        api__error(c, 400, "too_deep", NULL, "the body is nested deeper than %d levels",
+                   API_JSON_DEPTH);
+        return false;
+    }
+    if (!json_is_object(c->body)) {
+        api__error(c, 422, "wrong_type", NULL, "the body must be a JSON object");
+        return false;
+    }
+    return true;
+}
+
+bool api__only_keys(struct api_ctx *c, const char *const *keys)
+{
+    const char *k;
+    json_t *v;
+
+    json_object_foreach(c->body, k, v)
+    {
+        bool known = false;
+        (void)v;
+        for (size_t i = 0; keys[i] != NULL && !known; i++)
+            known = strcmp(keys[i], k) == 0;
+        if (!known) {
+            api__error(c, 422, "unknown_field", k, "unknown field");
+            return false;
+        }
+    }
+    return true;
+}
+
+bool api__text_ok(const char *s, size_t max, bool multiline)
+{
+    size_t n = strlen(s);
+
+    if (n > max)
+        return false;
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if (*p == 0x7f)
+            return false;
+        if (*p < 0x20 && !(multiline && (*p == '\n' || *p == '\t' || *p == '\r')))
+            return false;
+    }
+    return true;
+}
+
+static json_t *field(struct api_ctx *c, const char *key, bool required, bool *present)
+{
+    json_t *v = json_object_get(c->body, key);
+
+    if (present != NULL)
+        *present = v != NULL;
+    if (v == NULL && required)
+        api__error(c, 422, "missing", key, "this field is required");
+    return v;
+}
+
+bool api__get_string(struct api_ctx *c, const char *key, bool required, size_t max,
+                     bool multiline, const char **out, bool *present)
+{
+    json_t *v = field(c, key, required, present);
+
+    if (v == NULL)
+        return !required;
+    if (json_is_null(v) && !required) {
+        *out = NULL;
+        return true;
+    }
+    if (!json_is_string(v)) {
+        api__error(c, 422, "wrong_type", key, "this field must be a string");
+        return false;
+    }
+    if (json_string_length(v) > max) {
+        api__error(c, 422, "too_long", key, "at most %zu bytes", max);
+        return false;
+    }
+    if (!api__text_ok(json_string_value(v), max, multiline)) {
+        api__error(c, 422, "invalid", key, "control characters are not allowed here");
+        return false;
+    }
+    if (required && json_string_length(v) == 0) {
+        api__error(c, 422, "empty", key, "this field cannot be empty");
+        return false;
+    }
+    *out = json_string_value(v);
+    return true;
+}
+
+bool api__get_int(struct api_ctx *c, const char *key, bool required, long min, long max,
+                  long *out, bool *present)
+{
+    json_t *v = field(c, key, required, present);
+    json_int_t x;
+
+    if (v == NULL)
+        return !required;
+    if (!json_is_integer(v)) {
+        api__error(c, 422, "wrong_type", key, "this field must be an integer");
+        return false;
+    }
+    x = json_integer_value(v);
+    if (x < min || x > max) {
+        api__error(c, 422, "out_of_range", key, "must be between %ld and %ld", min, max);
+        return false;
+    }
+    *out = (long)x;
+    return true;
+}
+
+bool api__get_bool(struct api_ctx *c, const char *key, bool *out, bool *present)
+{
+    json_t *v = field(c, key, false, present);
+
+    if (v == NULL)
+        return true;
+    if (!json_is_boolean(v)) {
+        api__error(c, 422, "wrong_type", key, "this field must be true or false");
+        return false;
+    }
+    *out = json_is_true(v);
+    return true;
+}
+
+bool api__get_strv(struct api_ctx *c, const char *key, size_t max_items, size_t max_len,
+                   struct store_strv *out, bool *present)
+{
+    json_t *v = field(c, key, false, present), *x;
+    size_t i;
+
+    if (v == NULL)
+        return true;
+    if (!json_is_array(v)) {
+        api__error(c, 422, "wrong_type", key, "this field must be an array of strings");
+        return false;
+    }
+    if (json_array_size(v) > max_items) {
+        api__error(c, 422, "too_many", key, "at most %zu items", max_items);
+        return false;
+    }
+    json_array_foreach(v, i, x)
+    {
+        if (!json_is_string(x) || json_string_length(x) == 0) {
+            api__error(c, 422, "wrong_type", key, "item %zu must be a non-empty string",
+                       i);
+            return false;
+        }
+        if (!api__text_ok(json_string_value(x), max_len, false)) {
+            api__error(c, 422, "too_long", key, "item %zu: at most %zu bytes, one line",
+                       i, max_len);
+            return false;
+        }
+    }
+    store_strv_release(out);
+    json_array_foreach(v, i, x) store_strv_push(out, json_string_value(x));
+    return true;
+}
+
+static bool digits(const char *s, int n, int *out)
+{
+    int v = 0;
+
+    for (int i = 0; i < n; i++) {
+        if (s[i] < '0' || s[i] > '9')
+            return false;
+        v = v * 10 + (s[i] - '0');
+    }
+    *out = v;
+    return true;
+}
+
+bool api__time_parse(const char *s, char *out)
+{
+    struct tm tm, back;
+    int y, mo, d, h, mi, se, oh = 0, om = 0, sign = 0;
+    const char *p;
+    time_t t;
+
+    if (strlen(s) < 20 || strlen(s) > 40)
+        return false;
+    if (!digits(s, 4, &y) || s[4] != '-' || !digits(s + 5, 2, &mo) || s[7] != '-' ||
+        !digits(s + 8, 2, &d) || (s[10] != 'T' && s[10] != 't') ||
+        !digits(s + 11, 2, &h) || s[13] != ':' || !digits(s + 14, 2, &mi) ||
+        s[16] != ':' || !digits(s + 17, 2, &se))
+        return false;
+    p = s + 19;
+    if (*p == '.') {
+        p++;
+        if (*p < '0' || *p > '9')
+            return false;
+        while (*p >= '0' && *p <= '9')
+            p++;
+    }
+    if (*p == 'Z' || *p == 'z') {
+        p++;
+    } else if (*p == '+' || *p == '-') {
+        sign = *p == '+' ? 1 : -1;
+        if (!digits(p + 1, 2, &oh) || p[3] != ':' || !digits(p + 4, 2, &om) || oh > 23 ||
+            om > 59)
+            return false;
+        p += 6;
+    } else {
+        return false;
+    }
+    if (*p != '\0' || y < 1970 || y > 9999 || mo < 1 || mo > 12 || d < 1 || d > 31 ||
+        h > 23 || mi > 59 || se > 60)
+        return false;
+    memset(&tm, 0, sizeof(tm));
+    tm.tm_year = y - 1900;
+    tm.tm_mon = mo - 1;
+    tm.tm_mday = d;
+    tm.tm_hour = h;
+    tm.tm_min = mi;
+    tm.tm_sec = se == 60 ? 59 : se;
+    t = timegm(&tm);
+    if (gmtime_r(&t, &back) == NULL || back.tm_mday != d || back.tm_mon != mo - 1)
+        return false; /* 31 April and the like */
+    t -= (time_t)sign * (oh * 3600 + om * 60);
+    if (gmtime_r(&t, &back) == NULL || back.tm_year + 1900 > 9999 || back.tm_year < 70)
+        return false;
+    strftime(out, 21, "%Y-%m-%dT%H:%M:%SZ", &back);
+    return true;
+}
+
+long long api__time_epoch(const char *utc)
+{
+    struct tm tm;
+    int y, mo, d, h, mi, se;
+
+    if (!digits(utc, 4, &y) || !digits(utc + 5, 2, &mo) || !digits(utc + 8, 2, &d) ||
+        !digits(utc + 11, 2, &h) || !digits(utc + 14, 2, &mi) ||
+        !digits(utc + 17, 2, &se))
+        return 0;
+    memset(&tm, 0, sizeof(tm));
+    tm.tm_year = y - 1900;
+    tm.tm_mon = mo - 1;
+    tm.tm_mday = d;
+    tm.tm_hour = h;
+    tm.tm_min = mi;
+    tm.tm_sec = se;
+    return (long long)timegm(&tm);
+}
