@@ -1,0 +1,333 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Allocation, drafts, publishing, the schedule with its ETag, and the
+ * exports: iCalendar (CRLF, folding, escaping), CSV (quoting, formula
+ * injection defused), a participant's agenda and calendar feed.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "client.h"
+
+static int setup(void **state)
+{
+    struct tc *t = calloc(1, sizeof(*t));
+    char p[400];
+
+    tc_open(t, 0, 0);
+    tc_fixture(t);
+    /* Titles that exercise the exports. */
+    snprintf(p, sizeof(p), "/api/v1/events/%s/topics/%s", t->eid, t->topic[0]);
+    assert_int_equal(
+        tc_call(t, API_PATCH, p, t->fac,
+                "{\"title\":\"=HYPERLINK(\\\"http://x\\\"), \\\"quoted\\\"; a "
+                "very long title that needs folding in iCalendar: éééééééééé\"}",
+                NULL),
+        200);
+    snprintf(p, sizeof(p), "/api/v1/events/%s/topics/%s/vote", t->eid, t->topic[0]);
+    assert_int_equal(tc_call(t, API_PUT, p, t->ptok[1], "{\"weight\":1}", NULL), 200);
+    *state = t;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    struct tc *t = *state;
+    tc_close(t);
+    free(t);
+    return 0;
+}
+
+/* Allocates and returns the draft id (static buffer). */
+static const char *allocate(struct tc *t)
+{
+    static char id[64];
+    json_t *doc, *sol;
+    char p[256];
+
+    snprintf(p, sizeof(p), "/api/v1/events/%s/allocation", t->eid);
+    assert_int_equal(tc_call(t, API_POST, p, t->fac, "{\"time_limit_ms\":200}", &doc),
+                     200);
+    snprintf(id, sizeof(id), "%s", json_string_value(json_object_get(doc, "id")));
+    sol = json_object_get(doc, "solution");
+    assert_true(json_is_array(json_object_get(sol, "sessions")));
+    /* Both topics fit: two rooms, two slots, no conflicts. */
+    assert_int_equal(json_array_size(json_object_get(sol, "sessions")), 2);
+    json_decref(doc);
+    return id;
+}
+
+static char *get_text(struct tc *t, const char *path, const char *token, int *status,
+                      const char **ctype)
+{
+    struct api_response resp;
+    char auth[100], *text;
+
+    snprintf(auth, sizeof(auth), "Bearer %s", token ? token : "");
+    tc_raw(t, API_GET, path, NULL, token ? auth : NULL, NULL, NULL, NULL, NULL, &resp);
+    *status = resp.status;
+    if (ctype != NULL)
+        *ctype = resp.content_type;
+    text = strndup(resp.body ? resp.body : "", resp.body_len);
+    api_response_release(&resp);
+    return text;
+}
+
+static void test_schedule_problem_facilitator_only(void **state)
+{
+    struct tc *t = *state;
+    json_t *doc, *p0;
+    char p[256];
+
+    snprintf(p, sizeof(p), "/api/v1/events/%s/allocation/problem", t->eid);
+    assert_int_equal(tc_call(t, API_GET, p, t->fac, NULL, &doc), 200);
+    assert_int_equal(json_array_size(json_object_get(doc, "slots")), 2);
+    assert_int_equal(json_array_size(json_object_get(doc, "rooms")), 2);
+    assert_int_equal(json_array_size(json_object_get(doc, "topics")), 2);
+    p0 = json_array_get(json_object_get(doc, "participants"), 0);
+    assert_string_equal(json_string_value(json_object_get(p0, "id")), t->part[0]);
+    assert_int_equal(
+        json_integer_value(json_object_get(json_object_get(p0, "votes"), t->topic[1])),
+        2);
+    json_decref(doc);
+    tc_expect_error(t, API_GET, p, t->ptok[0], NULL, 403, "forbidden", NULL);
+    tc_expect_error(t, API_GET, p, NULL, NULL, 401, "unauthorized", NULL);
+    tc_expect_error(t, API_GET, p, t->other_fac, NULL, 403, "forbidden", NULL);
+}
+
+static void test_schedule_allocate_publish_etag(void **state)
+{
+    struct tc *t = *state;
+    json_t *doc;
+    char p[256], pub[256], body[200], etag[64], aid[64];
+    struct api_response resp;
+
+    snprintf(p, sizeof(p), "/api/v1/events/%s/schedule", t->eid);
+    snprintf(pub, sizeof(pub), "/api/v1/events/%s/schedule/publish", t->eid);
+    tc_expect_error(t, API_GET, p, NULL, NULL, 404, "not_published", NULL);
+    tc_expect_error(t, API_GET, "/api/v1/events/nosuch/schedule", NULL, NULL, 404,
+                    "not_found", NULL);
+    tc_expect_error(t, API_POST, tc_path("/api/v1/events/%s/allocation", t->eid),
+                    t->ptok[0], "{}", 403, "forbidden", NULL);
+    tc_expect_error(t, API_POST, tc_path("/api/v1/events/%s/allocation", t->eid), t->fac,
+                    "{\"time_limit_ms\":0}", 422, "out_of_range", "time_limit_ms");
+    tc_expect_error(t, API_POST, tc_path("/api/v1/events/%s/allocation", t->eid), t->fac,
+                    "{\"time_limit_ms\":30001}", 422, "out_of_range", "time_limit_ms");
+    snprintf(aid, sizeof(aid), "%s", allocate(t));
+    /* A draft is not public. */
+    tc_expect_error(t, API_GET, p, NULL, NULL, 404, "not_published", NULL);
+    snprintf(body, sizeof(body), "{\"allocation\":\"%s\"}", aid);
+    tc_expect_error(t, API_POST, pub, t->ptok[0], body, 403, "forbidden", NULL);
+    tc_expect_error(t, API_POST, pub, t->other_fac, body, 403, "forbidden", NULL);
+    tc_expect_error(t, API_POST, pub, t->fac, "{\"allocation\":\"anope\"}", 404,
+                    "not_found", "allocation");
+    assert_int_equal(tc_call(t, API_POST, pub, t->fac, body, &doc), 200);
+    assert_int_equal(json_integer_value(json_object_get(doc, "version")), 1);
+    json_decref(doc);
+    tc_expect_error(t, API_POST, pub, t->fac, body, 409, "conflict", "allocation");
+
+    tc_raw(t, API_GET, p, NULL, NULL, NULL, NULL, NULL, NULL, &resp);
+    assert_int_equal(resp.status, 200);
+    doc = json_loadb(resp.body, resp.body_len, 0, NULL);
+    assert_int_equal(json_integer_value(json_object_get(doc, "version")), 1);
+    assert_string_equal(json_string_value(json_object_get(doc, "timezone")),
+                        "Europe/Paris");
+    assert_int_equal(json_array_size(json_object_get(doc, "sessions")), 2);
+    assert_non_null(
+        json_object_get(json_array_get(json_object_get(doc, "sessions"), 0), "seated"));
+    assert_null(json_object_get(json_array_get(json_object_get(doc, "sessions"), 0),
+                                "attendees"));
+    json_decref(doc);
+    assert_string_equal(resp.headers[0].name, "ETag");
+    snprintf(etag, sizeof(etag), "%s", resp.headers[0].value);
+    assert_int_equal(etag[0], '"');
+    api_response_release(&resp);
+    tc_raw(t, API_GET, p, NULL, NULL, NULL, NULL, etag, NULL, &resp);
+    assert_int_equal(resp.status, 304);
+    assert_int_equal(resp.body_len, 0);
+    api_response_release(&resp);
+    tc_raw(t, API_GET, p, NULL, NULL, NULL, NULL, "\"other\"", NULL, &resp);
+    assert_int_equal(resp.status, 200);
+    api_response_release(&resp);
+
+    /* A second publication is a new version with a new tag. */
+    snprintf(aid, sizeof(aid), "%s", allocate(t));
+    snprintf(body, sizeof(body), "{\"allocation\":\"%s\"}", aid);
+    assert_int_equal(tc_call(t, API_POST, pub, t->fac, body, NULL), 200);
+    tc_raw(t, API_GET, p, NULL, NULL, NULL, NULL, etag, NULL, &resp);
+    assert_int_equal(resp.status, 200);
+    assert_string_not_equal(resp.headers[0].value, etag);
+    api_response_release(&resp);
+}
+
+static void test_schedule_drafts(void **state)
+{
+    struct tc *t = *state;
+    json_t *doc;
+    char a1[64], a2[64], p[400], body[200];
+
+    snprintf(a1, sizeof(a1), "%s", allocate(t));
+    snprintf(a2, sizeof(a2), "%s", allocate(t));
+    snprintf(p, sizeof(p), "/api/v1/events/%s/allocations", t->eid);
+    assert_int_equal(tc_call(t, API_GET, p, t->fac, NULL, &doc), 200);
+    assert_int_equal(json_array_size(doc), 2);
+    assert_true(json_is_false(json_object_get(json_array_get(doc, 0), "published")));
+    assert_true(
+        json_integer_value(json_object_get(json_array_get(doc, 0), "satisfied")) >= 0);
+    json_decref(doc);
+    tc_expect_error(t, API_GET, p, t->ptok[0], NULL, 403, "forbidden", NULL);
+    snprintf(p, sizeof(p), "/api/v1/events/%s/allocations/%s", t->eid, a1);
+    assert_int_equal(tc_call(t, API_GET, p, t->fac, NULL, &doc), 200);
+    assert_true(json_is_object(json_object_get(doc, "solution")));
+    json_decref(doc);
+    snprintf(body, sizeof(body), "{\"allocation\":\"%s\"}", a1);
+    assert_int_equal(tc_call(t, API_POST,
+                             tc_path("/api/v1/events/%s/schedule/publish", t->eid),
+                             t->fac, body, NULL),
+                     200);
+    /* A published draft is kept; another one may be dropped. */
+    tc_expect_error(t, API_DELETE, p, t->fac, NULL, 409, "published", NULL);
+    tc_expect_error(t, API_DELETE,
+                    tc_path("/api/v1/events/%s/allocations/%s", t->eid, a2), t->ptok[0],
+                    NULL, 403, "forbidden", NULL);
+    assert_int_equal(tc_call(t, API_DELETE,
+                             tc_path("/api/v1/events/%s/allocations/%s", t->eid, a2),
+                             t->fac, NULL, NULL),
+                     204);
+    tc_expect_error(t, API_GET, tc_path("/api/v1/events/%s/allocations/%s", t->eid, a2),
+                    t->fac, NULL, 404, "not_found", NULL);
+}
+
+static void publish_one(struct tc *t)
+{
+    char body[200];
+
+    snprintf(body, sizeof(body), "{\"allocation\":\"%s\"}", allocate(t));
+    assert_int_equal(tc_call(t, API_POST,
+                             tc_path("/api/v1/events/%s/schedule/publish", t->eid),
+                             t->fac, body, NULL),
+                     200);
+}
+
+static void test_schedule_ics(void **state)
+{
+    struct tc *t = *state;
+    int status;
+    const char *ct;
+    char *text, *line;
+
+    text = get_text(t, tc_path("/api/v1/events/%s/schedule.ics", t->eid), NULL, &status,
+                    NULL);
+    assert_int_equal(status, 404);
+    free(text);
+    publish_one(t);
+    text = get_text(t, tc_path("/api/v1/events/%s/schedule.ics", t->eid), NULL, &status,
+                    &ct);
+    assert_int_equal(status, 200);
+    assert_non_null(strstr(ct, "text/calendar"));
+    assert_int_equal(strncmp(text, "BEGIN:VCALENDAR\r\nVERSION:2.0\r\n", 30), 0);
+    assert_non_null(strstr(text, "END:VCALENDAR\r\n"));
+    assert_non_null(strstr(text, "UID:"));
+    assert_non_null(strstr(text, "DTSTAMP:"));
+    assert_non_null(strstr(text, "DTSTART:20250918T120000Z\r\n"));
+    /* TEXT escaping: commas, semicolons, backslashes. */
+    assert_non_null(strstr(text, "\\, \"quoted\"\\;"));
+    /* Every line ends with CRLF and holds at most 75 octets; folds start with a space. */
+    for (line = text; *line;) {
+        char *end = strstr(line, "\r\n");
+        assert_non_null(end);
+        assert_true(end - line <= 75);
+        /* A fold never cuts a UTF-8 sequence: the next line does not start with one. */
+        if (end[2] == ' ')
+            assert_true(((unsigned char)end[3] & 0xC0) != 0x80);
+        line = end + 2;
+    }
+    free(text);
+}
+
+static void test_schedule_csv(void **state)
+{
+    struct tc *t = *state;
+    int status;
+    const char *ct;
+    char *text;
+
+    publish_one(t);
+    text = get_text(t, tc_path("/api/v1/events/%s/schedule.csv", t->eid), NULL, &status,
+                    &ct);
+    assert_int_equal(status, 200);
+    assert_non_null(strstr(ct, "text/csv"));
+    assert_int_equal(
+        strncmp(text, "slot,starts_at,ends_at,room,topic,title,theme,hosts,seated\r\n",
+                58),
+        0);
+    /* The formula is defused and the field quoted, quotes doubled. */
+    assert_non_null(strstr(text, ",\"'=HYPERLINK(\"\"http://x\"\"), \"\"quoted\"\";"));
+    assert_null(strstr(text, ",=HYPERLINK"));
+    free(text);
+}
+
+static void test_schedule_agenda_and_feed(void **state)
+{
+    struct tc *t = *state;
+    json_t *doc;
+    char p[256], feed[300];
+    int status;
+    char *text;
+
+    snprintf(p, sizeof(p), "/api/v1/events/%s/me/agenda", t->eid);
+    assert_int_equal(tc_call(t, API_GET, p, t->ptok[0], NULL, &doc), 200);
+    assert_int_equal(json_array_size(doc), 0); /* nothing published yet */
+    json_decref(doc);
+    tc_expect_error(t, API_GET, p, t->fac, NULL, 403, "forbidden", NULL);
+    publish_one(t);
+    /* Person 0 hosts topic 0 and voted for topic 1 (different slots fit both). */
+    assert_int_equal(tc_call(t, API_GET, p, t->ptok[0], NULL, &doc), 200);
+    assert_true(json_array_size(doc) >= 1);
+    assert_non_null(json_object_get(json_array_get(doc, 0), "room_name"));
+    assert_non_null(json_object_get(json_array_get(doc, 0), "starts_at"));
+    json_decref(doc);
+    assert_int_equal(tc_call(t, API_GET, tc_path("/api/v1/events/%s/me", t->eid),
+                             t->ptok[0], NULL, &doc),
+                     200);
+    snprintf(feed, sizeof(feed), "%s",
+             json_string_value(json_object_get(doc, "calendar_url")));
+    json_decref(doc);
+    text = get_text(t, feed, NULL, &status, NULL);
+    assert_int_equal(status, 200);
+    assert_non_null(strstr(text, "BEGIN:VEVENT\r\n"));
+    free(text);
+    /* The participant's token is not a feed secret, nor is a made-up one. */
+    text = get_text(t, tc_path("/api/v1/events/%s/agenda/%s.ics", t->eid, t->ptok[0]),
+                    NULL, &status, NULL);
+    assert_int_equal(status, 404);
+    free(text);
+    /* Another event's path does not open this feed. */
+    text = get_text(
+        t, tc_path("/api/v1/events/%s/agenda/%s", t->other_eid, strrchr(feed, '/') + 1),
+        NULL, &status, NULL);
+    assert_int_equal(status, 404);
+    free(text);
+}
+
+#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        T(test_schedule_problem_facilitator_only),
+        T(test_schedule_allocate_publish_etag),
+        T(test_schedule_drafts),
+        T(test_schedule_ics),
+        T(test_schedule_csv),
+        T(test_schedule_agenda_and_feed),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
