@@ -48,7 +48,7 @@ def read_response(s):
 def in_flight_survives(sig):
     srv = harness.Server().start()
     try:
-        body = json.dumps({"name": "Stopping " + "z" * 200}).encode()
+        body = json.dumps({"name": "Stopping " + "z" * 150}).encode()
         s = start_slow_request(srv, body)
         srv.proc.send_signal(sig)
         time.sleep(0.5)
