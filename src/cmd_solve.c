@@ -26,6 +26,7 @@ static const char solve_usage[] =
     "  --seed N         random seed (default: options.seed, else 1)\n"
     "  --iterations N   search steps; with it the output is reproducible byte for byte\n"
     "                   (0 = no step limit, the default)\n"
+    "  --verbose        print the score, the steps and the time on stderr\n"
     "Exit status: 0 solved, 2 bad usage or bad input (one message on stderr), 1 other "
     "errors.\n";
 
@@ -84,7 +85,7 @@ int cmd_solve(int argc, char **argv)
 {
     struct timespec start = now();
     uint64_t time_limit = 0, seed = 0, iterations = 0;
-    bool has_limit = false, has_seed = false;
+    bool has_limit = false, has_seed = false, verbose = false;
     struct alloc_problem *p = NULL;
     struct alloc_result *r = NULL;
     struct alloc_json_options jo;
@@ -97,6 +98,10 @@ int cmd_solve(int argc, char **argv)
         if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
             fputs(solve_usage, stdout);
             return 0;
+        }
+        if (strcmp(a, "--verbose") == 0) {
+            verbose = true;
+            continue;
         }
         uint64_t *dst = strcmp(a, "--time-limit") == 0   ? &time_limit
                         : strcmp(a, "--seed") == 0       ? &seed
@@ -154,6 +159,17 @@ int cmd_solve(int argc, char **argv)
                 err.msg);
         status = rc == FORUM_EINVAL ? 2 : 1;
         goto out;
+    }
+    if (verbose) {
+        struct timespec t = now();
+        double ms = (double)(t.tv_sec - start.tv_sec) * 1e3 +
+                    (double)(t.tv_nsec - start.tv_nsec) / 1e6;
+        fprintf(stderr,
+                "forumd solve: satisfied %" PRId64 " scheduled %" PRId64
+                " demand %" PRId64 " bound %" PRId64 ", %" PRIu64 " steps, seed %" PRIu64
+                ", %.0f ms\n",
+                r->score.satisfied, r->score.scheduled, r->score.demand, r->score.bound,
+                r->iterations, seed, ms);
     }
     size_t len;
     char *doc = alloc_json_dump_solution(p, r, &len);

@@ -39,23 +39,50 @@ static int32_t option_w(const struct alloc__tp *tp, int32_t i, int32_t k)
     return 0;
 }
 
+/* Weights up to this are sorted by counting. */
+#define TP_COUNTING_MAX 4096
+
+/* Carves n bytes (aligned to 8) from *at. */
+static void *carve(char **at, size_t n)
+{
+    void *p = *at;
+    *at += (n + 7) & ~(size_t)7;
+    return p;
+}
+
 enum forum_status alloc__tp_solve(const struct alloc__tp *tp, int32_t *assign,
-                                  int64_t *total)
+                                  int64_t *total, struct alloc__tp_work *work)
 {
     int32_t K = tp->K, V = K + 2, N = K, Z = K + 1;
     size_t nopt = tp->n > 0 ? (size_t)tp->opt_start[tp->n] : 0;
-    size_t VV = (size_t)V * (size_t)V;
+    size_t VV = (size_t)V * (size_t)V, nv = (size_t)V + 1;
+    size_t nn = (size_t)(tp->n > 0 ? tp->n : 1);
+    size_t need = (nopt + 1) * sizeof(struct triple) + nv * 6 * 8 + nn * 4 + VV * 12 + 64;
+    size_t want =
+        need + (TP_COUNTING_MAX + 2) * 4 + (nopt + 1) * sizeof(struct triple) + 128;
+    struct alloc__tp_work local = {NULL, 0};
     enum forum_status rc = FORUM_ENOMEM;
-    struct triple *tri = forum_try_malloc((nopt ? nopt : 1) * sizeof *tri);
-    int32_t *spare = forum_try_malloc((size_t)V * sizeof *spare);
-    int32_t *cur_w = forum_try_malloc((size_t)(tp->n ? tp->n : 1) * sizeof *cur_w);
-    int64_t *gain = forum_try_malloc(VV * sizeof *gain);
-    int32_t *arg = forum_try_malloc(VV * sizeof *arg);
-    int64_t *dist = forum_try_malloc((size_t)V * sizeof *dist);
-    int32_t *pred = forum_try_malloc((size_t)V * sizeof *pred);
-    int32_t *cyc = forum_try_malloc((size_t)(V + 1) * sizeof *cyc);
-    int32_t *mv_i = forum_try_malloc((size_t)(V + 1) * sizeof *mv_i);
-    int32_t *mv_k = forum_try_malloc((size_t)(V + 1) * sizeof *mv_k);
+
+    if (work == NULL)
+        work = &local;
+    if (work->cap < want) {
+        void *mem = forum_try_realloc(work->mem, want);
+        if (mem == NULL)
+            goto out;
+        work->mem = mem;
+        work->cap = want;
+    }
+    char *at = work->mem;
+    struct triple *tri = carve(&at, (nopt + 1) * sizeof *tri);
+    int64_t *gain = carve(&at, VV * sizeof *gain);
+    int32_t *arg = carve(&at, VV * sizeof *arg);
+    int64_t *dist = carve(&at, nv * sizeof *dist);
+    int32_t *spare = carve(&at, nv * sizeof *spare);
+    int32_t *pred = carve(&at, nv * sizeof *pred);
+    int32_t *cyc = carve(&at, nv * sizeof *cyc);
+    int32_t *mv_i = carve(&at, nv * sizeof *mv_i);
+    int32_t *mv_k = carve(&at, nv * sizeof *mv_k);
+    int32_t *cur_w = carve(&at, nn * sizeof *cur_w);
     int64_t sum = 0;
 
     if (!tri || !spare || !cur_w || !gain || !arg || !dist || !pred || !cyc || !mv_i ||
@@ -70,7 +97,28 @@ enum forum_status alloc__tp_solve(const struct alloc__tp *tp, int32_t *assign,
         for (int32_t j = tp->opt_start[i]; j < tp->opt_start[i + 1]; j++)
             tri[n3++] = (struct triple){tp->opt_w[j], i, tp->opt_k[j]};
     }
-    qsort(tri, n3, sizeof *tri, cmp_triple);
+    /* Small weights (the usual 1..3): a counting sort, stable, so ties stay in
+     * (person, option) order; glibc's qsort would allocate on every call. */
+    int32_t wmax = 0;
+    for (size_t x = 0; x < n3; x++)
+        wmax = tri[x].w > wmax ? tri[x].w : wmax;
+    size_t used = (size_t)(at - (char *)work->mem);
+    size_t room = ((((size_t)wmax + 2) * sizeof(int32_t) + 7) & ~(size_t)7) +
+                  (nopt + 1) * sizeof(struct triple) + 8;
+    if (wmax <= TP_COUNTING_MAX && work->cap >= used + room) {
+        int32_t *bucket = carve(&at, ((size_t)wmax + 2) * sizeof *bucket);
+        struct triple *sorted = carve(&at, (nopt + 1) * sizeof *sorted);
+        memset(bucket, 0, ((size_t)wmax + 2) * sizeof *bucket);
+        for (size_t x = 0; x < n3; x++)
+            bucket[wmax - tri[x].w + 1]++;
+        for (int32_t b = 1; b <= wmax + 1; b++)
+            bucket[b] += bucket[b - 1];
+        for (size_t x = 0; x < n3; x++)
+            sorted[bucket[wmax - tri[x].w]++] = tri[x];
+        tri = sorted;
+    } else {
+        qsort(tri, n3, sizeof *tri, cmp_triple);
+    }
     for (int32_t k = 0; k < K; k++)
         spare[k] = tp->seats[k];
     for (size_t x = 0; x < n3; x++) {
@@ -184,16 +232,7 @@ enum forum_status alloc__tp_solve(const struct alloc__tp *tp, int32_t *assign,
     *total = sum;
     rc = FORUM_OK;
 out:
-    free(tri);
-    free(spare);
-    free(cur_w);
-    free(gain);
-    free(arg);
-    free(dist);
-    free(pred);
-    free(cyc);
-    free(mv_i);
-    free(mv_k);
+    free(local.mem);
     return rc;
 }
 
@@ -232,6 +271,7 @@ void alloc__seat_work_release(struct alloc__seat_work *w)
     free(w->opt_k);
     free(w->opt_w);
     free(w->assign);
+    free(w->tp.mem);
     memset(w, 0, sizeof *w);
 }
 
@@ -274,31 +314,40 @@ enum forum_status alloc__seat_slot(const struct alloc__model *m, const int32_t *
         for (int32_t h = m->host_start[t]; h < m->host_start[t + 1]; h++)
             w->mark[m->host_p[h]] = w->gen;
     }
-    w->opt_start[0] = 0;
-    for (int32_t q = 0; q < m->P; q++) {
-        if (seat != NULL)
+    if (seat != NULL)
+        for (int32_t q = 0; q < m->P; q++)
             seat[q] = -1;
-        if (w->mark[q] == w->gen || m->p_unavail[(size_t)q * (size_t)m->S + (size_t)s])
-            continue;
-        size_t start = nopt;
-        for (int32_t v = m->vote_start[q]; v < m->vote_start[q + 1]; v++) {
-            int32_t t = m->vote_t[v], c = place[t];
-            if (c < 0 || c / m->R != s || !alloc__p_room_ok(m, q, c % m->R))
+    /* The people to seat: voters of the slot's sessions, not hosting, available.
+     * Marking them with the generation also skips duplicates and the hosts. */
+    w->opt_start[0] = 0;
+    for (int32_t k = 0; k < K; k++) {
+        int32_t tk = w->topics[k];
+        for (int32_t v = m->voter_start[tk]; v < m->voter_start[tk + 1]; v++) {
+            int32_t q = m->voter_p[v];
+            if (w->mark[q] == w->gen ||
+                m->p_unavail[(size_t)q * (size_t)m->S + (size_t)s])
                 continue;
-            rc = grow_options(w, nopt + 1);
-            if (rc != FORUM_OK)
-                return rc;
-            w->opt_k[nopt] = w->kidx[t];
-            w->opt_w[nopt] = m->vote_w[v];
-            nopt++;
-        }
-        if (nopt > start) {
-            w->people[n++] = q;
-            w->opt_start[n] = (int32_t)nopt;
+            w->mark[q] = w->gen;
+            size_t start = nopt;
+            for (int32_t u = m->vote_start[q]; u < m->vote_start[q + 1]; u++) {
+                int32_t t = m->vote_t[u], c = place[t];
+                if (c < 0 || c / m->R != s || !alloc__p_room_ok(m, q, c % m->R))
+                    continue;
+                rc = grow_options(w, nopt + 1);
+                if (rc != FORUM_OK)
+                    return rc;
+                w->opt_k[nopt] = w->kidx[t];
+                w->opt_w[nopt] = m->vote_w[u];
+                nopt++;
+            }
+            if (nopt > start) {
+                w->people[n++] = q;
+                w->opt_start[n] = (int32_t)nopt;
+            }
         }
     }
     struct alloc__tp tp = {K, w->seats, n, w->opt_start, w->opt_k, w->opt_w};
-    rc = alloc__tp_solve(&tp, w->assign, total);
+    rc = alloc__tp_solve(&tp, w->assign, total, &w->tp);
     if (rc != FORUM_OK)
         return rc;
     if (seat != NULL) {

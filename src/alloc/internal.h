@@ -115,14 +115,21 @@ struct alloc__tp {
     const int32_t *opt_w;
 };
 
+/* Scratch memory for alloc__tp_solve(), reused across calls; zero-initialise. */
+struct alloc__tp_work {
+    void *mem;
+    size_t cap;
+};
+
 /*
  * Seats people to maximise the total weight: a greedy start by weight, then
  * negative-cycle cancelling on the session graph (K + 2 nodes) until none
  * is left, which proves optimality. OUT: assign[i] (session or -1), *total.
+ * work may be NULL (scratch allocated and freed inside).
  * Returns FORUM_OK or FORUM_ENOMEM.
  */
 enum forum_status alloc__tp_solve(const struct alloc__tp *tp, int32_t *assign,
-                                  int64_t *total);
+                                  int64_t *total, struct alloc__tp_work *work);
 
 /* Reusable buffers for alloc__seat_slot(). Zero-initialise; release when done. */
 struct alloc__seat_work {
@@ -135,6 +142,7 @@ struct alloc__seat_work {
     int32_t *opt_start, *opt_k, *opt_w;
     int32_t *assign;
     size_t opt_cap;
+    struct alloc__tp_work tp;
 };
 
 enum forum_status alloc__seat_work_init(struct alloc__seat_work *w,

@@ -14,6 +14,26 @@
 
 #include "forum/util/mem.h"
 
+/* Tuning: temperatures (in mean vote weights) and move mix. */
+#ifndef ALLOC_BASE
+#define ALLOC_BASE 200u
+#endif
+#ifndef ALLOC_GROW
+#define ALLOC_GROW 5
+#endif
+#ifndef ALLOC_T0
+#define ALLOC_T0 0.6
+#endif
+#ifndef ALLOC_T1
+#define ALLOC_T1 0.02
+#endif
+#ifndef ALLOC_P_UNPLACE
+#define ALLOC_P_UNPLACE 0.08
+#endif
+#ifndef ALLOC_P_SAMESLOT
+#define ALLOC_P_SAMESLOT 0.22
+#endif
+
 struct ctx {
     const struct alloc__model *m;
     const struct alloc_options *opt;
@@ -26,9 +46,11 @@ struct ctx {
     int32_t n_movable;
     int32_t *cyc_best; /* T: best placement of the current cycle (approximate value) */
     int32_t *best;     /* T: best placement overall (exact score) */
+    int32_t *init;     /* T: the greedy construction */
     int64_t best_sat, best_sched;
     int64_t *slot_val; /* S: exact value of each slot of the polished placement */
     double mean_w;
+    uint64_t slot_units; /* work units charged for seating one slot exactly */
 };
 
 /* Counts units of work; true when the search must stop. The callback is
@@ -162,16 +184,15 @@ static enum forum_status construct(struct ctx *x, int32_t *place)
                 best_d = d;
                 best = c;
             }
-            if (tick(x, 1))
-                break;
+            /* Counted, but never cut short: a partial construction is worse
+             * than a late stop (filling it afterwards costs far more). */
+            (void)tick(x, 1);
         }
         if (best >= 0) {
             double d;
             if ((rc = alloc__state_move(&x->st, 1, &t, &best, &d)) != FORUM_OK)
                 return rc;
         }
-        if (x->stopped)
-            break;
     }
     return FORUM_OK;
 }
@@ -190,7 +211,7 @@ static bool propose(struct ctx *x, int *n, int32_t *t, int32_t *to)
     int32_t from = st->place[a];
     double r = alloc__rng_unit(&x->rng);
 
-    if (from >= 0 && r < 0.08) {
+    if (from >= 0 && r < ALLOC_P_UNPLACE) {
         *n = 1;
         t[0] = a;
         to[0] = -1;
@@ -201,7 +222,7 @@ static bool propose(struct ctx *x, int *n, int32_t *t, int32_t *to)
     int32_t room = m->ok_room[m->ok_room_start[a] +
                               (int32_t)alloc__rng_below(&x->rng, (uint32_t)nr)];
     int32_t slot;
-    if (from >= 0 && r < 0.3)
+    if (from >= 0 && r < ALLOC_P_UNPLACE + ALLOC_P_SAMESLOT)
         slot = from / m->R;
     else
         slot = m->ok_slot[m->ok_slot_start[a] +
@@ -278,14 +299,19 @@ static enum forum_status slot_value(struct ctx *x, int32_t s, int64_t *v)
 }
 
 /*
- * Polish: random moves of the placement in x->st (loaded from x->best),
- * each scored by the exact seating of the one or two slots it touches,
- * kept when the exact score does not decrease. tries moves at most.
+ * Polish: annealing at low temperature where each move is scored by the
+ * exact seating of the one or two slots it touches. Starts from the
+ * placement loaded in x->st (exact score cur_sat, cur_sched; slot values in
+ * x->slot_val) and records any placement better than x->best there. Spends
+ * about `units` units of work.
  */
-static enum forum_status polish(struct ctx *x, uint64_t tries)
+static enum forum_status polish(struct ctx *x, uint64_t units, double t0, double t1,
+                                int64_t cur_sat, int64_t cur_sched)
 {
     const struct alloc__model *m = x->m;
     struct alloc__state *st = &x->st;
+    uint64_t tries = units / (2 * x->slot_units) + 1;
+    double temp = t0, factor = pow(t1 / t0, 1.0 / (double)tries);
     enum forum_status rc;
 
     if (x->n_movable == 0)
@@ -293,10 +319,12 @@ static enum forum_status polish(struct ctx *x, uint64_t tries)
     for (uint64_t i = 0; i < tries; i++) {
         int n;
         int32_t t[2], to[2], sl[4], nsl = 0;
-        if (tick(x, 16))
-            break;
-        if (!propose(x, &n, t, to))
+        temp *= factor;
+        if (!propose(x, &n, t, to)) {
+            if (tick(x, 1))
+                break;
             continue;
+        }
         for (int k = 0; k < n; k++) {
             int32_t c[2] = {st->place[t[k]], to[k]};
             for (int j = 0; j < 2; j++) {
@@ -310,6 +338,8 @@ static enum forum_status polish(struct ctx *x, uint64_t tries)
                     sl[nsl++] = s;
             }
         }
+        if (tick(x, x->slot_units * (uint64_t)nsl))
+            break;
         int64_t before = 0, after = 0, nv[4];
         for (int32_t q = 0; q < nsl; q++)
             before += x->slot_val[sl[q]];
@@ -321,17 +351,23 @@ static enum forum_status polish(struct ctx *x, uint64_t tries)
                 return rc;
             after += nv[q];
         }
-        int64_t dsched = 0;
+        int64_t dsat = after - before, dsched = 0;
         for (int k = 0; k < n; k++)
             dsched += (to[k] >= 0) - (st->mv_from[k] >= 0);
-        if (after > before || (after == before && dsched >= 0)) {
-            for (int32_t q = 0; q < nsl; q++)
-                x->slot_val[sl[q]] = nv[q];
-            x->best_sat += after - before;
-            x->best_sched += dsched;
-            memcpy(x->best, st->place, (size_t)m->T * sizeof *st->place);
-        } else {
+        bool accept = dsat > 0 || (dsat == 0 && dsched >= 0) ||
+                      alloc__rng_unit(&x->rng) < exp((double)dsat / temp);
+        if (!accept) {
             alloc__state_undo(st);
+            continue;
+        }
+        for (int32_t q = 0; q < nsl; q++)
+            x->slot_val[sl[q]] = nv[q];
+        cur_sat += dsat;
+        cur_sched += dsched;
+        if (better(cur_sat, cur_sched, x->best_sat, x->best_sched)) {
+            x->best_sat = cur_sat;
+            x->best_sched = cur_sched;
+            memcpy(x->best, st->place, (size_t)m->T * sizeof *st->place);
         }
     }
     return FORUM_OK;
@@ -498,31 +534,34 @@ static enum forum_status search(struct ctx *x)
     memcpy(x->best, x->st.place, tbytes);
     if ((rc = exact_score(x, &x->best_sat, &x->best_sched, NULL)) != FORUM_OK)
         return rc;
-    uint64_t base = (uint64_t)x->n_movable * 200u;
+    uint64_t base = (uint64_t)x->n_movable * ALLOC_BASE;
     if (base < 20000)
         base = 20000;
-    double t0 = 0.6 * x->mean_w, t1 = 0.02 * x->mean_w;
+    double t0 = ALLOC_T0 * x->mean_w, t1 = ALLOC_T1 * x->mean_w;
+    memcpy(x->init, x->best, tbytes);
     for (int cycle = 0; !x->stopped && x->n_movable > 0; cycle++) {
-        uint64_t len = base << (cycle < 5 ? cycle : 5);
-        if ((rc = alloc__state_load(&x->st, x->best)) != FORUM_OK)
+        uint64_t len = base << (cycle < ALLOC_GROW ? cycle : ALLOC_GROW);
+        /* Every fourth cycle restarts from the construction, hot, for diversity;
+         * the others reheat mildly from the best placement so far. */
+        bool restart = cycle % 4 == 3;
+        if ((rc = alloc__state_load(&x->st, restart ? x->init : x->best)) != FORUM_OK)
             return rc;
-        if ((rc = anneal(x, len, cycle == 0 ? t0 : t0 * 0.5, t1)) != FORUM_OK)
+        if ((rc = anneal(x, len, cycle == 0 || restart ? t0 : t0 * 0.5, t1)) != FORUM_OK)
             return rc;
+        /* Polish the cycle's best with exact scoring. */
         if ((rc = alloc__state_load(&x->st, x->cyc_best)) != FORUM_OK)
             return rc;
-        if ((rc = exact_score(x, &sat, &sched, NULL)) != FORUM_OK)
+        if ((rc = exact_score(x, &sat, &sched, x->slot_val)) != FORUM_OK)
             return rc;
         if (better(sat, sched, x->best_sat, x->best_sched)) {
             x->best_sat = sat;
             x->best_sched = sched;
             memcpy(x->best, x->cyc_best, tbytes);
         }
-        /* Polish the best placement with exact scoring. */
-        if ((rc = alloc__state_load(&x->st, x->best)) != FORUM_OK)
-            return rc;
-        if ((rc = exact_score(x, &sat, &sched, x->slot_val)) != FORUM_OK)
-            return rc;
-        if ((rc = polish(x, len / 64 + 16)) != FORUM_OK)
+        /* When the approximation was exact (no session over capacity, so
+         * everyone got their best choice), polishing adds little: keep it short. */
+        uint64_t plen = fabs(x->st.total - (double)sat) < 0.5 ? len / 16 : len;
+        if ((rc = polish(x, plen, 0.5 * t0, t1, sat, sched)) != FORUM_OK)
             return rc;
     }
     /* Final: fill free cells where that costs nothing (exact). */
@@ -563,13 +602,16 @@ enum forum_status alloc_solve(const struct alloc_problem *p,
     alloc__rng_seed(&x.rng, opt->seed);
     int64_t nv = m.vote_start[m.P];
     x.mean_w = nv > 0 ? (double)m.demand / (double)nv : 1.0;
+    x.slot_units = 1 + (uint64_t)nv / ((uint64_t)(m.S > 0 ? m.S : 1) * 16u);
 
     rc = FORUM_ENOMEM;
     x.movable = forum_try_malloc(((size_t)m.T + 1) * sizeof *x.movable);
     x.cyc_best = forum_try_malloc(((size_t)m.T + 1) * sizeof *x.cyc_best);
     x.best = forum_try_malloc(((size_t)m.T + 1) * sizeof *x.best);
+    x.init = forum_try_malloc(((size_t)m.T + 1) * sizeof *x.init);
     x.slot_val = forum_try_calloc((size_t)m.S + 1, sizeof *x.slot_val);
-    if (x.movable == NULL || x.cyc_best == NULL || x.best == NULL || x.slot_val == NULL)
+    if (x.movable == NULL || x.cyc_best == NULL || x.best == NULL || x.init == NULL ||
+        x.slot_val == NULL)
         goto out;
     if ((rc = alloc__seat_work_init(&x.sw, &m)) != FORUM_OK)
         goto out;
@@ -590,6 +632,7 @@ out:
     free(x.movable);
     free(x.cyc_best);
     free(x.best);
+    free(x.init);
     free(x.slot_val);
     alloc__model_release(&m);
     return rc;

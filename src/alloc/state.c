@@ -245,17 +245,13 @@ static enum forum_status mark_dirty(struct alloc__state *st, int32_t t)
     return FORUM_OK;
 }
 
-/* Re-derives the choice of q in s; journals and applies a change. */
-static enum forum_status refresh(struct alloc__state *st, int32_t q, int32_t s)
+/* Sets the choice of (participant, slot) ps to t with weight w; journals it. */
+static enum forum_status set_choice(struct alloc__state *st, int32_t ps, int32_t t,
+                                    int32_t w)
 {
-    const struct alloc__model *m = st->m;
-    int32_t ps = q * m->S + s;
-    int32_t w, t = best_choice(st, q, s, &w);
     int32_t old = st->choice[ps];
     enum forum_status rc;
 
-    if (t == old && w == st->choice_w[ps])
-        return FORUM_OK;
     if ((rc = journal_choice(st, ps)) != FORUM_OK ||
         (rc = mark_dirty(st, old)) != FORUM_OK || (rc = mark_dirty(st, t)) != FORUM_OK)
         return rc;
@@ -270,6 +266,18 @@ static enum forum_status refresh(struct alloc__state *st, int32_t q, int32_t s)
         st->wsum[t] += w;
     }
     return FORUM_OK;
+}
+
+/* Re-derives the choice of q in s by a full scan; journals and applies a change. */
+static enum forum_status refresh(struct alloc__state *st, int32_t q, int32_t s)
+{
+    const struct alloc__model *m = st->m;
+    int32_t ps = q * m->S + s;
+    int32_t w, t = best_choice(st, q, s, &w);
+
+    if (t == st->choice[ps] && w == st->choice_w[ps])
+        return FORUM_OK;
+    return set_choice(st, ps, t, w);
 }
 
 static void set_place(struct alloc__state *st, int32_t t, int32_t to)
@@ -291,15 +299,50 @@ static void set_place(struct alloc__state *st, int32_t t, int32_t to)
     }
 }
 
-/* Refreshes the voters and hosts of t in slot s. */
-static enum forum_status refresh_topic_slot(struct alloc__state *st, int32_t t, int32_t s)
+/* Topic t left slot s: only the voters who had chosen it need a new scan. */
+static enum forum_status leave_slot(struct alloc__state *st, int32_t t, int32_t s)
 {
     const struct alloc__model *m = st->m;
     enum forum_status rc;
 
-    for (int32_t v = m->voter_start[t]; v < m->voter_start[t + 1]; v++)
-        if ((rc = refresh(st, m->voter_p[v], s)) != FORUM_OK)
+    for (int32_t v = m->voter_start[t]; v < m->voter_start[t + 1]; v++) {
+        int32_t q = m->voter_p[v];
+        if (st->choice[q * m->S + s] == t && (rc = refresh(st, q, s)) != FORUM_OK)
             return rc;
+    }
+    return FORUM_OK;
+}
+
+/*
+ * Topic t entered cell c: a voter switches to it when it beats their
+ * current choice in the order of best_choice() (weight, then topic index).
+ * Valid because every other change of the move was applied before.
+ */
+static enum forum_status enter_cell(struct alloc__state *st, int32_t t, int32_t c)
+{
+    const struct alloc__model *m = st->m;
+    int32_t s = c / m->R, r = c % m->R;
+    enum forum_status rc;
+
+    for (int32_t v = m->voter_start[t]; v < m->voter_start[t + 1]; v++) {
+        int32_t q = m->voter_p[v], w = m->voter_w[v];
+        int32_t ps = q * m->S + s, cur = st->choice[ps];
+        if (m->p_unavail[ps] || st->hosting[ps] || cur == t || !alloc__p_room_ok(m, q, r))
+            continue;
+        if (cur >= 0 && (w < st->choice_w[ps] || (w == st->choice_w[ps] && t > cur)))
+            continue;
+        if ((rc = set_choice(st, ps, t, w)) != FORUM_OK)
+            return rc;
+    }
+    return FORUM_OK;
+}
+
+/* The hosts of t changed duty in slot s: full scans. */
+static enum forum_status refresh_hosts(struct alloc__state *st, int32_t t, int32_t s)
+{
+    const struct alloc__model *m = st->m;
+    enum forum_status rc;
+
     for (int32_t h = m->host_start[t]; h < m->host_start[t + 1]; h++)
         if ((rc = refresh(st, m->host_p[h], s)) != FORUM_OK)
             return rc;
@@ -327,13 +370,18 @@ enum forum_status alloc__state_move(struct alloc__state *st, int n, const int32_
         set_place(st, t[i], -1);
     for (int i = 0; i < n; i++)
         set_place(st, t[i], to[i]);
-    for (int i = 0; i < n; i++) {
+    /* Leaves first (rescans see the final placement), then hosts, then entries. */
+    for (int i = 0; i < n; i++)
         if (st->mv_from[i] >= 0 &&
-            (rc = refresh_topic_slot(st, t[i], st->mv_from[i] / m->R)) != FORUM_OK)
+            ((rc = leave_slot(st, t[i], st->mv_from[i] / m->R)) != FORUM_OK ||
+             (rc = refresh_hosts(st, t[i], st->mv_from[i] / m->R)) != FORUM_OK))
             goto fail;
-        if (to[i] >= 0 && (rc = refresh_topic_slot(st, t[i], to[i] / m->R)) != FORUM_OK)
+    for (int i = 0; i < n; i++)
+        if (to[i] >= 0 && (rc = refresh_hosts(st, t[i], to[i] / m->R)) != FORUM_OK)
             goto fail;
-    }
+    for (int i = 0; i < n; i++)
+        if (to[i] >= 0 && (rc = enter_cell(st, t[i], to[i])) != FORUM_OK)
+            goto fail;
     double d = 0.0;
     for (size_t i = 0; i < st->jv_n; i++) {
         int32_t u = st->jv_t[i];
