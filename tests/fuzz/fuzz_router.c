@@ -101,6 +101,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         path = target;
 
     fc_auth_header(&g_fix, ak, auth, sizeof(auth));
+    if (fc_slow_allocation(m, path, NULL, 0))
+        return 0;
     fc_call(&g_api, m, path, query, ak == FC_AUTH_NONE ? NULL : auth, NULL, NULL, 0,
             &resp);
     bad = fc_check_response(&resp, false);
@@ -112,8 +114,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         abort();
     }
     api_response_release(&resp);
-    /* Bodiless requests may still write (DELETE): put the fixture back then. */
-    if (m == API_DELETE || m == API_POST || m == API_PUT || m == API_PATCH) {
+    /* Bodiless requests may still write (DELETE), failed authentications are
+     * counted: put the fixture back then. */
+    if (m == API_DELETE || m == API_POST || m == API_PUT || m == API_PATCH ||
+        ak >= FC_AUTH_BAD) {
         if (fc_snapshot_restore(&g_api, &g_snap) != 0)
             abort();
     }
