@@ -529,7 +529,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         size_t n = *upload_data_size;
 
         if (!rq->body_too_big && buf_append(&rq->body, upload_data, n) != FORUM_OK) {
-            /* Past the cap (chunked bodies): drop the rest, answer 413 at the end. */
+            /* Past the cap (chunked bodies): drop the rest, answer 413 at the
+             * end (libmicrohttpd takes no answer in the middle of a body). */
             rq->body_too_big = true;
             buf_release(&rq->body);
         }
