@@ -390,24 +390,28 @@ static bool authenticate(struct api_ctx *c)
                    "this needs a token (Authorization: Bearer)");
         return false;
     }
+    /*
+     * An address over its failure limit gets 429 for every token that does
+     * not authenticate, but a valid token is still served: a whole venue
+     * may share one NAT address, and one phone with a stale token must not
+     * lock everyone out. Guessing a 128-bit token stays hopeless either way.
+     */
     wait = api__limiter_peek(&c->api->failures, addr_key(c->req), c->api->fail_burst,
                              c->api->fail_rate);
-    if (wait > 0) {
-        too_many(c, wait, "too_many_failures",
-                 "too many failed authentications from this address");
-        return false;
-    }
     token = bearer(hdr);
-    if (token == NULL) {
-        auth_failed(c);
-        api__error(c, 401, "unauthorized", NULL, "malformed Authorization header");
-        return false;
-    }
+    rc = FORUM_ENOTFOUND;
     forum_error_clear(&err);
-    rc = store_auth_lookup(c->store, token, &c->who, &err);
+    if (token != NULL)
+        rc = store_auth_lookup(c->store, token, &c->who, &err);
     if (rc == FORUM_ENOTFOUND || (rc == FORUM_OK && c->who.role == STORE_ROLE_FEED)) {
+        if (wait > 0) {
+            too_many(c, wait, "too_many_failures",
+                     "too many failed authentications from this address");
+            return false;
+        }
         auth_failed(c);
-        api__error(c, 401, "unauthorized", NULL, "unknown token");
+        api__error(c, 401, "unauthorized", NULL,
+                   token ? "unknown token" : "malformed Authorization header");
         return false;
     }
     if (rc != FORUM_OK) {
