@@ -6,6 +6,7 @@
  */
 #include "forum/api.h"
 
+#include <assert.h>
 #include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -298,33 +299,85 @@ bool api__is_participant(const struct api_ctx *c)
 static const char *const method_names[] = {"GET",   "HEAD",   "POST",    "PUT",
                                            "PATCH", "DELETE", "OPTIONS", "OTHER"};
 
-/* Matches path against pattern, capturing the '*' segments. */
-static bool match(const char *pattern, const char *path, struct api_ctx *c)
-{
-    const char *p = pattern, *s = path;
-    size_t n = 0;
+/*
+ * Paths are matched segment by segment against the patterns, compiled once:
+ * a route with another number of segments is skipped at once, and segments
+ * are compared from the last, where the routes differ most. The schedule's
+ * hot path does a handful of comparisons.
+ */
+#define SEGMENTS_MAX 8
 
-    while (*p != '\0' && *s != '\0') {
-        if (*p == '*') {
-            const char *end = strchr(s, '/');
-            size_t len = end ? (size_t)(end - s) : strlen(s);
-            if (len == 0 || len > API_PARAM_MAX || n >= API_PARAMS)
-                return false;
-            memcpy(c->param[n], s, len);
-            c->param[n][len] = '\0';
-            n++;
-            p++;
-            s += len;
-            continue;
-        }
-        if (*p != *s)
-            return false;
-        p++;
-        s++;
+struct segment {
+    const char *s; /* NULL: a '*' parameter */
+    size_t len;
+};
+
+static struct compiled {
+    struct segment seg[SEGMENTS_MAX];
+    size_t n;
+} * compiled;
+static pthread_once_t compiled_once = PTHREAD_ONCE_INIT;
+
+/* Splits path into at most SEGMENTS_MAX segments. Returns the count, or -1. */
+static int split(const char *path, struct segment *seg)
+{
+    int n = 0;
+
+    if (path[0] != '/')
+        return -1;
+    for (const char *p = path + 1;;) {
+        const char *end = strchr(p, '/');
+        size_t len = end ? (size_t)(end - p) : strlen(p);
+        if (n == SEGMENTS_MAX)
+            return -1;
+        seg[n].s = p;
+        seg[n].len = len;
+        n++;
+        if (end == NULL)
+            return n;
+        p = end + 1;
     }
-    if (*p != '\0' || *s != '\0')
+}
+
+/* Compiles the route table once per process (it is static data). */
+static void compile_routes(void)
+{
+    compiled = forum_xcalloc(api_routes_count, sizeof(*compiled));
+    for (size_t i = 0; i < api_routes_count; i++) {
+        int n = split(api_routes[i].pattern, compiled[i].seg);
+        assert(n > 0);
+        compiled[i].n = (size_t)n;
+        for (int k = 0; k < n; k++)
+            if (compiled[i].seg[k].len == 1 && compiled[i].seg[k].s[0] == '*')
+                compiled[i].seg[k].s = NULL;
+    }
+}
+
+/* Matches the split path against route i, capturing the '*' segments. */
+static bool match(size_t i, const struct segment *path, size_t n, struct api_ctx *c)
+{
+    const struct compiled *r = &compiled[i];
+    size_t k, np = 0;
+
+    if (r->n != n)
         return false;
-    c->n_params = n;
+    for (k = n; k-- > 0;) {
+        if (r->seg[k].s == NULL) {
+            if (path[k].len == 0 || path[k].len > API_PARAM_MAX)
+                return false;
+        } else if (r->seg[k].len != path[k].len ||
+                   memcmp(r->seg[k].s, path[k].s, path[k].len) != 0) {
+            return false;
+        }
+    }
+    for (k = 0; k < n; k++) {
+        if (r->seg[k].s == NULL && np < API_PARAMS) {
+            memcpy(c->param[np], path[k].s, path[k].len);
+            c->param[np][path[k].len] = '\0';
+            np++;
+        }
+    }
+    c->n_params = np;
     return true;
 }
 
@@ -483,14 +536,18 @@ void api_handle(struct api *api, const struct api_request *req, struct api_respo
     char allow[64] = "";
     bool path_known = false;
     struct forum_error err;
+    struct segment seg[SEGMENTS_MAX];
+    int n_seg;
 
     memset(&c, 0, sizeof(c));
     c.api = api;
     c.req = req;
     c.resp = resp;
     c.route_index = api_routes_count;
-    for (size_t i = 0; i < api_routes_count; i++) {
-        if (!match(api_routes[i].pattern, req->path ? req->path : "", &c))
+    pthread_once(&compiled_once, compile_routes);
+    n_seg = split(req->path ? req->path : "", seg);
+    for (size_t i = 0; n_seg > 0 && i < api_routes_count; i++) {
+        if (!match(i, seg, (size_t)n_seg, &c))
             continue;
         path_known = true;
         if (api_routes[i].method == method) {
