@@ -36,6 +36,9 @@
 
 #define JSON_TYPE "application/json"
 
+/* How many locks late answers share. */
+#define HTTP_LOCK_STRIPES 64
+
 struct http_server {
     struct http_config config;
     char *root_real; /* owned: realpath of config.web_dir, or NULL */
@@ -43,9 +46,12 @@ struct http_server {
     uint16_t port;
     struct http_metrics metrics;
 
-    pthread_mutex_t lock;  /* guards inflight, draining */
-    pthread_cond_t idle;   /* signalled when inflight drops to 0 */
-    long inflight;         /* requests between their request line and completion */
+    pthread_mutex_t lock; /* with idle: wakes stop() when inflight drops to 0 */
+    pthread_cond_t idle;
+    atomic_long inflight; /* requests between their request line and completion */
+    atomic_long awaiting; /* late answers whose ready() has not run yet */
+    /* The locks of late answers, shared by hashing (no lock per request). */
+    pthread_mutex_t stripes[HTTP_LOCK_STRIPES];
     atomic_long suspended; /* connections suspended for a late answer */
     atomic_bool draining;  /* stop() began: answers carry Connection: close */
 };
@@ -74,9 +80,8 @@ struct request {
     bool have_resp;
 
     /* Asynchronous answers: see api_request.ready. */
-    pthread_mutex_t async_lock;
-    bool async_lock_ready;
-    bool async; /* the api answered "pending": ready() comes later */
+    pthread_mutex_t *async_lock; /* one of srv->stripes */
+    bool async;                  /* the api answered "pending": ready() comes later */
     bool suspended;
     bool ready;
     bool orphaned; /* completed before its late answer: ready() frees it */
@@ -232,22 +237,25 @@ static void request_free(struct request *rq);
 static void request_ready(void *cls)
 {
     struct request *rq = cls;
+    struct http_server *srv = rq->srv;
 
-    pthread_mutex_lock(&rq->async_lock);
+    pthread_mutex_lock(rq->async_lock);
     rq->ready = true;
     if (rq->orphaned) {
         /* The client is gone: nobody will send this answer. */
-        pthread_mutex_unlock(&rq->async_lock);
+        pthread_mutex_unlock(rq->async_lock);
         api_response_release(&rq->resp);
         request_free(rq);
+        atomic_fetch_sub(&srv->awaiting, 1);
         return;
     }
     if (rq->suspended) {
         rq->suspended = false;
-        atomic_fetch_sub(&rq->srv->suspended, 1);
+        atomic_fetch_sub(&srv->suspended, 1);
         MHD_resume_connection(rq->conn);
     }
-    pthread_mutex_unlock(&rq->async_lock);
+    pthread_mutex_unlock(rq->async_lock);
+    atomic_fetch_sub(&srv->awaiting, 1); /* last: srv may be freed after this */
 }
 
 static enum MHD_Result send_api_response(struct request *rq)
@@ -299,17 +307,18 @@ static enum MHD_Result dispatch_api(struct request *rq)
     if (!rq->resp.pending)
         return send_api_response(rq);
     rq->async = true;
+    atomic_fetch_add(&rq->srv->awaiting, 1);
 
     /* The answer comes later from another thread: suspend unless it is here already. */
-    pthread_mutex_lock(&rq->async_lock);
+    pthread_mutex_lock(rq->async_lock);
     if (rq->ready) {
-        pthread_mutex_unlock(&rq->async_lock);
+        pthread_mutex_unlock(rq->async_lock);
         return send_api_response(rq);
     }
     rq->suspended = true;
     atomic_fetch_add(&rq->srv->suspended, 1);
     MHD_suspend_connection(rq->conn);
-    pthread_mutex_unlock(&rq->async_lock);
+    pthread_mutex_unlock(rq->async_lock);
     return MHD_YES;
 }
 
@@ -463,11 +472,8 @@ static void *on_request_line(void *cls, const char *uri, struct MHD_Connection *
     rq->target = forum_xstrndup(uri, len);
     fill_remote(rq, conn);
     buf_init(&rq->body, API_BODY_MAX);
-    if (pthread_mutex_init(&rq->async_lock, NULL) == 0)
-        rq->async_lock_ready = true;
-    pthread_mutex_lock(&srv->lock);
-    srv->inflight++;
-    pthread_mutex_unlock(&srv->lock);
+    rq->async_lock = &srv->stripes[((uintptr_t)rq >> 6) % HTTP_LOCK_STRIPES];
+    atomic_fetch_add_explicit(&srv->inflight, 1, memory_order_relaxed);
     return rq;
 }
 
@@ -487,8 +493,6 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         rq = on_request_line(srv, url, conn);
         *req_cls = rq;
     }
-    if (!rq->async_lock_ready)
-        return MHD_NO;
 
     if (!rq->started) {
         size_t header_bytes = 0;
@@ -544,9 +548,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         /* Resumed: the late answer is filled in. */
         bool ready;
 
-        pthread_mutex_lock(&rq->async_lock);
+        pthread_mutex_lock(rq->async_lock);
         ready = rq->ready;
-        pthread_mutex_unlock(&rq->async_lock);
+        pthread_mutex_unlock(rq->async_lock);
         if (ready)
             return send_api_response(rq);
     }
@@ -556,8 +560,6 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 static void request_free(struct request *rq)
 {
     buf_release(&rq->body);
-    if (rq->async_lock_ready)
-        pthread_mutex_destroy(&rq->async_lock);
     free(rq->target);
     free(rq);
 }
@@ -588,12 +590,12 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
     }
     if (rq->async) {
         /* A late answer may still be filled by the api thread: let it free rq. */
-        pthread_mutex_lock(&rq->async_lock);
+        pthread_mutex_lock(rq->async_lock);
         if (!rq->ready) {
             rq->orphaned = true;
             orphan = true;
         }
-        pthread_mutex_unlock(&rq->async_lock);
+        pthread_mutex_unlock(rq->async_lock);
     }
     if (!orphan) {
         if (rq->have_resp)
@@ -601,10 +603,12 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
         request_free(rq);
     }
 
-    pthread_mutex_lock(&srv->lock);
-    if (--srv->inflight == 0)
+    if (atomic_fetch_sub(&srv->inflight, 1) == 1 && atomic_load(&srv->draining)) {
+        /* Under the lock, so that stop() cannot miss it between check and wait. */
+        pthread_mutex_lock(&srv->lock);
         pthread_cond_broadcast(&srv->idle);
-    pthread_mutex_unlock(&srv->lock);
+        pthread_mutex_unlock(&srv->lock);
+    }
 }
 
 static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_context,
@@ -789,6 +793,8 @@ enum forum_status http_server_start(const struct http_config *config,
     http_metrics_init(&srv->metrics);
     atomic_init(&srv->draining, false);
     atomic_init(&srv->suspended, 0);
+    atomic_init(&srv->inflight, 0);
+    atomic_init(&srv->awaiting, 0);
     if (config->web_dir != NULL) {
         srv->root_real = realpath(config->web_dir, NULL);
         if (srv->root_real == NULL) {
@@ -806,6 +812,8 @@ enum forum_status http_server_start(const struct http_config *config,
         rc = forum_error_set(err, FORUM_EINTERNAL, NULL, "http: condvar init failed");
         goto fail;
     }
+    for (size_t i = 0; i < HTTP_LOCK_STRIPES; i++)
+        pthread_mutex_init(&srv->stripes[i], NULL);
     sync_ready = true;
 
     srv->daemon = MHD_start_daemon(
@@ -835,6 +843,8 @@ fail:
     if (sync_ready) {
         pthread_cond_destroy(&srv->idle);
         pthread_mutex_destroy(&srv->lock);
+        for (size_t i = 0; i < HTTP_LOCK_STRIPES; i++)
+            pthread_mutex_destroy(&srv->stripes[i]);
     }
     free(srv->root_real);
     free(srv);
@@ -863,25 +873,27 @@ void http_server_stop(struct http_server *server)
     clock_gettime(CLOCK_REALTIME, &deadline);
     deadline.tv_sec += (time_t)server->config.drain_s;
     pthread_mutex_lock(&server->lock);
-    while (server->inflight > 0) {
+    while (atomic_load(&server->inflight) > 0) {
         if (pthread_cond_timedwait(&server->idle, &server->lock, &deadline) == ETIMEDOUT)
             break;
     }
-    left = server->inflight;
+    left = atomic_load(&server->inflight);
     pthread_mutex_unlock(&server->lock);
     if (left > 0)
         log_warn("http: stopping with %ld request(s) still in flight", left);
-    if (atomic_load(&server->suspended) > 0) {
+    if (atomic_load(&server->suspended) > 0 || atomic_load(&server->awaiting) > 0) {
         /* libmicrohttpd aborts when stopped with suspended connections, and the
          * api still holds their answers: leave the daemon to process exit. */
         log_error("http: %ld answer(s) still pending after %us; not closing the server",
-                  (long)atomic_load(&server->suspended), server->config.drain_s);
+                  (long)atomic_load(&server->awaiting), server->config.drain_s);
         return;
     }
     /* 3. Close every connection and join the threads. */
     MHD_stop_daemon(server->daemon);
     pthread_cond_destroy(&server->idle);
     pthread_mutex_destroy(&server->lock);
+    for (size_t i = 0; i < HTTP_LOCK_STRIPES; i++)
+        pthread_mutex_destroy(&server->stripes[i]);
     free(server->root_real);
     free(server);
 }

@@ -5,7 +5,7 @@
 # then vote writes per second and their latency while 300 clients poll the
 # schedule once a second.
 #
-# usage: tests/bench/bench_http.sh [BUILD_DIR]      (default: build-bench, Release)
+# usage: tests/bench/bench_http.sh [BUILD_DIR]      (default: build-bench, RelWithDebInfo -O2)
 # env:   DURATION=10 (seconds per run)  CONNS=64 (connections for the GET runs)
 #        THREADS=4 (server threads)     VOTERS=16 (connections writing votes)
 #        POLLERS=300                    PEOPLE=200 TOPICS=30 (the event's size)
@@ -22,7 +22,7 @@ TOPICS=${TOPICS:-30}
 command -v wrk >/dev/null || { echo "bench_http: wrk is missing (scripts/deps.sh)" >&2; exit 1; }
 
 if [ ! -x "$build/src/forumd" ]; then
-    cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release -DBUILD_TESTING=OFF >/dev/null
+    cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DBUILD_TESTING=OFF >/dev/null
 fi
 cmake --build "$build" -j2 --target forumd >/dev/null
 forumd=$build/src/forumd
