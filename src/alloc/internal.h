@@ -215,7 +215,8 @@ double alloc__state_recompute_total(const struct alloc__state *st);
 
 /* ---- the bound ---- */
 
-/* Returns a proven upper bound on the satisfied weight of any solution. */
-int64_t alloc__bound(const struct alloc__model *m);
+/* Computes a proven upper bound on the satisfied weight of any solution.
+ * OUT: *bound. Returns FORUM_OK or FORUM_ENOMEM. */
+enum forum_status alloc__bound(const struct alloc__model *m, int64_t *bound);
 
 #endif /* FORUM_ALLOC_INTERNAL_H */

@@ -433,7 +433,7 @@ static bool placeable(const struct alloc__model *m, int32_t t)
  *     as usable cells are scheduled: the largest such per-topic values, one
  *     per usable cell.
  */
-int64_t alloc__bound(const struct alloc__model *m)
+enum forum_status alloc__bound(const struct alloc__model *m, int64_t *bound)
 {
     int64_t a = 0, b = 0;
 
@@ -449,7 +449,7 @@ int64_t alloc__bound(const struct alloc__model *m)
     }
     int64_t *val = alloc_array((size_t)m->T, sizeof *val);
     if (val == NULL)
-        return a; /* (a) alone is a bound; (b) only tightens it */
+        return FORUM_ENOMEM;
     for (int32_t t = 0; t < m->T; t++) {
         if (!placeable(m, t))
             continue;
@@ -471,5 +471,6 @@ int64_t alloc__bound(const struct alloc__model *m)
     for (int32_t t = 0; t < m->T && t < cells; t++)
         b += val[t];
     free(val);
-    return a < b ? a : b;
+    *bound = a < b ? a : b;
+    return FORUM_OK;
 }

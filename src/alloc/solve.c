@@ -506,7 +506,8 @@ static enum forum_status build_result(struct ctx *x, struct alloc_result **out)
     }
     res->score.scheduled = (int64_t)n_sessions;
     res->score.demand = m->demand;
-    res->score.bound = alloc__bound(m);
+    if ((rc = alloc__bound(m, &res->score.bound)) != FORUM_OK)
+        goto fail;
     res->iterations = x->iters;
     free(seat);
     free(count);
