@@ -83,10 +83,19 @@ enum forum_status api__problem_build(struct store *s, const char *eid, json_t **
         json_object_set_new(o, "id", json_string(people[i].id));
         json_object_set_new(o, "needs", api__strv_json(&people[i].needs));
         json_object_set_new(o, "unavailable", api__strv_json(&people[i].unavailable));
-        /* The votes come sorted by participant id; people by creation. */
-        for (v = 0; v < n_votes; v++)
-            if (strcmp(votes[v].participant_id, people[i].id) == 0)
-                json_object_set_new(w, votes[v].topic_id, json_integer(votes[v].weight));
+        /* The votes come sorted by participant id (people by creation): find
+         * this person's first vote by bisection, then take the run. */
+        size_t lo = 0, hi = n_votes;
+        while (lo < hi) {
+            size_t mid = lo + (hi - lo) / 2;
+            if (strcmp(votes[mid].participant_id, people[i].id) < 0)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        for (v = lo; v < n_votes && strcmp(votes[v].participant_id, people[i].id) == 0;
+             v++)
+            json_object_set_new(w, votes[v].topic_id, json_integer(votes[v].weight));
         json_object_set_new(o, "votes", w);
         json_array_append_new(arr, o);
     }
