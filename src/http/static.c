@@ -15,32 +15,43 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-/* Case-insensitive search for needle in the first n bytes of s. */
-static bool contains_ci(const char *s, size_t n, const char *needle)
+/* True when c (any case) is one of the hex digits in set (upper case). */
+static bool hex_in(char c, const char *set)
 {
-    size_t k = strlen(needle);
+    char u = (c >= 'a' && c <= 'f') ? (char)(c - 'a' + 'A') : c;
 
-    for (size_t i = 0; i + k <= n; i++) {
-        if (strncasecmp(s + i, needle, k) == 0)
+    return u != '\0' && strchr(set, u) != NULL;
+}
+
+/*
+ * True when the first n bytes of raw hold an encoding that only an attacker
+ * sends: %2e (dot), %2f (slash), %5c (backslash), %00 (NUL) or %25 (an
+ * encoded percent, i.e. double encoding such as %252e).
+ */
+static bool has_bad_escape(const char *raw, size_t n)
+{
+    const char *p = raw, *end = raw + n;
+
+    while ((p = memchr(p, '%', (size_t)(end - p))) != NULL) {
+        if (end - p < 3)
+            return false;
+        if ((p[1] == '2' && hex_in(p[2], "EF5")) || (p[1] == '5' && hex_in(p[2], "C")) ||
+            (p[1] == '0' && p[2] == '0'))
             return true;
+        p++;
     }
     return false;
 }
 
 bool http_path_is_safe(const char *raw, const char *path)
 {
-    /* Encoded forms that only an attacker sends: dots, slashes, backslashes,
-     * NUL, and an encoded percent (double encoding such as %252e). */
-    static const char *const encoded[] = {"%2e", "%2f", "%5c", "%00", "%25"};
     size_t raw_len;
 
     if (raw == NULL || path == NULL || path[0] != '/')
         return false;
     raw_len = strcspn(raw, "?#");
-    for (size_t i = 0; i < sizeof(encoded) / sizeof(encoded[0]); i++) {
-        if (contains_ci(raw, raw_len, encoded[i]))
-            return false;
-    }
+    if (has_bad_escape(raw, raw_len))
+        return false;
     if (memchr(raw, '\\', raw_len) != NULL || strchr(path, '\\') != NULL)
         return false;
     /* Every segment of the decoded path: no "." and no "..". */
