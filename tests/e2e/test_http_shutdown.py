@@ -6,6 +6,7 @@ connections are refused once it is stopping."""
 import json
 import signal
 import socket
+import threading
 import time
 
 import harness
@@ -87,6 +88,62 @@ def test_sigterm_in_flight():
 
 def test_sigint_in_flight():
     in_flight_survives(signal.SIGINT)
+
+
+def make_event(srv, topics=24, people=40):
+    """An event worth allocating: slots, rooms, topics, participants with votes."""
+    ev = srv.create_event("Stop during allocation", max_weight=3, vote_budget=0)
+    eid, fac = ev["id"], ev["facilitator_token"]
+    e = "/api/v1/events/%s" % eid
+    r = srv.patch(e, {"proposals_open": True, "voting_open": True}, token=fac)
+    expect(r.status == 200, "open the event", r)
+    for i in range(4):
+        r = srv.post(e + "/slots", {"label": "S%d" % i,
+                                    "starts_at": "2026-06-01T%02d:00:00Z" % (9 + i),
+                                    "ends_at": "2026-06-01T%02d:45:00Z" % (9 + i)}, token=fac)
+        expect(r.status == 201, "a slot", r)
+    for i in range(6):
+        r = srv.post(e + "/rooms", {"name": "R%d" % i, "capacity": 12}, token=fac)
+        expect(r.status == 201, "a room", r)
+    tids = []
+    for i in range(topics):
+        r = srv.post(e + "/topics", {"title": "T%d" % i}, token=fac)
+        expect(r.status == 201, "a topic", r)
+        tids.append(r.body["id"])
+    for i in range(people):
+        p = srv.join(eid, "P%d" % i)
+        for k in range(4):
+            tid = tids[(i * 7 + k * 5) % len(tids)]
+            r = srv.put(e + "/topics/%s/vote" % tid, {"weight": 1 + (i + k) % 3},
+                        token=p["token"])
+            expect(r.status // 100 == 2, "a vote", r)
+    return eid, fac
+
+
+def test_sigterm_during_allocation():
+    """A late answer (the allocation runs off the server threads, the connection is
+    suspended) is still sent after SIGTERM, and the daemon exits 0."""
+    srv = harness.Server().start()
+    try:
+        eid, fac = make_event(srv)
+        result = {}
+
+        def allocate():
+            result["r"] = srv.post("/api/v1/events/%s/allocation" % eid,
+                                   {"time_limit_ms": 3000}, token=fac, timeout=120)
+
+        t = threading.Thread(target=allocate)
+        t.start()
+        time.sleep(0.5)
+        srv.proc.send_signal(signal.SIGTERM)
+        t.join(timeout=120)
+        r = result.get("r")
+        expect(r is not None and r.status == 200, "the allocation is answered 200", r)
+        expect(isinstance(r.body, dict) and "id" in r.body and "solution" in r.body,
+               "with {id, solution}", r)
+        srv.stop()
+    finally:
+        srv.cleanup()
 
 
 def test_idle_keepalive_does_not_delay_stop(srv):
