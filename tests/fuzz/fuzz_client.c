@@ -507,11 +507,10 @@ int fc_snapshot_take(struct fc_api *fc, struct fc_snapshot *snap)
     return open_api(fc);
 }
 
-int fc_snapshot_restore(struct fc_api *fc, const struct fc_snapshot *snap)
+int fc_snapshot_write(const struct fc_api *fc, const struct fc_snapshot *snap)
 {
     char side[400];
 
-    fc_close_api(fc);
     snprintf(side, sizeof(side), "%s-shm", fc->db_path);
     unlink(side);
     snprintf(side, sizeof(side), "%s-wal", fc->db_path);
@@ -519,6 +518,14 @@ int fc_snapshot_restore(struct fc_api *fc, const struct fc_snapshot *snap)
     if (spill(fc->db_path, snap->db, snap->db_len) != 0)
         return -1;
     if (snap->wal != NULL && spill(side, snap->wal, snap->wal_len) != 0)
+        return -1;
+    return 0;
+}
+
+int fc_snapshot_restore(struct fc_api *fc, const struct fc_snapshot *snap)
+{
+    fc_close_api(fc);
+    if (fc_snapshot_write(fc, snap) != 0)
         return -1;
     return open_api(fc);
 }

@@ -110,6 +110,9 @@ int fc_snapshot_take(struct fc_api *fc, struct fc_snapshot *snap);
 /* Closes the API, writes snap back, opens it again. Returns 0 or -1. */
 int fc_snapshot_restore(struct fc_api *fc, const struct fc_snapshot *snap);
 void fc_snapshot_release(struct fc_snapshot *snap);
+/* Writes snap over the database files with the API closed (fc->api NULL). Returns 0 or
+ * -1. */
+int fc_snapshot_write(const struct fc_api *fc, const struct fc_snapshot *snap);
 
 /* Who a fuzzed request claims to be. */
 enum fc_auth {
