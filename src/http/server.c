@@ -693,12 +693,20 @@ enum forum_status http_parse_listen(const char *text, char *buffer,
     port = strtoul(colon + 1, &end, 10);
     if (errno != 0 || end == colon + 1 || *end != '\0' || port > 65535 || host_len == 0)
         goto bad;
+    {
+        struct in6_addr probe;
+
+        if (inet_pton(AF_INET, buffer, &probe) != 1 &&
+            inet_pton(AF_INET6, buffer, &probe) != 1)
+            goto bad;
+    }
     config->listen_addr = buffer;
     config->port = (uint16_t)port;
     return FORUM_OK;
 bad:
     return forum_error_set(err, FORUM_EINVAL, "listen",
-                           "'%s' is not ADDR:PORT (e.g. 127.0.0.1:8080 or [::1]:8080)",
+                           "'%s' is not ADDR:PORT with a numeric address (e.g. "
+                           "127.0.0.1:8080, 0.0.0.0:8080 or [::]:8080)",
                            text);
 }
 

@@ -229,6 +229,24 @@ class Server:
             self.cleanup()
         return False
 
+    def wait_output(self, pattern, stream="stdout", timeout=10.0):
+        """Waits until a line of stdout (or "stderr") matches the regex pattern.
+
+        Lines printed before "listening on" may still be on their way through
+        the pipe when start() returns. Returns the re.Match, or None.
+        """
+        rx = re.compile(pattern)
+        lines = self.stdout_lines if stream == "stdout" else self.stderr_lines
+        deadline = time.monotonic() + timeout
+        while True:
+            for line in list(lines):
+                m = rx.search(line)
+                if m:
+                    return m
+            if time.monotonic() > deadline:
+                return None
+            time.sleep(0.02)
+
     def log_tail(self, n=40):
         lines = list(self.stderr_lines)[-n:]
         out = list(self.stdout_lines)[-n:]
