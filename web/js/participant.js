@@ -505,8 +505,8 @@ function renderVote(topic) {
             choices.map((w) => {
                 const id = `${name}-${w}`;
                 return h(
-                    'span',
-                    { class: 'vote-choice' },
+                    'label',
+                    { class: ['vote-choice', `w${Math.min(w, 3)}`], for: id },
                     h('input', {
                         type: 'radio',
                         id,
@@ -515,7 +515,7 @@ function renderVote(topic) {
                         checked: mine === w,
                         onchange: () => onVote(topic, w),
                     }),
-                    h('label', { for: id, class: `w${Math.min(w, 3)}` }, voteWord(w)),
+                    h('span', null, voteWord(w)),
                 );
             }),
         ),

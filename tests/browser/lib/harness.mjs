@@ -199,6 +199,7 @@ export async function openPage(browser, opts = {}) {
     const ctx = await browser.newContext(
         Object.assign({ viewport: { width: 390, height: 844 }, locale: 'fr-FR', timezoneId: 'Europe/Paris' }, opts),
     );
+    ctx.setDefaultTimeout(20000);
     const page = await ctx.newPage();
     watch(page);
     return page;
@@ -206,7 +207,11 @@ export async function openPage(browser, opts = {}) {
 
 // Records page errors, console errors and dialogs on page.problems; confirm()
 // dialogs are accepted (and recorded in page.confirms), anything else is a problem.
-export function watch(page, { allowConsole = [] } = {}) {
+// The browser logs every non-2xx fetch as a console error; 404 is part of
+// the contract (schedule not published yet), so it is allowed by default.
+export const EXPECTED_CONSOLE = [/Failed to load resource: the server responded with a status of 404/];
+
+export function watch(page, { allowConsole = EXPECTED_CONSOLE } = {}) {
     page.problems = [];
     page.confirms = [];
     page.allowConsole = allowConsole;
@@ -235,4 +240,73 @@ export function imgDir() {
     const dir = path.join(SOURCE_DIR, 'docs', 'img');
     fs.mkdirSync(dir, { recursive: true });
     return dir;
+}
+
+// ---- strings ----------------------------------------------------------------
+
+// The pages' strings, so that tests find controls by the very label a
+// person reads: S.fr['join.name'] is "Votre nom". fill(s, {n: 2}) fills
+// placeholders.
+export const S = {
+    fr: JSON.parse(fs.readFileSync(path.join(WEB_DIR, 'i18n', 'fr.json'), 'utf8')),
+    en: JSON.parse(fs.readFileSync(path.join(WEB_DIR, 'i18n', 'en.json'), 'utf8')),
+};
+
+export function fill(s, params) {
+    return s.replace(/\{(\w+)\}/g, (m, k) => (k in params ? String(params[k]) : m));
+}
+
+// Waits until fn() (sync or async) returns a truthy value; polls every 100 ms
+// up to ms (a bound so a broken page fails instead of hanging).
+export async function until(fn, what, ms = 20000) {
+    const end = Date.now() + ms;
+    let last;
+    for (;;) {
+        try {
+            last = await fn();
+            if (last) return last;
+        } catch (e) {
+            last = e;
+        }
+        if (Date.now() > end) throw new Error(`timed out waiting for ${what} (last: ${last})`);
+        await new Promise((r) => setTimeout(r, 100));
+    }
+}
+
+// Builds a small event through the API: slots, rooms, people with topics
+// and votes, and (publish: true) an allocation published as version 1.
+// Returns {id, token, slots, rooms, people: [{name, token, topic}], topics}.
+export async function seedEvent(d, opts = {}) {
+    const ev = await createEvent(d, Object.assign({ name: 'Bigre! Rencontre.s 2025' }, opts.event || {}));
+    await d.ok('PATCH', `/events/${ev.id}`, { token: ev.token, body: { proposals_open: true, voting_open: true } });
+    const slots = await addSlots(d, ev.id, ev.token, opts.slots || ['09:30-10:45', '11:00-12:15']);
+    const rooms = [];
+    for (const r of opts.rooms || [
+        ['Verrière', 20],
+        ['Atelier', 12],
+    ])
+        rooms.push(await addRoom(d, ev.id, ev.token, r[0], r[1], r[2] || []));
+    const people = [];
+    const topics = [];
+    for (const [i, p] of (opts.people || []).entries()) {
+        const who = await join(d, ev.id, p.name, opts.event && opts.event.join_code);
+        const person = { name: p.name, token: who.token, id: who.id };
+        if (p.title) {
+            person.topic = await d.ok('POST', `/events/${ev.id}/topics`, {
+                token: who.token,
+                body: { title: p.title, theme: p.theme || '', description: p.description || '' },
+            });
+            topics.push(person.topic);
+        }
+        people[i] = person;
+    }
+    for (const [voter, topic, weight] of opts.votes || []) {
+        await d.ok('PUT', `/events/${ev.id}/topics/${topics[topic].id}/vote`, { token: people[voter].token, body: { weight } });
+    }
+    let allocation = null;
+    if (opts.publish) {
+        allocation = await d.ok('POST', `/events/${ev.id}/allocation`, { token: ev.token, body: { time_limit_ms: 500 } });
+        await d.ok('POST', `/events/${ev.id}/schedule/publish`, { token: ev.token, body: { allocation: allocation.id } });
+    }
+    return { id: ev.id, token: ev.token, slots, rooms, people, topics, allocation };
 }
