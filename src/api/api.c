@@ -208,6 +208,7 @@ enum forum_status api_new(const struct api_config *config, struct api **out,
     pthread_mutex_init(&api->mu, NULL);
     pthread_mutex_init(&api->cache_mu, NULL);
     pthread_mutex_init(&api->job_mu, NULL);
+    pthread_mutex_init(&api->write_mu, NULL);
     pthread_cond_init(&api->job_cv, NULL);
     api__limiter_init(&api->writes);
     api__limiter_init(&api->failures);
@@ -262,6 +263,7 @@ void api_free(struct api *api)
     api__limiter_release(&api->failures);
     pthread_cond_destroy(&api->job_cv);
     pthread_mutex_destroy(&api->job_mu);
+    pthread_mutex_destroy(&api->write_mu);
     pthread_mutex_destroy(&api->cache_mu);
     pthread_mutex_destroy(&api->mu);
     free(api->db_path);
@@ -603,7 +605,13 @@ void api_handle(struct api *api, const struct api_request *req, struct api_respo
         }
         c.has_event = true;
     }
-    c.route->handler(&c);
+    if (method == API_GET) {
+        c.route->handler(&c);
+    } else {
+        pthread_mutex_lock(&api->write_mu);
+        c.route->handler(&c);
+        pthread_mutex_unlock(&api->write_mu);
+    }
     if (!c.done && !resp->pending)
         api__error(&c, 500, "internal", NULL, "no answer");
 out:

@@ -208,7 +208,7 @@ static enum forum_status create(struct api *api, struct store *s, char *eid, cha
         return rc;
     text = json_dumps(problem, JSON_COMPACT);
     json_decref(problem);
-    rc = api__solve_and_store(s, eid, text, strlen(text), 1000, &api->stop_now, aid,
+    rc = api__solve_and_store(s, eid, text, strlen(text), 1000, &api->stop_now, NULL, aid,
                               &solution, err);
     free(text);
     free(solution);

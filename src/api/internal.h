@@ -124,6 +124,13 @@ struct api {
     bool stopping;
     atomic_bool stop_now;
 
+    /*
+     * Held around every write request: writers queue here, in order, instead
+     * of sleeping in SQLite's busy handler (which backs off by up to 100 ms
+     * at a time and makes the latency tail long).
+     */
+    pthread_mutex_t write_mu;
+
     struct api_limiter writes;
     struct api_limiter failures;
     double write_burst, write_rate; /* per second, participants */
@@ -273,10 +280,14 @@ enum forum_status api__problem_build(struct store *s, const char *eid, json_t **
 enum forum_status api__publish_allocation(struct api *api, struct store *s,
                                           const char *eid, const char *aid, long *version,
                                           struct forum_error *err);
-/* Solves the problem document text synchronously and stores the draft. OUT: aid. */
+/*
+ * Solves the problem document text synchronously and stores the draft
+ * (holding write_mu, when not NULL, only while storing). OUT: aid, solution.
+ */
 enum forum_status api__solve_and_store(struct store *s, const char *eid,
                                        const char *problem, size_t len,
-                                       long time_limit_ms, atomic_bool *stop, char *aid,
+                                       long time_limit_ms, atomic_bool *stop,
+                                       pthread_mutex_t *write_mu, char *aid,
                                        char **solution, struct forum_error *err);
 /* Starts and stops the allocation worker (schedule.c). */
 enum forum_status api__worker_start(struct api *api, struct forum_error *err);

@@ -142,7 +142,8 @@ static bool should_stop(void *cls)
 
 enum forum_status api__solve_and_store(struct store *s, const char *eid,
                                        const char *problem, size_t len,
-                                       long time_limit_ms, atomic_bool *stop, char *aid,
+                                       long time_limit_ms, atomic_bool *stop,
+                                       pthread_mutex_t *write_mu, char *aid,
                                        char **solution, struct forum_error *err)
 {
     struct alloc_problem *p = NULL;
@@ -177,7 +178,11 @@ enum forum_status api__solve_and_store(struct store *s, const char *eid,
     a.satisfied = (long)r->score.satisfied;
     a.bound = r->score.bound >= 0 ? (long)r->score.bound : -1;
     a.scheduled = (long)r->score.scheduled;
+    if (write_mu != NULL)
+        pthread_mutex_lock(write_mu);
     rc = store_allocation_create(s, eid, &a, aid, err);
+    if (write_mu != NULL)
+        pthread_mutex_unlock(write_mu);
     if (rc != FORUM_OK)
         goto out;
     *solution = text;
@@ -267,8 +272,8 @@ static void *worker_main(void *arg)
             rc = forum_error_set(&err, FORUM_ESTORE, NULL, "the server is stopping");
         else
             rc = api__solve_and_store(s, job->eid, job->problem, job->len,
-                                      job->time_limit_ms, &api->stop_now, aid, &solution,
-                                      &err);
+                                      job->time_limit_ms, &api->stop_now, &api->write_mu,
+                                      aid, &solution, &err);
         if (rc != FORUM_OK && rc != FORUM_EINVAL)
             log_error("allocation for event %s: %s", job->eid, err.msg);
         job_answer(api, job, rc, aid, solution, &err);
