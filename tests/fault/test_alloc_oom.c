@@ -109,10 +109,39 @@ static void test_alloc_oom_every_allocation(void **state)
     free(reference);
 }
 
+/*
+ * Regression (found by fuzz_problem, docs/reliability.md): a list of ids
+ * refused after an earlier one was counted left the problem with a count
+ * and no array, and freeing it dereferenced NULL. Every list refused in
+ * turn must free cleanly.
+ */
+static void test_alloc_oom_refused_id_list_frees(void **state)
+{
+    static const char *const docs[] = {
+        "{\"slots\":[{\"id\":\"S\"}],\"rooms\":[{\"name\":\"R\",\"capacity\":1}]}",
+        "{\"slots\":[{\"id\":\"S\"}],\"rooms\":[{\"id\":\"R\",\"capacity\":1}],"
+        "\"topics\":[{\"id\":1}]}",
+        "{\"slots\":[{\"id\":\"S\"}],\"rooms\":[{\"id\":\"R\",\"capacity\":1}],"
+        "\"topics\":[{\"id\":\"T\"}],\"participants\":[{\"id\":\"P\"},{\"id\":\"P\"}]}",
+    };
+    (void)state;
+    for (size_t i = 0; i < sizeof(docs) / sizeof(docs[0]); i++) {
+        struct alloc_problem *p = NULL;
+        struct forum_error err;
+        forum_error_clear(&err);
+        assert_int_equal(
+            alloc_json_parse_problem(docs[i], strlen(docs[i]), &p, NULL, &err),
+            FORUM_EINVAL);
+        assert_null(p);
+        assert_true(err.field[0] != '\0');
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_alloc_oom_every_allocation),
+        cmocka_unit_test(test_alloc_oom_refused_id_list_frees),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
