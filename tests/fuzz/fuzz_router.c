@@ -18,6 +18,11 @@
 
 #include "fuzz_client.h"
 
+#ifdef FUZZ_WITH_HTTP
+/* http/'s path checks, the first thing a request target meets (internal.h). */
+#include "internal.h"
+#endif
+
 #define TARGET_MAX 4096
 
 static struct fc_api g_api;
@@ -74,6 +79,58 @@ static void unescape(char *s)
     *o = '\0';
 }
 
+#ifdef FUZZ_WITH_HTTP
+/* True when s[0..n) holds a %XX escape of one of the bytes in bytes. */
+static bool has_escape_of(const char *s, size_t n, const char *bytes)
+{
+    for (size_t i = 0; i + 2 < n; i++) {
+        int hi, lo;
+        if (s[i] == '%' && (hi = hexval((unsigned char)s[i + 1])) >= 0 &&
+            (lo = hexval((unsigned char)s[i + 2])) >= 0 &&
+            strchr(bytes, hi * 16 + lo) != NULL)
+            return true;
+    }
+    return false;
+}
+
+/*
+ * http/'s contract for a target it calls safe: the decoded path starts with
+ * "/", has no "." or ".." segment and no backslash, and the raw path holds
+ * no escaped '.', '/', '%', '\' or NUL (internal.h).
+ */
+static void check_http_path(const char *raw)
+{
+    static char decoded[TARGET_MAX];
+    size_t raw_path_len = strcspn(raw, "?#");
+    const char *route;
+
+    snprintf(decoded, sizeof(decoded), "%.*s", (int)raw_path_len, raw);
+    unescape(decoded);
+    route = http_page_route(decoded);
+    if (route == NULL || http_content_type(route) == NULL)
+        abort();
+    (void)http_etag_matches(raw, "\"abc\"");
+    if (!http_path_is_safe(raw, decoded))
+        return;
+    if (decoded[0] != '/' || strchr(decoded, '\\') != NULL ||
+        has_escape_of(raw, raw_path_len, ".\\/%")) /* strchr() also finds NUL */
+        goto bad;
+    for (const char *seg = decoded + 1;; seg++) {
+        size_t len = strcspn(seg, "/");
+        if ((len == 1 && seg[0] == '.') || (len == 2 && seg[0] == '.' && seg[1] == '.'))
+            goto bad;
+        seg += len;
+        if (*seg == '\0')
+            break;
+    }
+    return;
+bad:
+    fprintf(stderr, "fuzz_router: http_path_is_safe accepted '%s' (decoded '%s')\n", raw,
+            decoded);
+    abort();
+}
+#endif
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -92,6 +149,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     fc_expand(&g_fix, (const char *)data + 1, strnlen((const char *)data + 1, size - 1),
               target + 1, sizeof(target) - 1);
     path = target[1] == '/' ? target + 1 : target;
+#ifdef FUZZ_WITH_HTTP
+    check_http_path(path);
+#endif
     query = strchr(path, '?');
     if (query != NULL)
         *query++ = '\0';
