@@ -23,6 +23,7 @@ rests on WAL + synchronous=FULL, see docs/reliability.md.
 """
 
 import argparse
+import http.client
 import json
 import os
 import random
@@ -74,7 +75,7 @@ class Writer(threading.Thread):
                         self.acked[pid][tid] = w
                 self.inflight.pop(pid, None)
                 self.writes += 1
-            except OSError:
+            except (OSError, http.client.HTTPException):
                 return  # the daemon is gone: what was in flight stays in inflight
 
 
@@ -105,7 +106,7 @@ def main():
     if not args.forumd:
         sys.exit("crash_long: give --forumd or set FORUMD")
     rng = random.Random(args.seed)
-    srv = harness.Server(binary=args.forumd, log_level="warn")
+    srv = harness.Server(binary=os.path.abspath(args.forumd), log_level="warn")
     srv.start()
     figures = {"rounds": 0, "writes_acknowledged": 0, "votes_checked": 0, "lost": 0,
                "integrity_failures": 0, "restart_s": [], "schedule_regressions": 0}

@@ -372,7 +372,7 @@ def main():
     args = parse_args()
     if not args.forumd:
         sys.exit("soak: give --forumd or set FORUMD")
-    srv = harness.Server(binary=args.forumd, log_level="warn")
+    srv = harness.Server(binary=os.path.abspath(args.forumd), log_level="warn")
     srv.start()
     try:
         figures = soak(srv, args)
