@@ -27,6 +27,7 @@ before(async () => {
     });
     // Ten rooms, four slots, a topic in every cell with long titles.
     const rooms = Array.from({ length: 10 }, (_, i) => [`Salle ${String.fromCharCode(65 + i)} — rez-de-chaussée`, 30]);
+    rooms[3][0] = 'Atelier de la Manufacture coopérative (premier étage, sans ascenseur, au fond de la cour)';
     const people = Array.from({ length: 40 }, (_, i) => ({
         name: `Personne ${i + 1}`,
         title: `Sujet ${i + 1} : comment travailler sur le rapport à l’argent en coopérative`,

@@ -56,12 +56,26 @@ export function formError(msg) {
     return msg ? h('p', { class: 'form-error', role: 'alert' }, msg) : null;
 }
 
-// Theme colours: a theme's name maps to one of eight palette entries
-// (css --theme-0 .. --theme-7), always the same for the same name.
+// Theme colours: one of eight palette entries (css --theme-0 .. --theme-7).
+// A page first tells setThemes() every theme of the event; they get the
+// palette in alphabetical order, so up to eight themes never share a
+// colour and the same theme has the same colour on every page. A theme
+// not in the list falls back to a hash of its name.
+let themeOrder = [];
+
+const norm = (theme) => String(theme || '').trim().toLowerCase();
+
+export function setThemes(themes) {
+    themeOrder = [...new Set(themes.map(norm).filter(Boolean))].sort();
+}
+
 export function themeIndex(theme) {
-    if (!theme) return -1;
+    const key = norm(theme);
+    if (!key) return -1;
+    const i = themeOrder.indexOf(key);
+    if (i >= 0) return i % 8;
     let x = 2166136261;
-    for (const ch of String(theme).trim().toLowerCase()) {
+    for (const ch of key) {
         x ^= ch.codePointAt(0);
         x = Math.imul(x, 16777619) >>> 0;
     }

@@ -7,7 +7,7 @@
 import { Api, seg, tokens, takeFragment, eventIdFromPath } from './api.js';
 import { h, mount, formValues, copyText } from './dom.js';
 import { t, tn, loadLang, pickLang, langSwitch, fmtRange, fmtTime, fmtDay, toZoneInput, fromZoneInput } from './i18n.js';
-import { errorText, formErrors, field, checkbox, formError, themeClass, splitList, announce, recent } from './common.js';
+import { errorText, formErrors, field, checkbox, formError, themeClass, setThemes, splitList, announce, recent } from './common.js';
 
 const state = {
     eid: eventIdFromPath(),
@@ -906,6 +906,8 @@ function renderTokenForm() {
 
 function render() {
     const main = document.getElementById('main');
+    setThemes(state.topics.map((x) => x.theme));
+
     const parts = [
         h(
             'header',

@@ -6,7 +6,7 @@
 import { Api, seg, tokens, takeFragment, eventIdFromPath } from './api.js';
 import { h, mount, formValues, copyText } from './dom.js';
 import { t, tn, loadLang, pickLang, langSwitch, fmtRange } from './i18n.js';
-import { errorText, formErrors, field, checkbox, formError, themeClass, announce, recent } from './common.js';
+import { errorText, formErrors, field, checkbox, formError, themeClass, setThemes, announce, recent } from './common.js';
 
 const TOPIC_FIELDS = ['title', 'description', 'theme', 'needs', 'max_size'];
 const REFRESH_MS = 30000;
@@ -585,6 +585,8 @@ function renderTopics() {
 
 function render() {
     const main = document.getElementById('main');
+    setThemes(state.topics.map((x) => x.theme));
+
     const parts = [renderHeader()];
     if (state.fatal) {
         parts.push(h('p', { class: 'form-error', role: 'alert' }, state.fatal));

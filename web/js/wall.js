@@ -7,7 +7,7 @@
 import { Api, ApiError, seg, eventIdFromPath } from './api.js';
 import { h, mount } from './dom.js';
 import { t, loadLang, pickLang, LANGS, fmtTime, fmtDay } from './i18n.js';
-import { themeClass } from './common.js';
+import { themeClass, setThemes } from './common.js';
 
 const POLL_MS = 10000;
 const CLOCK_MS = 15000;
@@ -141,7 +141,7 @@ function renderGrid(sched) {
                 h(
                     'tr',
                     null,
-                    h('th', { scope: 'row' }, r.name),
+                    h('th', { scope: 'row' }, h('span', { class: 'room-name' }, r.name)),
                     shown.map((sl) => {
                         const s = cells.get(`${r.id}\u0000${sl.id}`);
                         const cls = [current && sl.id === current.id ? 'now' : '', next && sl.id === next.id && !(current && sl.id === current.id) ? 'next' : ''];
@@ -168,6 +168,8 @@ function renderGrid(sched) {
 
 function render() {
     const main = document.getElementById('main');
+    setThemes(state.schedule ? (state.schedule.sessions || []).map((x) => x.theme) : []);
+
     const z = (state.schedule && state.schedule.timezone) || (state.event && state.event.timezone);
     const name = state.event ? state.event.name : '';
     const joinUrl = `${location.origin}/e/${seg(state.eid)}`;

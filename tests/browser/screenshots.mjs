@@ -1,0 +1,124 @@
+// SPDX-License-Identifier: MIT
+// Screenshots of the three pages for the README and docs/web.md, taken on
+// the demo database (forumd serve --demo) at phone (390x844) and TV
+// (1920x1080) sizes, written to docs/img/:
+//   participant-phone.png participant-tv.png facilitate-phone.png
+//   facilitate-tv.png wall-phone.png wall-tv.png
+// usage: FORUMD=build/ci/src/forumd node tests/browser/screenshots.mjs [OUTDIR]
+
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { spawn } from 'node:child_process';
+import { ADMIN_TOKEN, SOURCE_DIR, WEB_DIR, launchBrowser, openPage, S } from './lib/harness.mjs';
+
+const L = S.fr;
+const out = path.resolve(process.argv[2] || path.join(SOURCE_DIR, 'docs', 'img'));
+const binary = process.env.FORUMD || path.join(SOURCE_DIR, 'build', 'ci', 'src', 'forumd');
+const PHONE = { width: 390, height: 844 };
+const TV = { width: 1920, height: 1080 };
+
+// Starts forumd --demo on a fresh database; resolves with the printed links.
+function startDemo(dir) {
+    const proc = spawn(binary, ['serve', '--listen', '127.0.0.1:0', '--db', path.join(dir, 'demo.db'), '--web', WEB_DIR, '--demo'], {
+        env: Object.assign({}, process.env, { FORUMD_ADMIN_TOKEN: ADMIN_TOKEN }),
+        stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let text = '';
+    return new Promise((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`forumd --demo did not start:\n${text}`)), 60000);
+        const onData = (chunk) => {
+            text += chunk.toString();
+            const port = text.match(/listening on http:\/\/127\.0\.0\.1:(\d+)/);
+            const fac = text.match(/facilitator:\s+(\S+)/);
+            const code = text.match(/join code:\s+(\S+)/);
+            if (port && fac) {
+                clearTimeout(timer);
+                const url = new URL(fac[1]);
+                const eid = url.pathname.split('/')[2];
+                resolve({ proc, base: `http://127.0.0.1:${port[1]}`, eid, token: url.hash.replace('#token=', ''), code: code ? code[1] : null });
+            }
+        };
+        proc.stdout.on('data', onData);
+        proc.stderr.on('data', onData);
+        proc.on('exit', (c) => reject(new Error(`forumd exited ${c}:\n${text}`)));
+    });
+}
+
+async function call(base, method, p, token, body) {
+    const res = await fetch(`${base}/api/v1${p}`, {
+        method,
+        headers: Object.assign({ 'Content-Type': 'application/json' }, token ? { Authorization: `Bearer ${token}` } : {}),
+        body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    if (!res.ok) throw new Error(`${method} ${p}: ${res.status} ${await res.text()}`);
+    return res.status === 204 ? null : res.json();
+}
+
+async function main() {
+    fs.mkdirSync(out, { recursive: true });
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'forumd-shots-'));
+    const demo = await startDemo(dir);
+    const browser = await launchBrowser();
+    try {
+        const { base, eid, token } = demo;
+        // A participant who joins and votes, then a new published version so
+        // that her agenda shows.
+        const me = await call(base, 'POST', `/events/${eid}/participants`, null, { name: 'Camille', join_code: demo.code });
+        const topics = await call(base, 'GET', `/events/${eid}/topics`);
+        const weights = [3, 2, 2, 1];
+        for (const [i, w] of weights.entries()) await call(base, 'PUT', `/events/${eid}/topics/${topics[i].id}/vote`, me.token, { weight: w });
+        const a = await call(base, 'POST', `/events/${eid}/allocation`, token, { time_limit_ms: 1000 });
+        await call(base, 'POST', `/events/${eid}/schedule/publish`, token, { allocation: a.id });
+        const sched = await call(base, 'GET', `/events/${eid}/schedule`);
+        // The wall's clock: ten minutes into the second slot.
+        const now = new Date(Date.parse(sched.slots[1].starts_at) + 10 * 60000);
+
+        const shots = [];
+        for (const [size, vp] of [
+            ['phone', PHONE],
+            ['tv', TV],
+        ]) {
+            let page = await openPage(browser, { viewport: vp, locale: 'fr-FR' });
+            await page.goto(`${base}/e/${eid}#token=${me.token}`);
+            await page.getByRole('heading', { name: L['agenda.title'] }).waitFor();
+            shots.push(await shot(page, `participant-${size}.png`));
+            await page.context().close();
+
+            page = await openPage(browser, { viewport: vp, locale: 'fr-FR' });
+            await page.goto(`${base}/e/${eid}/facilitate#token=${token}`);
+            await page.getByRole('heading', { name: L['fac.settings'] }).waitFor();
+            await page.getByRole('button', { name: L['fac.allocate'] }).click();
+            await page.locator('#draft-title').waitFor({ timeout: 60000 });
+            await page.getByRole('heading', { name: L['fac.allocation'], exact: true }).scrollIntoViewIfNeeded();
+            await page.evaluate(() => document.getElementById('allocation').scrollIntoView());
+            shots.push(await shot(page, `facilitate-${size}.png`));
+            await page.context().close();
+
+            page = await openPage(browser, { viewport: vp, locale: 'fr-FR' });
+            await page.clock.install({ time: now });
+            await page.goto(`${base}/e/${eid}/wall`);
+            await page.getByRole('table').waitFor();
+            shots.push(await shot(page, `wall-${size}.png`));
+            await page.context().close();
+        }
+        for (const s of shots) console.log(s);
+    } finally {
+        await browser.close();
+        demo.proc.kill('SIGTERM');
+        await new Promise((r) => demo.proc.on('exit', r));
+        fs.rmSync(dir, { recursive: true, force: true });
+    }
+}
+
+async function shot(page, name) {
+    const file = path.join(out, name);
+    await page.screenshot({ path: file });
+    if (page.problems.length) throw new Error(`${name}: ${page.problems.join('\n')}`);
+    return `${path.relative(SOURCE_DIR, file)} (${fs.statSync(file).size} bytes)`;
+}
+
+main().catch((e) => {
+    console.error(e);
+    process.exit(1);
+});
