@@ -409,8 +409,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         patch_one(path, g_fix.part_token[0], "name", field[5], flen[5]);
 
     snprintf(path, sizeof(path), "/api/v1/events/%s/allocation", g_fix.event);
-    if (fc_json(&g_api, API_POST, path, g_fix.fac_token, "{\"time_limit_ms\":1}",
-                &doc) != 200 ||
+    if (fc_json(&g_api, API_POST, path, g_fix.fac_token, "{\"time_limit_ms\":1}", &doc) !=
+            200 ||
         fc_id(doc, "id", alloc_id) != 0)
         fail("the allocation failed", NULL, 0);
     json_decref(doc);
