@@ -166,6 +166,11 @@ test('the facilitator sees votes and clashes, allocates and publishes', async ()
     await first.getByText(fill(L['fac.votes.other'], { n: 2, weight: 4 })).waitFor();
     await fac.getByText(L['fac.clash_explain']).waitFor();
 
+    // Lock Bastien's topic to a cell.
+    await lock(people[1].title, 'Verrière', 'Forum ouvert 2');
+    const locked = (await d.ok('GET', `/events/${ev.id}/topics`)).find((x) => x.id === people[1].topic.id);
+    assert.ok(locked.fixed && locked.fixed.room && locked.fixed.slot, 'the lock is stored');
+
     await fac.getByRole('button', { name: L['fac.allocate'] }).click();
     await fac.getByRole('heading', { name: /^Brouillon / }).waitFor({ timeout: 60000 });
     const list = await d.ok('GET', `/events/${ev.id}/allocations`, { token: ev.token });
@@ -196,8 +201,29 @@ test('the facilitator sees votes and clashes, allocates and publishes', async ()
     const sched = await d.ok('GET', `/events/${ev.id}/schedule`);
     assert.equal(sched.version, 1);
     assert.equal(sched.sessions.length, draft.solution.sessions.length);
+    const placed = sched.sessions.find((s) => s.topic === people[1].topic.id);
+    assert.equal(sched.rooms.find((r) => r.id === placed.room).name, 'Verrière');
+    assert.equal(sched.slots.find((s) => s.id === placed.slot).label, 'Forum ouvert 2');
+
+    // Moving the lock: the next draft says what changes against version 1.
+    await fac.getByRole('button', { name: fill(L['fac.unlock_named'], { title: people[1].title }) }).click();
+    await lock(people[1].title, 'Atelier', 'Forum ouvert 1');
+    await fac.getByRole('button', { name: L['fac.allocate'] }).click();
+    await fac.getByRole('heading', { name: fill(L['fac.diff_title'], { version: 1 }) }).waitFor({ timeout: 60000 });
+    await fac
+        .getByText(fill(L['fac.diff_moved'], { title: people[1].title, from: 'Verrière, Forum ouvert 2', to: 'Atelier, Forum ouvert 1' }))
+        .waitFor();
+    assert.equal((await d.ok('GET', `/events/${ev.id}/schedule`)).version, 1, 'a draft is not public');
     assert.deepEqual(fac.problems, []);
 });
+
+async function lock(title, room, slot) {
+    const row = fac.getByRole('article', { name: title, exact: true });
+    await row.getByLabel(L['fac.lock_room']).selectOption({ label: room });
+    await row.getByLabel(L['fac.lock_slot']).selectOption({ label: slot });
+    await row.getByRole('button', { name: fill(L['fac.lock_named'], { title }) }).click();
+    await row.getByText(fill(L['fac.locked_at'], { room, slot })).waitFor();
+}
 
 test('the wall shows the published grid, the current and the next slot', async () => {
     const wall = await openPage(browser, { viewport: { width: 1920, height: 1080 } });

@@ -9,7 +9,7 @@ import { t, has } from './i18n.js';
 export function errorText(e) {
     if (!e) return '';
     if (e.code === 'network') return t('error.network');
-    if (e.code && has(`error.${e.code}`)) return t(`error.${e.code}`);
+    if (e.code && has(`error.${e.code}`)) return t(`error.${e.code}`, { detail: e.message || '' });
     return e.message || String(e);
 }
 
