@@ -50,6 +50,8 @@ struct http_server {
     pthread_cond_t idle;
     atomic_long inflight; /* requests between their request line and completion */
     atomic_long awaiting; /* late answers whose ready() has not run yet */
+    /* The embedded files' answers, built once: [i] 200, [n_files + i] 304. */
+    struct MHD_Response **prepared;
     /* The locks of late answers, shared by hashing (no lock per request). */
     pthread_mutex_t stripes[HTTP_LOCK_STRIPES];
     atomic_long suspended; /* connections suspended for a late answer */
@@ -168,6 +170,20 @@ static enum MHD_Result queue(struct request *rq, unsigned status, struct MHD_Res
     add_common_headers(rq->srv, r);
     ret = MHD_queue_response(rq->conn, status, r);
     MHD_destroy_response(r);
+    if (ret == MHD_YES) {
+        rq->answered = true;
+        rq->status = (int)status;
+    }
+    return ret;
+}
+
+/* Queues a response built once at start (its headers are complete; it is not consumed).
+ */
+static enum MHD_Result queue_prepared(struct request *rq, unsigned status,
+                                      struct MHD_Response *r)
+{
+    enum MHD_Result ret = MHD_queue_response(rq->conn, status, r);
+
     if (ret == MHD_YES) {
         rq->answered = true;
         rq->status = (int)status;
@@ -386,6 +402,14 @@ static enum MHD_Result dispatch_static(struct request *rq, enum api_method m)
             return send_error(rq, &err_not_found, NULL);
         if (m != API_GET && m != API_HEAD)
             return send_error(rq, &err_method, "GET, HEAD");
+        if (srv->prepared != NULL) {
+            size_t i = (size_t)(f - srv->config.files);
+
+            if (http_etag_matches(inm, f->etag))
+                return queue_prepared(rq, MHD_HTTP_NOT_MODIFIED,
+                                      srv->prepared[srv->config.n_files + i]);
+            return queue_prepared(rq, MHD_HTTP_OK, srv->prepared[i]);
+        }
         if (http_etag_matches(inm, f->etag))
             return send_not_modified(rq, f->etag);
         r = static_response(f->data, f->len, f->content_type);
@@ -772,6 +796,54 @@ enum forum_status http_config_bind(struct http_config *config, struct forum_erro
     return FORUM_OK;
 }
 
+/* Builds the answers of the embedded files once (200 and 304 for each). */
+static void prepare_files(struct http_server *srv)
+{
+    size_t n = srv->config.n_files;
+
+    if (srv->root_real != NULL || n == 0)
+        return;
+    srv->prepared = forum_xcalloc(2 * n, sizeof(*srv->prepared));
+    for (size_t i = 0; i < n; i++) {
+        const struct http_file *f = &srv->config.files[i];
+        struct MHD_Response *ok = static_response(f->data, f->len, f->content_type);
+        struct MHD_Response *nm = static_response("", 0, NULL);
+
+        if (ok == NULL || nm == NULL) {
+            /* Out of memory at start: serve unprepared. */
+            if (ok != NULL)
+                MHD_destroy_response(ok);
+            if (nm != NULL)
+                MHD_destroy_response(nm);
+            for (size_t j = 0; j < i; j++) {
+                MHD_destroy_response(srv->prepared[j]);
+                MHD_destroy_response(srv->prepared[n + j]);
+            }
+            free(srv->prepared);
+            srv->prepared = NULL;
+            return;
+        }
+        MHD_add_response_header(ok, MHD_HTTP_HEADER_ETAG, f->etag);
+        MHD_add_response_header(nm, MHD_HTTP_HEADER_ETAG, f->etag);
+        MHD_add_response_header(ok, MHD_HTTP_HEADER_CACHE_CONTROL, "no-cache");
+        MHD_add_response_header(nm, MHD_HTTP_HEADER_CACHE_CONTROL, "no-cache");
+        add_common_headers(srv, ok);
+        add_common_headers(srv, nm);
+        srv->prepared[i] = ok;
+        srv->prepared[n + i] = nm;
+    }
+}
+
+static void free_prepared(struct http_server *srv)
+{
+    if (srv->prepared == NULL)
+        return;
+    for (size_t i = 0; i < 2 * srv->config.n_files; i++)
+        MHD_destroy_response(srv->prepared[i]);
+    free(srv->prepared);
+    srv->prepared = NULL;
+}
+
 enum forum_status http_server_start(const struct http_config *config,
                                     struct http_server **out, struct forum_error *err)
 {
@@ -823,6 +895,7 @@ enum forum_status http_server_start(const struct http_config *config,
     for (size_t i = 0; i < HTTP_LOCK_STRIPES; i++)
         pthread_mutex_init(&srv->stripes[i], NULL);
     sync_ready = true;
+    prepare_files(srv);
 
     srv->daemon = MHD_start_daemon(
         flags, srv->config.port, NULL, NULL, on_request, srv, MHD_OPTION_LISTEN_SOCKET,
@@ -846,6 +919,7 @@ enum forum_status http_server_start(const struct http_config *config,
     *out = srv;
     return FORUM_OK;
 fail:
+    free_prepared(srv);
     if (own_fd)
         close(srv->config.listen_fd);
     if (sync_ready) {
@@ -898,6 +972,7 @@ void http_server_stop(struct http_server *server)
     }
     /* 3. Close every connection and join the threads. */
     MHD_stop_daemon(server->daemon);
+    free_prepared(server);
     pthread_cond_destroy(&server->idle);
     pthread_mutex_destroy(&server->lock);
     for (size_t i = 0; i < HTTP_LOCK_STRIPES; i++)
