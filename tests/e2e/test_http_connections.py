@@ -72,5 +72,26 @@ def test_per_address_limit_enforced():
         expect(status == 200, "admitted again after closing", status)
 
 
+def test_slow_client_dropped():
+    """A client that stops half-way through its headers is disconnected after
+    --timeout seconds, and the others are served meanwhile."""
+    with harness.Server(extra_args=["--timeout", "2"]) as srv:
+        s = socket.create_connection((srv.host, srv.port), timeout=60)
+        try:
+            s.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\nX-Slow: ")
+            r = srv.get("/healthz")
+            expect(r.status == 200, "others are served meanwhile", r)
+            try:
+                data = s.recv(4096)
+            except ConnectionResetError:
+                data = b""
+            except socket.timeout:
+                data = None
+            expect(data is not None and not data.startswith(b"HTTP/1.1 200"),
+                   "the stalled connection is closed by the server", data)
+        finally:
+            s.close()
+
+
 if __name__ == "__main__":
     harness.main(globals())
