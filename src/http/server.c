@@ -222,7 +222,7 @@ static const struct http_error err_not_found = {
 static const struct http_error err_method = {
     405, ERR_BODY("method_not_allowed", "This method is not allowed here.")};
 static const struct http_error err_too_large = {
-    413, ERR_BODY("payload_too_large", "The request body is larger than 65536 bytes.")};
+    413, ERR_BODY("too_large", "The request body is larger than 65536 bytes.")};
 static const struct http_error err_uri_too_long = {
     414, ERR_BODY("uri_too_long", "The request target is too long.")};
 static const struct http_error err_headers_too_large = {

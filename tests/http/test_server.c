@@ -201,7 +201,7 @@ static void test_http_body_over_limit_is_413(void **state)
     memset(big, 'x', n);
     fetch(*state, "POST", "/api/v1/echo", big, n, NULL, &r);
     assert_int_equal(r.status, 413);
-    assert_non_null(strstr(body_of(&r), "\"error\":{\"code\":\"payload_too_large\""));
+    assert_non_null(strstr(body_of(&r), "\"error\":{\"code\":\"too_large\""));
     reply_release(&r);
 
     /* Exactly the limit is accepted. */
@@ -223,7 +223,7 @@ static void test_http_announced_length_is_413(void **state)
     /* Announce a huge body and send none: refused before reading. */
     fetch(*state, "PUT", "/api/v1/echo", NULL, 0, "Content-Length: 100000000", &r);
     assert_int_equal(r.status, 413);
-    assert_non_null(strstr(body_of(&r), "payload_too_large"));
+    assert_non_null(strstr(body_of(&r), "too_large"));
     reply_release(&r);
 }
 
