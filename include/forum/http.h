@@ -7,6 +7,16 @@
  * or from a directory while developing), /metrics on loopback, and enforces
  * the connection, size and time limits of docs/operations.md. It knows no
  * JSON and no SQL: its own error bodies are fixed strings of the API's shape.
+ *
+ * The request lifecycle (src/http/server.c): a context is created when the
+ * request line arrives (so that the raw target, with its query and its
+ * encoded forms, can be checked before libmicrohttpd decodes it), the body
+ * is drained into a buffer capped at API_BODY_MAX, api_handle() runs once
+ * the whole request is in, and the context is freed in libmicrohttpd's
+ * completion callback. A response that api/ marks pending suspends the
+ * connection until its ready() callback; http/ reads resp->pending once,
+ * right after api_handle() returns, so api/ must leave it set for a late
+ * answer.
  */
 #ifndef FORUM_HTTP_H
 #define FORUM_HTTP_H
