@@ -146,6 +146,21 @@ test('three participants join with the code, propose a topic each and vote with 
     }
 });
 
+test('a participant says when she is away', async () => {
+    const p = people[2];
+    await p.page.getByText(L['prefs.title']).click();
+    const prefs = p.page.getByRole('form', { name: L['prefs.title'] });
+    await prefs.getByRole('group', { name: L['prefs.unavailable'] }).getByLabel(/Forum ouvert 1/).check();
+    await prefs.getByRole('button', { name: L['prefs.save'] }).click();
+    const slots = await d.ok('GET', `/events/${ev.id}/slots`);
+    const away = slots.find((s) => s.label === 'Forum ouvert 1').id;
+    await until(async () => {
+        const me = await d.ok('GET', `/events/${ev.id}/me`, { token: p.token });
+        return me.unavailable.length === 1 && me.unavailable[0] === away;
+    }, 'the absence is stored');
+    assert.deepEqual(p.page.problems, []);
+});
+
 test('a host edits their own topic', async () => {
     const p = people[0];
     await p.page.getByRole('button', { name: fill(L['topic.edit_named'], { title: p.title }) }).click();
@@ -259,6 +274,7 @@ test('each participant sees their own agenda and a calendar link', async () => {
                 `${p.name} attends their own topic`,
             );
         }
+        if (p === people[2]) assert.ok(!agenda.some((a) => a.slot_label === 'Forum ouvert 1'), 'nothing while she is away');
         const section = p.page.getByRole('region', { name: L['agenda.title'] });
         const items = section.getByRole('listitem');
         assert.equal(await items.count(), agenda.length);

@@ -206,7 +206,8 @@ async function onSettings(e) {
         vote_budget: v.vote_budget === '' ? 0 : Number(v.vote_budget),
         timezone: v.timezone.trim(),
         locale: v.locale,
-        join_code: v.join_code.trim(),
+        // An empty code means none: the API wants null for that.
+        join_code: v.join_code.trim() || null,
     };
     const errs = {};
     if (!body.name) errs.name = t('fac.required');

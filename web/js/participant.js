@@ -18,6 +18,7 @@ const state = {
     me: null,
     topics: [],
     rooms: [],
+    slots: [],
     votes: {}, // topic id -> weight
     agenda: null, // null: not published (or not joined)
     fatal: null,
@@ -31,6 +32,8 @@ const state = {
     edit: { draft: emptyDraft(), errors: {} },
     topicErrors: {}, // topic id -> message (votes, deletion)
     copied: false,
+    prefsOpen: false,
+    prefsErrors: {},
 };
 
 function emptyDraft() {
@@ -69,9 +72,12 @@ async function loadTopics() {
 
 async function loadRooms() {
     try {
-        state.rooms = (await api().get(`/events/${seg(state.eid)}/rooms`)) || [];
+        const [rooms, slots] = await Promise.all([api().get(`/events/${seg(state.eid)}/rooms`), api().get(`/events/${seg(state.eid)}/slots`)]);
+        state.rooms = rooms || [];
+        state.slots = (slots || []).slice().sort((a, b) => String(a.starts_at).localeCompare(String(b.starts_at)));
     } catch {
         state.rooms = [];
+        state.slots = [];
     }
 }
 
@@ -140,6 +146,24 @@ async function onJoin(ev) {
 function onLeave() {
     if (!confirm(t('me.leave_confirm'))) return;
     forget();
+    render();
+}
+
+async function onPrefs(ev) {
+    ev.preventDefault();
+    const v = formValues(ev.target);
+    const body = { needs: v.needs || [], unavailable: v.unavailable || [] };
+    state.busy = true;
+    state.prefsErrors = {};
+    render();
+    try {
+        await api().patch(`/events/${seg(state.eid)}/me`, body);
+        state.me = await api().get(`/events/${seg(state.eid)}/me`);
+        announce(t('prefs.saved'));
+    } catch (err) {
+        state.prefsErrors = formErrors(err, ['needs', 'unavailable']);
+    }
+    state.busy = false;
     render();
 }
 
@@ -430,7 +454,61 @@ function renderMe() {
             h('input', { id: 'personal-link', type: 'text', readOnly: true, value: link, 'aria-describedby': 'personal-link-hint', class: 'mono' }),
             h('button', { type: 'button', onclick: onCopy }, state.copied ? t('me.copied') : t('me.copy')),
         ),
+        renderPrefs(),
         h('div', { class: 'actions' }, h('button', { type: 'button', class: 'quiet', onclick: onLeave }, t('me.leave'))),
+    );
+}
+
+// One's own constraints: room features one needs (step-free access...) and
+// slots one cannot attend; the allocation respects both.
+function renderPrefs() {
+    const me = state.me;
+    const features = allFeatures(me.needs || []);
+    const tz = state.event.timezone;
+    const err = state.prefsErrors;
+    if (!features.length && !state.slots.length) return null;
+    return h(
+        'details',
+        {
+            class: 'prefs',
+            open: state.prefsOpen,
+            ontoggle: (ev) => {
+                state.prefsOpen = ev.currentTarget.open;
+            },
+        },
+        h('summary', null, t('prefs.title')),
+        h(
+            'form',
+            { onsubmit: onPrefs, novalidate: true, 'aria-label': t('prefs.title') },
+            formError(err._form),
+            features.length
+                ? h(
+                      'fieldset',
+                      null,
+                      h('legend', null, t('prefs.needs')),
+                      features.map((f, i) => checkbox(`me-need-${i}`, 'needs', f, (me.needs || []).includes(f), { value: f, 'data-group': '' })),
+                      err.needs ? h('p', { class: 'field-error' }, err.needs) : null,
+                  )
+                : null,
+            state.slots.length
+                ? h(
+                      'fieldset',
+                      null,
+                      h('legend', null, t('prefs.unavailable')),
+                      state.slots.map((sl) =>
+                          checkbox(
+                              `me-unav-${sl.id}`,
+                              'unavailable',
+                              [fmtRange(sl.starts_at, sl.ends_at, tz), sl.label].filter(Boolean).join(' · '),
+                              (me.unavailable || []).includes(sl.id),
+                              { value: sl.id, 'data-group': '' },
+                          ),
+                      ),
+                      err.unavailable ? h('p', { class: 'field-error' }, err.unavailable) : null,
+                  )
+                : null,
+            h('div', { class: 'actions' }, h('button', { type: 'submit', disabled: state.busy }, t('prefs.save'))),
+        ),
     );
 }
 
