@@ -205,7 +205,8 @@ test('the facilitator sees votes and clashes, allocates and publishes', async ()
         const title = people.find((p) => p.topic.id === tid).title;
         const item = fac.getByRole('list').getByRole('listitem').filter({ hasText: title });
         await item.first().waitFor();
-        const why = (draft.solution.why || {})[tid];
+        const code = (draft.solution.why_code || {})[tid];
+        const why = code && L[`why.${code}`] ? L[`why.${code}`] : (draft.solution.why || {})[tid];
         if (why) await item.getByText(why).first().waitFor();
     }
     await fac.getByText(L['fac.diff_none_published']).waitFor();

@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { WEB_DIR } from './lib/harness.mjs';
+import { WEB_DIR, SOURCE_DIR } from './lib/harness.mjs';
 
 const load = (l) => JSON.parse(fs.readFileSync(path.join(WEB_DIR, 'i18n', `${l}.json`), 'utf8'));
 const fr = load('fr');
@@ -67,7 +67,7 @@ test('every key the pages use exists', () => {
         // Any other computed key would escape this test: i18n.js (which
         // defines t) and common.js (error codes, optional by design) aside.
         if (!/\/(i18n|common)\.js$/.test(file)) {
-            const rest = text.replace(/\bt\(`vote\.w\$\{w\}`\)/g, '');
+            const rest = text.replace(/\bt\(`vote\.w\$\{w\}`\)/g, '').replace(/\bt\(`why\.\$\{code\}`\)/g, '');
             assert.ok(!/\bt\(\s*[^'\s)]/.test(rest), `${file}: a t() call with a computed key`);
         }
     }
@@ -77,6 +77,20 @@ test('every key the pages use exists', () => {
     const missing = [...used].filter((k) => !(k in fr) || !(k in en)).sort();
     assert.deepEqual(missing, [], 'keys used by the code but missing from i18n/*.json');
     assert.ok(used.size > 100, `found only ${used.size} keys in the code`);
+});
+
+test('every reason the allocator gives for an unplaced topic is translated', () => {
+    // The codes are the strings alloc_why_name() returns (src/alloc/problem.c).
+    const src = path.join(SOURCE_DIR, 'src', 'alloc', 'problem.c');
+    const text = fs.readFileSync(src, 'utf8');
+    const body = text.slice(text.indexOf('alloc_why_name('));
+    const fn = body.slice(0, body.indexOf('\n}\n'));
+    const codes = [...fn.matchAll(/return "(\w+)";/g)].map((m) => m[1]).filter((c) => c !== 'unknown');
+    assert.ok(codes.length >= 3, `found the reason codes in ${src}: ${codes}`);
+    for (const c of codes) {
+        assert.ok(`why.${c}` in fr, `fr.json lacks why.${c}`);
+        assert.ok(`why.${c}` in en, `en.json lacks why.${c}`);
+    }
 });
 
 test('the vote words are the ones the event asked for', () => {

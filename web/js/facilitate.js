@@ -6,7 +6,7 @@
 
 import { Api, seg, tokens, takeFragment, eventIdFromPath } from './api.js';
 import { h, mount, formValues, copyText } from './dom.js';
-import { t, tn, loadLang, pickLang, langSwitch, fmtRange, fmtTime, fmtDay, toZoneInput, fromZoneInput } from './i18n.js';
+import { t, tn, has, loadLang, pickLang, langSwitch, fmtRange, fmtTime, fmtDay, toZoneInput, fromZoneInput } from './i18n.js';
 import { errorText, formErrors, field, checkbox, formError, themeClass, setThemes, splitList, announce, recent } from './common.js';
 
 const state = {
@@ -802,11 +802,18 @@ function renderGrid(sol) {
     );
 }
 
+// Why a topic was left out: the allocator's reason code in the page's
+// language when we know it, else its English sentence.
+function whyText(sol, tid) {
+    const code = (sol.why_code || {})[tid];
+    if (code && has(`why.${code}`)) return t(`why.${code}`);
+    return (sol.why || {})[tid] || '';
+}
+
 function renderDraft() {
     const sol = state.draft.solution || {};
     const s = sol.score || {};
     const ratio = s.bound ? Math.round((100 * s.satisfied) / s.bound) : null;
-    const why = sol.why || {};
     const publishErr = errorsOf('publish')._form;
     return h(
         'div',
@@ -830,7 +837,7 @@ function renderDraft() {
                   h(
                       'ul',
                       { class: 'unplaced' },
-                      sol.unscheduled.map((tid) => h('li', null, h('strong', null, topicTitle(tid)), why[tid] ? ` — ${why[tid]}` : '')),
+                      sol.unscheduled.map((tid) => h('li', null, h('strong', null, topicTitle(tid)), whyText(sol, tid) ? ` — ${whyText(sol, tid)}` : '')),
                   ),
               )
             : h('p', null, t('fac.all_placed')),
