@@ -41,7 +41,7 @@ def test_allocation_off_the_server_threads(srv):
     results = {}
 
     def allocate(name):
-        results[name] = srv.post(base + "/allocation", {"time_limit_ms": 15000}, token=fac)
+        results[name] = srv.post(base + "/allocation", {"time_limit_ms": 6000}, token=fac)
 
     threads = [threading.Thread(target=allocate, args=(n,)) for n in ("a", "b")]
     for t in threads:
