@@ -25,7 +25,30 @@ struct fc_api {
     struct api *api;
     char dir[256];     /* the temporary directory */
     char db_path[300]; /* dir + "/forumd.db" */
+    void *live;        /* private: fc_reset()'s connection to db_path (sqlite3 *) */
+    void *saved;       /* private: the copy fc_save() made (sqlite3 *) */
 };
+
+/*
+ * Rate limits for the APIs opened from now on (0: the API's defaults).
+ * Fuzzers lift them so that thousands of writes per second with one token
+ * keep reaching the handlers; the limiter itself is tested end to end.
+ */
+void fc_set_limits(unsigned write_burst, unsigned write_per_minute,
+                   unsigned auth_failures_per_minute);
+
+/*
+ * Saves the database's contents (a copy through SQLite's backup API, in
+ * the temporary directory), with the API left open. Returns 0 or -1.
+ */
+int fc_save(struct fc_api *fc);
+/*
+ * Puts the saved contents back into the live database with the API left
+ * open (its connections see the change at their next transaction). The
+ * API's memory (schedule cache, rate-limit buckets) is not reset: use
+ * fc_snapshot_restore() for that. Returns 0 or -1.
+ */
+int fc_reset(struct fc_api *fc);
 
 /*
  * Creates a temporary directory (under /dev/shm when it exists) and the API

@@ -51,6 +51,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 
     (void)argc;
     (void)argv;
+    fc_set_limits(1000000, 60000000, 60000000);
     if (fc_open(&g_api) != 0)
         abort();
     if (fc_fixture_setup(&g_api, &g_fix) != 0) {
@@ -65,7 +66,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
             100 !=
         2)
         abort();
-    if (fc_snapshot_take(&g_api, &g_snap) != 0)
+    if (fc_snapshot_take(&g_api, &g_snap) != 0 || fc_save(&g_api) != 0)
         abort();
     atexit(cleanup);
     return 0;
@@ -384,7 +385,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             break;
         s = z + 1;
     }
-    if (fc_snapshot_restore(&g_api, &g_snap) != 0)
+    if (fc_reset(&g_api) != 0)
         abort();
 
     snprintf(path, sizeof(path), "/api/v1/events/%s/topics/%s", g_fix.event,

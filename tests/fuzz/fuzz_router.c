@@ -40,12 +40,13 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
     (void)argc;
     (void)argv;
+    fc_set_limits(1000000, 60000000, 60000000);
     if (fc_open(&g_api) != 0)
         abort();
     if (fc_fixture_setup(&g_api, &g_fix) != 0)
         fprintf(stderr, "fuzz_router: fixture incomplete (%d steps); fuzzing anyway\n",
                 g_fix.n_ready);
-    if (fc_snapshot_take(&g_api, &g_snap) != 0)
+    if (fc_snapshot_take(&g_api, &g_snap) != 0 || fc_save(&g_api) != 0)
         abort();
     atexit(cleanup);
     return 0;
@@ -178,7 +179,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
      * counted: put the fixture back then. */
     if (m == API_DELETE || m == API_POST || m == API_PUT || m == API_PATCH ||
         ak >= FC_AUTH_BAD) {
-        if (fc_snapshot_restore(&g_api, &g_snap) != 0)
+        if (fc_reset(&g_api) != 0)
             abort();
     }
     return 0;
