@@ -23,7 +23,8 @@ export class Api {
     }
 
     // Sends one request. path is relative to /api/v1 ("/events/abc").
-    // opts.body (an object) is sent as JSON; opts.etag adds If-None-Match.
+    // opts.body (an object) is sent as JSON; opts.etag adds If-None-Match;
+    // opts.timeoutMs gives up on a request that takes longer.
     // Returns {status, data, etag}; data is null for 204 and 304.
     async raw(method, path, opts = {}) {
         const headers = { Accept: 'application/json' };
@@ -34,11 +35,17 @@ export class Api {
             headers['Content-Type'] = 'application/json';
             body = JSON.stringify(opts.body);
         }
+        // A request that hangs (a daemon stopped but not dead, a Wi-Fi
+        // that drops packets) counts as a network failure after timeoutMs.
+        const ctl = typeof AbortController === 'function' ? new AbortController() : null;
+        const timer = ctl && opts.timeoutMs ? setTimeout(() => ctl.abort(), opts.timeoutMs) : null;
         let res;
         try {
-            res = await fetch(API_PREFIX + path, { method, headers, body, cache: 'no-store' });
+            res = await fetch(API_PREFIX + path, { method, headers, body, cache: 'no-store', signal: ctl ? ctl.signal : undefined });
         } catch (e) {
             throw new ApiError(0, 'network', e && e.message ? e.message : 'network error');
+        } finally {
+            if (timer) clearTimeout(timer);
         }
         const etag = res.headers.get('ETag');
         if (res.status === 204 || res.status === 304) return { status: res.status, data: null, etag };

@@ -943,7 +943,25 @@ function render() {
                 : null,
         ),
     ];
-    if (state.fatal) parts.push(h('p', { class: 'form-error', role: 'alert' }, state.fatal));
+    if (state.fatal)
+        parts.push(
+            h('p', { class: 'form-error', role: 'alert' }, state.fatal),
+            h(
+                'div',
+                { class: 'actions' },
+                h(
+                    'button',
+                    {
+                        type: 'button',
+                        onclick: () => {
+                            state.fatal = null;
+                            start2();
+                        },
+                    },
+                    t('app.retry'),
+                ),
+            ),
+        );
     else if (!state.token) parts.push(renderTokenForm());
     else if (state.loading) parts.push(h('p', { 'aria-busy': 'true' }, t('app.loading')));
     else parts.push(renderSettings(), renderSlots(), renderRooms(), renderTopics(), renderAllocation());

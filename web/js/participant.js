@@ -667,7 +667,7 @@ function render() {
 
     const parts = [renderHeader()];
     if (state.fatal) {
-        parts.push(h('p', { class: 'form-error', role: 'alert' }, state.fatal));
+        parts.push(h('p', { class: 'form-error', role: 'alert' }, state.fatal), h('div', { class: 'actions' }, h('button', { type: 'button', onclick: retry }, t('app.retry'))));
     } else if (state.loading) {
         parts.push(h('p', { 'aria-busy': 'true' }, t('app.loading')));
     } else {
@@ -686,6 +686,19 @@ function render() {
 }
 
 // ---- start ------------------------------------------------------------------
+
+async function retry() {
+    state.fatal = null;
+    state.loading = true;
+    render();
+    try {
+        await loadAll();
+    } catch (err) {
+        state.fatal = errorText(err);
+        state.loading = false;
+    }
+    render();
+}
 
 async function refresh() {
     const a = document.activeElement;

@@ -11,6 +11,7 @@ import { themeClass, setThemes } from './common.js';
 
 const POLL_MS = 10000;
 const CLOCK_MS = 15000;
+const POLL_TIMEOUT_MS = 8000;
 const MAX_COLUMNS = 5;
 
 const state = {
@@ -47,11 +48,24 @@ function loadCache() {
     }
 }
 
+let polling = false;
+
 async function poll() {
+    // One poll at a time: a slow answer must not pile up requests.
+    if (polling) return;
+    polling = true;
+    try {
+        await pollOnce();
+    } finally {
+        polling = false;
+    }
+}
+
+async function pollOnce() {
     const api = new Api(null);
     try {
-        if (!state.event) state.event = await api.get(`/events/${seg(state.eid)}`);
-        const res = await api.raw('GET', `/events/${seg(state.eid)}/schedule`, { etag: state.schedule ? state.etag : null });
+        if (!state.event) state.event = (await api.raw('GET', `/events/${seg(state.eid)}`, { timeoutMs: POLL_TIMEOUT_MS })).data;
+        const res = await api.raw('GET', `/events/${seg(state.eid)}/schedule`, { etag: state.schedule ? state.etag : null, timeoutMs: POLL_TIMEOUT_MS });
         if (res.status !== 304) {
             state.schedule = res.data;
             state.etag = res.etag;
