@@ -206,7 +206,7 @@ enum forum_status api_new(const struct api_config *config, struct api **out,
     api->public_url =
         forum_xstrdup(config->public_url ? config->public_url : "http://127.0.0.1:8080");
     pthread_mutex_init(&api->mu, NULL);
-    pthread_mutex_init(&api->cache_mu, NULL);
+    pthread_rwlock_init(&api->cache_mu, NULL);
     pthread_mutex_init(&api->job_mu, NULL);
     pthread_mutex_init(&api->write_mu, NULL);
     pthread_cond_init(&api->job_cv, NULL);
@@ -264,7 +264,7 @@ void api_free(struct api *api)
     pthread_cond_destroy(&api->job_cv);
     pthread_mutex_destroy(&api->job_mu);
     pthread_mutex_destroy(&api->write_mu);
-    pthread_mutex_destroy(&api->cache_mu);
+    pthread_rwlock_destroy(&api->cache_mu);
     pthread_mutex_destroy(&api->mu);
     free(api->db_path);
     free(api->public_url);

@@ -111,7 +111,8 @@ struct api {
     pthread_mutex_t mu;
     struct api_conn *conns;
 
-    pthread_mutex_t cache_mu;
+    pthread_rwlock_t
+        cache_mu; /* readers share it: the hot path never waits on another reader */
     struct api_sched *cache;
 
     /* The allocation worker (schedule.c). */

@@ -482,7 +482,7 @@ static void cache_put(struct api *api, struct api_sched *e)
 {
     struct api_sched **pp, *old = NULL;
 
-    pthread_mutex_lock(&api->cache_mu);
+    pthread_rwlock_wrlock(&api->cache_mu);
     for (pp = &api->cache; *pp != NULL; pp = &(*pp)->next) {
         if (strcmp((*pp)->eid, e->eid) == 0)
             break;
@@ -497,7 +497,7 @@ static void cache_put(struct api *api, struct api_sched *e)
         *pp = e;
         e = NULL;
     }
-    pthread_mutex_unlock(&api->cache_mu);
+    pthread_rwlock_unlock(&api->cache_mu);
     sched_unref(old);
     sched_unref(e);
 }
@@ -507,14 +507,14 @@ static struct api_sched *cache_get(struct api *api, const char *eid)
 {
     struct api_sched *e;
 
-    pthread_mutex_lock(&api->cache_mu);
+    pthread_rwlock_rdlock(&api->cache_mu);
     for (e = api->cache; e != NULL; e = e->next) {
         if (strcmp(e->eid, eid) == 0) {
             atomic_fetch_add(&e->refs, 1);
             break;
         }
     }
-    pthread_mutex_unlock(&api->cache_mu);
+    pthread_rwlock_unlock(&api->cache_mu);
     return e;
 }
 
@@ -522,7 +522,7 @@ void api__cache_drop(struct api *api, const char *eid)
 {
     struct api_sched **pp = &api->cache;
 
-    pthread_mutex_lock(&api->cache_mu);
+    pthread_rwlock_wrlock(&api->cache_mu);
     while (*pp != NULL) {
         struct api_sched *e = *pp;
         if (eid == NULL || strcmp(e->eid, eid) == 0) {
@@ -532,7 +532,7 @@ void api__cache_drop(struct api *api, const char *eid)
             pp = &e->next;
         }
     }
-    pthread_mutex_unlock(&api->cache_mu);
+    pthread_rwlock_unlock(&api->cache_mu);
 }
 
 /* True when the If-None-Match header names etag (or is "*"). */
