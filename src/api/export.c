@@ -298,14 +298,6 @@ void api__feed_ics(struct api_ctx *c)
     size_t n = strlen(c->param[1]);
     json_t *doc, *mine;
 
-    if (api__limiter_peek(&c->api->failures, addr, c->api->fail_burst,
-                          c->api->fail_rate)) {
-        atomic_fetch_add(&c->api->metrics.rate_limited, 1);
-        api__error(c, 429, "too_many_failures", NULL,
-                   "too many failed attempts from this address");
-        api_response_add_header(c->resp, "Retry-After", "60");
-        return;
-    }
     snprintf(secret, sizeof(secret), "%s", c->param[1]);
     if (n > 4 && strcmp(secret + n - 4, ".ics") == 0)
         secret[n - 4] = '\0';
@@ -314,6 +306,18 @@ void api__feed_ics(struct api_ctx *c)
     if (rc == FORUM_ENOTFOUND ||
         (rc == FORUM_OK &&
          (who.role != STORE_ROLE_FEED || strcmp(who.event_id, CTX_EID(c)) != 0))) {
+        /* As for tokens: a valid secret is always served, wrong ones are limited. */
+        unsigned wait = api__limiter_peek(&c->api->failures, addr, c->api->fail_burst,
+                                          c->api->fail_rate);
+        char secs[16];
+        if (wait > 0) {
+            atomic_fetch_add(&c->api->metrics.rate_limited, 1);
+            api__error(c, 429, "too_many_failures", NULL,
+                       "too many failed attempts from this address");
+            snprintf(secs, sizeof(secs), "%u", wait);
+            api_response_add_header(c->resp, "Retry-After", secs);
+            return;
+        }
         atomic_fetch_add(&c->api->metrics.auth_failures, 1);
         api__limiter_take(&c->api->failures, addr, c->api->fail_burst, c->api->fail_rate);
         api__error(c, 404, "not_found", NULL, "no such calendar");
