@@ -31,9 +31,18 @@ async function onSubmit(ev) {
     state.busy = true;
     render();
     try {
-        const res = await new Api(null).get(`/join/${seg(v)}`);
+        let code = v;
+        let res;
+        try {
+            res = await new Api(null).get(`/join/${seg(code)}`);
+        } catch (err) {
+            // Codes are shown in capitals; a phone may have typed them small.
+            if (err.status !== 404 || code === code.toUpperCase()) throw err;
+            code = code.toUpperCase();
+            res = await new Api(null).get(`/join/${seg(code)}`);
+        }
         const id = res.event && typeof res.event === 'object' ? res.event.id : res.event;
-        location.assign(`/e/${seg(id)}#code=${encodeURIComponent(v)}`);
+        location.assign(`/e/${seg(id)}#code=${encodeURIComponent(code)}`);
         return;
     } catch (err) {
         state.error = err.status === 404 ? t('home.unknown_code') : errorText(err);
