@@ -5,6 +5,7 @@
  */
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -205,6 +206,60 @@ static void test_schema_tokens_hashed_and_found(void **state)
     store_close(s);
 }
 
+/* True when the file at path contains needle anywhere. */
+static bool file_contains(const char *path, const char *needle)
+{
+    FILE *f = fopen(path, "rb");
+    size_t n = strlen(needle), cap = 1 << 22, len;
+    char *buf = malloc(cap);
+    bool found = false;
+
+    assert_non_null(f);
+    len = fread(buf, 1, cap, f);
+    fclose(f);
+    for (size_t i = 0; i + n <= len && !found; i++)
+        found = memcmp(buf + i, needle, n) == 0;
+    free(buf);
+    return found;
+}
+
+static void test_schema_tokens_never_stored_in_clear(void **state)
+{
+    char *path = temp_path("clear"), wal[300];
+    struct store *s;
+    struct store_event e = demo_event();
+    struct store_participant p;
+    char eid[STORE_ID_MAX + 1], tok[STORE_TOKEN_LEN + 1], pid[STORE_ID_MAX + 1];
+    char ptok[STORE_TOKEN_LEN + 1], feed[STORE_TOKEN_LEN + 1], admin[STORE_TOKEN_LEN + 1];
+    (void)state;
+
+    memset(&p, 0, sizeof(p));
+    p.name = (char *)(uintptr_t) "Alice";
+    assert_int_equal(store_open(path, &s, NULL), FORUM_OK);
+    assert_int_equal(store_migrate(s, 0, NULL), FORUM_OK);
+    assert_int_equal(store_admin_init(s, NULL, admin, NULL), FORUM_OK);
+    assert_int_equal(store_event_create(s, &e, eid, tok, NULL), FORUM_OK);
+    assert_int_equal(store_participant_create(s, eid, &p, pid, ptok, NULL), FORUM_OK);
+    store_feed_secret(ptok, feed);
+    /* Every secret works... */
+    {
+        struct store_principal who;
+        assert_int_equal(store_auth_lookup(s, feed, &who, NULL), FORUM_OK);
+        assert_int_equal(who.role, STORE_ROLE_FEED);
+        assert_string_equal(who.participant_id, pid);
+    }
+    store_close(s);
+    /* ...and none of them is in the files. */
+    snprintf(wal, sizeof(wal), "%s-wal", path);
+    assert_false(file_contains(path, tok));
+    assert_false(file_contains(path, ptok));
+    assert_false(file_contains(path, feed));
+    assert_false(file_contains(path, admin));
+    assert_true(file_contains(path, "Alice")); /* the check itself sees clear text */
+    remove_db(path);
+    free(path);
+}
+
 static void test_schema_backup_copies(void **state)
 {
     char *path = temp_path("live"), *copy = temp_path("copy");
@@ -235,6 +290,7 @@ int main(void)
         cmocka_unit_test(test_schema_newer_database_refused),
         cmocka_unit_test(test_schema_full_disk_writes_nothing),
         cmocka_unit_test(test_schema_tokens_hashed_and_found),
+        cmocka_unit_test(test_schema_tokens_never_stored_in_clear),
         cmocka_unit_test(test_schema_backup_copies),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
