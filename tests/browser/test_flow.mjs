@@ -88,6 +88,44 @@ test('the facilitator opens the page with the link and sets up slots and rooms',
     assert.deepEqual(rooms.map((r) => r.name).sort(), ['Atelier', 'Verrière']);
     assert.deepEqual(rooms.find((r) => r.name === 'Verrière').features.sort(), ['accessible', 'projecteur']);
 
+    // Edit a room: capacity, features, a slot where it is unavailable; then delete it.
+    {
+        const form = fac.getByRole('form', { name: L['fac.room_add'] });
+        await form.getByLabel(L['fac.room_name']).fill('Salle en ligne');
+        await form.getByLabel(L['fac.capacity']).fill('20');
+        await form.getByRole('button', { name: L['fac.room_add_button'] }).click();
+        const room = fac.getByRole('form', { name: fill(L['fac.room_named'], { room: 'Salle en ligne' }) });
+        await room.getByLabel(L['fac.capacity']).fill('25');
+        await room.getByLabel(L['fac.features']).fill('online');
+        await room.getByRole('group', { name: L['fac.room_unavailable'] }).getByLabel('Forum ouvert 2').check();
+        await room.getByRole('button', { name: L['fac.save'], exact: true }).click();
+        const slot2 = (await d.ok('GET', `/events/${ev.id}/slots`)).find((s) => s.label === 'Forum ouvert 2');
+        const saved = await until(async () => {
+            const r = (await d.ok('GET', `/events/${ev.id}/rooms`)).find((x) => x.name === 'Salle en ligne');
+            return r && r.capacity === 25 ? r : null;
+        }, 'the room edit is saved');
+        assert.deepEqual(saved.features, ['online']);
+        assert.deepEqual(saved.unavailable, [slot2.id]);
+        await room.getByRole('button', { name: fill(L['fac.delete_named'], { what: 'Salle en ligne' }) }).click();
+        await until(async () => (await d.ok('GET', `/events/${ev.id}/rooms`)).length === 2, 'the room is deleted');
+        assert.equal(fac.confirms.length, 1, 'deleting asks first');
+    }
+
+    // A slot added by mistake, renamed, then deleted.
+    {
+        const form = fac.getByRole('form', { name: L['fac.slot_add'] });
+        await form.getByLabel(L['fac.slot_label']).fill('Erreur');
+        await form.getByLabel(L['fac.starts_at']).fill('2025-10-14T18:00');
+        await form.getByLabel(L['fac.ends_at']).fill('2025-10-14T19:00');
+        await form.getByRole('button', { name: L['fac.slot_add_button'] }).click();
+        const slot = fac.getByRole('form', { name: fill(L['fac.slot_named'], { slot: 'Erreur' }) });
+        await slot.getByLabel(L['fac.slot_label']).fill('Erreur bis');
+        await slot.getByRole('button', { name: L['fac.save'], exact: true }).click();
+        const renamed = fac.getByRole('form', { name: fill(L['fac.slot_named'], { slot: 'Erreur bis' }) });
+        await renamed.getByRole('button', { name: fill(L['fac.delete_named'], { what: 'Erreur bis' }) }).click();
+        await until(async () => (await d.ok('GET', `/events/${ev.id}/slots`)).length === 2, 'the slot is deleted');
+    }
+
     // An API error lands next to its field: a room without a capacity never reaches the server.
     const form = fac.getByRole('form', { name: L['fac.room_add'] });
     await form.getByLabel(L['fac.room_name']).fill('Sans place');
@@ -213,9 +251,10 @@ test('the facilitator sees votes and clashes, allocates and publishes', async ()
     }
     await fac.getByText(L['fac.diff_none_published']).waitFor();
 
+    const asked = fac.confirms.length;
     await fac.getByRole('button', { name: L['fac.publish'] }).click();
     await fac.getByText(fill(L['fac.published_info'], { version: 1, at: '' }).replace(/ \(\)\.$/, '')).first().waitFor();
-    assert.equal(fac.confirms.length, 1, 'publishing asks first');
+    assert.equal(fac.confirms.length, asked + 1, 'publishing asks first');
     const sched = await d.ok('GET', `/events/${ev.id}/schedule`);
     assert.equal(sched.version, 1);
     assert.equal(sched.sessions.length, draft.solution.sessions.length);

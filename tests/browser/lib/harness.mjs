@@ -28,6 +28,8 @@ export const CHROMIUM_ARGS = [
     '--disable-background-networking',
     '--disable-component-update',
     '--disable-sync',
+    // Containers often have a tiny /dev/shm; /tmp is safer for the renderer.
+    '--disable-dev-shm-usage',
 ];
 
 // ---- the daemon -------------------------------------------------------------
