@@ -182,7 +182,7 @@ static enum forum_status check_fixed(const struct alloc_problem *p, size_t i,
         if (!has(room->features, room->n_features, t->needs[k]))
             return forum_error_set(
                 err, FORUM_EINVAL, field,
-                "room \"%s\" lacks the feature \"%s\" topic \"%s\" needs", rid,
+                "room \"%s\" lacks the feature \"%s\" that topic \"%s\" needs", rid,
                 p->features[t->needs[k]], t->id);
     if (has(room->unavailable, room->n_unavailable, t->fixed_slot))
         return forum_error_set(err, FORUM_EINVAL, field,
@@ -196,17 +196,18 @@ static enum forum_status check_fixed(const struct alloc_problem *p, size_t i,
         for (size_t k = 0; k < q->n_needs; k++)
             if (!has(room->features, room->n_features, q->needs[k]))
                 return forum_error_set(err, FORUM_EINVAL, field,
-                                       "room \"%s\" lacks the feature \"%s\" host \"%s\" "
-                                       "needs",
+                                       "room \"%s\" lacks the feature \"%s\" that host "
+                                       "\"%s\" needs",
                                        rid, p->features[q->needs[k]], q->id);
     }
     size_t size = room->capacity;
     if (t->has_max_size && t->max_size < size)
         size = t->max_size;
     if (t->n_hosts > size)
-        return forum_error_set(err, FORUM_EINVAL, field,
-                               "%zu hosts do not fit in room \"%s\" (at most %zu people)",
-                               t->n_hosts, rid, size);
+        return forum_error_set(
+            err, FORUM_EINVAL, field,
+            "%zu hosts do not fit: room \"%s\" takes at most %zu people here", t->n_hosts,
+            rid, size);
     for (size_t j = 0; j < i; j++) {
         const struct alloc_topic *u = &p->topics[j];
         if (u->fixed_room == ALLOC_NONE || u->fixed_slot != t->fixed_slot)

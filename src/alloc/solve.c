@@ -21,6 +21,15 @@
 #ifndef ALLOC_GROW
 #define ALLOC_GROW 5
 #endif
+#ifndef ALLOC_MINBASE
+#define ALLOC_MINBASE 5000
+#endif
+#ifndef ALLOC_PT0
+#define ALLOC_PT0 1.0
+#endif
+#ifndef ALLOC_KICK
+#define ALLOC_KICK 4
+#endif
 #ifndef ALLOC_T0
 #define ALLOC_T0 0.6
 #endif
@@ -253,6 +262,26 @@ static bool propose(struct ctx *x, int *n, int32_t *t, int32_t *to)
     t[1] = b;
     to[1] = from;
     return true;
+}
+
+/* Applies random legal moves regardless of their value: about n_movable /
+ * div of them (at least 2), to leave the basin of the best placement. */
+static enum forum_status kick(struct ctx *x, int32_t div)
+{
+    int32_t want = x->n_movable / div > 2 ? x->n_movable / div : 2, done = 0;
+    enum forum_status rc;
+
+    for (int32_t tries = 0; done < want && tries < 50 * want; tries++) {
+        int n;
+        int32_t t[2], to[2];
+        double d;
+        if (!propose(x, &n, t, to))
+            continue;
+        if ((rc = alloc__state_move(&x->st, n, t, to, &d)) != FORUM_OK)
+            return rc;
+        done++;
+    }
+    return FORUM_OK;
 }
 
 /* One annealing run of len steps from the placement in x->st, temperatures t0 -> t1.
@@ -536,8 +565,8 @@ static enum forum_status search(struct ctx *x)
     if ((rc = exact_score(x, &x->best_sat, &x->best_sched, NULL)) != FORUM_OK)
         return rc;
     uint64_t base = (uint64_t)x->n_movable * ALLOC_BASE;
-    if (base < 20000)
-        base = 20000;
+    if (base < ALLOC_MINBASE)
+        base = ALLOC_MINBASE;
     double t0 = ALLOC_T0 * x->mean_w, t1 = ALLOC_T1 * x->mean_w;
     memcpy(x->init, x->best, tbytes);
     for (int cycle = 0; !x->stopped && x->n_movable > 0; cycle++) {
@@ -545,7 +574,10 @@ static enum forum_status search(struct ctx *x)
         /* Every fourth cycle restarts from the construction, hot, for diversity;
          * the others reheat mildly from the best placement so far. */
         bool restart = cycle % 4 == 3;
-        if ((rc = alloc__state_load(&x->st, restart ? x->init : x->best)) != FORUM_OK)
+        if ((rc = alloc__state_load(
+                 &x->st, restart && ALLOC_KICK == 0 ? x->init : x->best)) != FORUM_OK)
+            return rc;
+        if (restart && ALLOC_KICK > 0 && (rc = kick(x, ALLOC_KICK)) != FORUM_OK)
             return rc;
         if ((rc = anneal(x, len, cycle == 0 || restart ? t0 : t0 * 0.5, t1)) != FORUM_OK)
             return rc;
@@ -562,7 +594,7 @@ static enum forum_status search(struct ctx *x)
         /* When the approximation was exact (no session over capacity, so
          * everyone got their best choice), polishing adds little: keep it short. */
         uint64_t plen = fabs(x->st.total - (double)sat) < 0.5 ? len / 16 : len;
-        if ((rc = polish(x, plen, 0.5 * t0, t1, sat, sched)) != FORUM_OK)
+        if ((rc = polish(x, plen, ALLOC_PT0 * t0, t1, sat, sched)) != FORUM_OK)
             return rc;
     }
     /* Final: fill free cells where that costs nothing (exact). */
