@@ -121,6 +121,14 @@ test('the facilitator page labels every control and explains a wrong token', asy
     await page.reload();
     await page.getByRole('heading', { name: L['fac.settings'] }).waitFor();
     assert.deepEqual(await unlabelled(page), []);
+    // Saving a room from the keyboard keeps the focus on its Save button
+    // through the re-renders (it is disabled while the request runs).
+    const room = page.getByRole('form', { name: fill(L['fac.room_named'], { room: 'Verrière' }) });
+    await room.getByLabel(L['fac.capacity']).fill('21');
+    await room.getByRole('button', { name: L['fac.save'], exact: true }).focus();
+    await page.keyboard.press('Enter');
+    await until(async () => (await d.ok('GET', `/events/${ev.id}/rooms`)).find((r) => r.name === 'Verrière').capacity === 21, 'saved');
+    await until(async () => (await page.evaluate(() => document.activeElement.id)) === `room-${ev.rooms[0].id}-save`, 'focus kept on Save');
     const widths = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth }));
     assert.ok(widths.scroll <= widths.client, `facilitator page scrollWidth ${widths.scroll} > ${widths.client}`);
     assert.deepEqual(page.problems, []);

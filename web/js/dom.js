@@ -50,12 +50,17 @@ export function h(tag, attrs, ...children) {
 
 // Replaces the children of parent with the given nodes, keeping the focus
 // (and the caret) on the element with the same id, so that re-rendering
-// while someone uses the keyboard does not throw them back to the top.
+// while someone uses the keyboard does not throw them back to the top. A
+// control disabled while a request runs cannot hold the focus; its id is
+// kept and the focus goes back to it at the next render that enables it.
+let pendingFocus = null;
+
 export function mount(parent, ...children) {
     const active = document.activeElement;
-    const focusId = active && active.id && parent.contains(active) ? active.id : null;
+    let focusId = active && active.id && parent.contains(active) ? active.id : null;
+    if (!focusId && (!active || active === document.body) && pendingFocus) focusId = pendingFocus;
     let sel = null;
-    if (focusId && typeof active.selectionStart === 'number') {
+    if (focusId && active && active.id === focusId && typeof active.selectionStart === 'number') {
         try {
             sel = [active.selectionStart, active.selectionEnd];
         } catch {
@@ -64,16 +69,21 @@ export function mount(parent, ...children) {
     }
     parent.replaceChildren();
     append(parent, children);
-    if (focusId) {
-        const again = document.getElementById(focusId);
-        if (again && again !== document.activeElement) {
-            again.focus({ preventScroll: true });
-            if (sel && typeof again.setSelectionRange === 'function') {
-                try {
-                    again.setSelectionRange(sel[0], sel[1]);
-                } catch {
-                    /* not a text input */
-                }
+    pendingFocus = null;
+    if (!focusId) return;
+    const again = document.getElementById(focusId);
+    if (!again) return;
+    if (again.disabled) {
+        pendingFocus = focusId;
+        return;
+    }
+    if (again !== document.activeElement) {
+        again.focus({ preventScroll: true });
+        if (sel && typeof again.setSelectionRange === 'function') {
+            try {
+                again.setSelectionRange(sel[0], sel[1]);
+            } catch {
+                /* not a text input */
             }
         }
     }

@@ -291,7 +291,7 @@ function renderSettings() {
                 ),
             ),
             h('datalist', { id: 'zones' }, zones.map((z) => h('option', { value: z }))),
-            h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary', disabled: state.busy }, t('fac.save_settings'))),
+            h('div', { class: 'actions' }, h('button', { type: 'submit', id: 'set-save', class: 'primary', disabled: state.busy }, t('fac.save_settings'))),
         ),
     );
 }
@@ -384,7 +384,7 @@ function renderSlots() {
                         h(
                             'div',
                             { class: 'actions' },
-                            h('button', { type: 'submit', disabled: state.busy }, t('fac.save')),
+                            h('button', { type: 'submit', id: `slot-${s.id}-save`, disabled: state.busy }, t('fac.save')),
                             h('button', { type: 'button', class: 'danger', onclick: () => onDeleteSlot(s), 'aria-label': t('fac.delete_named', { what: name }) }, t('fac.delete')),
                         ),
                     ),
@@ -397,7 +397,7 @@ function renderSlots() {
             h('h3', { id: 'slot-new-title' }, t('fac.slot_add')),
             formError(errorsOf('slot-new')._form),
             slotFields('slot-new', state.newSlot, errorsOf('slot-new')),
-            h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary', disabled: state.busy }, t('fac.slot_add_button'))),
+            h('div', { class: 'actions' }, h('button', { type: 'submit', id: 'slot-new-add', class: 'primary', disabled: state.busy }, t('fac.slot_add_button'))),
         ),
     );
 }
@@ -501,7 +501,7 @@ function renderRooms() {
                         h(
                             'div',
                             { class: 'actions' },
-                            h('button', { type: 'submit', disabled: state.busy }, t('fac.save')),
+                            h('button', { type: 'submit', id: `room-${r.id}-save`, disabled: state.busy }, t('fac.save')),
                             h('button', { type: 'button', class: 'danger', onclick: () => onDeleteRoom(r), 'aria-label': t('fac.delete_named', { what: r.name }) }, t('fac.delete')),
                         ),
                     ),
@@ -514,7 +514,7 @@ function renderRooms() {
             h('h3', { id: 'room-new-title' }, t('fac.room_add')),
             formError(errorsOf('room-new')._form),
             roomFields('room-new', state.newRoom, errorsOf('room-new')),
-            h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary', disabled: state.busy }, t('fac.room_add_button'))),
+            h('div', { class: 'actions' }, h('button', { type: 'submit', id: 'room-new-add', class: 'primary', disabled: state.busy }, t('fac.room_add_button'))),
         ),
     );
 }
@@ -609,7 +609,7 @@ function renderTopicRow(topic) {
                       'div',
                       { class: 'actions' },
                       h('p', { class: 'locked' }, t('fac.locked_at', { room: (roomById(fixed.room) || { name: fixed.room }).name, slot: slotName(fixed.slot) })),
-                      h('button', { type: 'button', onclick: () => onUnlock(topic), 'aria-label': t('fac.unlock_named', { title: topic.title }) }, t('fac.unlock')),
+                      h('button', { type: 'button', id: `${key}-unlock`, onclick: () => onUnlock(topic), 'aria-label': t('fac.unlock_named', { title: topic.title }) }, t('fac.unlock')),
                   )
                 : h(
                       'form',
@@ -622,7 +622,7 @@ function renderTopicRow(topic) {
                           t('fac.lock_slot'),
                           h('select', { id: `${key}-slot`, name: 'slot' }, h('option', { value: '' }, '—'), state.slots.map((s) => h('option', { value: s.id }, slotName(s.id)))),
                       ),
-                      h('button', { type: 'submit', disabled: state.busy, 'aria-label': t('fac.lock_named', { title: topic.title }) }, t('fac.lock')),
+                      h('button', { type: 'submit', id: `${key}-lock`, disabled: state.busy, 'aria-label': t('fac.lock_named', { title: topic.title }) }, t('fac.lock')),
                   ),
             err.fixed || err._form ? h('p', { class: 'field-error', role: 'alert' }, err.fixed || err._form) : null,
             h('div', { class: 'actions' }, h('button', { type: 'button', class: 'danger quiet', onclick: () => onDeleteTopic(topic), 'aria-label': t('topic.delete_named', { title: topic.title }) }, t('topic.delete'))),
@@ -646,7 +646,7 @@ function renderTopics() {
             formError(err._form),
             field(t('topic.title'), h('input', { id: 'topic-new-title-input', name: 'title', value: state.newTopic.title, maxlength: 200 }), err.title),
             field(t('topic.theme'), h('input', { id: 'topic-new-theme', name: 'theme', value: state.newTopic.theme, maxlength: 80 }), err.theme),
-            h('div', { class: 'actions' }, h('button', { type: 'submit', disabled: state.busy }, t('fac.topic_add_button'))),
+            h('div', { class: 'actions' }, h('button', { type: 'submit', id: 'topic-new-add', disabled: state.busy }, t('fac.topic_add_button'))),
         ),
     );
 }
@@ -844,7 +844,7 @@ function renderDraft() {
         renderGrid(sol),
         renderChanges(sol),
         formError(publishErr),
-        h('div', { class: 'actions' }, h('button', { type: 'button', class: 'primary', onclick: onPublish, disabled: state.busy }, t('fac.publish'))),
+        h('div', { class: 'actions' }, h('button', { type: 'button', id: 'publish', class: 'primary', onclick: onPublish, disabled: state.busy }, t('fac.publish'))),
     );
 }
 
@@ -862,7 +862,7 @@ function renderAllocation() {
             'form',
             { class: 'inline-form', novalidate: true, onsubmit: onAllocate, 'aria-label': t('fac.allocation') },
             field(t('fac.time_limit'), h('input', { id: 'alloc-time', name: 'time_limit_ms', type: 'number', min: 100, max: 60000, step: 100, value: state.timeLimit }), err.time_limit_ms, t('fac.time_limit_hint')),
-            h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary', disabled: state.allocating || state.busy }, state.allocating ? t('fac.allocating') : t('fac.allocate'))),
+            h('div', { class: 'actions' }, h('button', { type: 'submit', id: 'alloc-run', class: 'primary', disabled: state.allocating || state.busy }, state.allocating ? t('fac.allocating') : t('fac.allocate'))),
         ),
         formError(err._form),
         state.allocations.length

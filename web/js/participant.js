@@ -384,7 +384,7 @@ function topicForm(prefix, form, onsubmit, submitLabel, extraButtons) {
         h(
             'div',
             { class: 'actions' },
-            h('button', { type: 'submit', class: 'primary', disabled: state.busy }, submitLabel),
+            h('button', { type: 'submit', id: `${prefix}-submit`, class: 'primary', disabled: state.busy }, submitLabel),
             extraButtons || null,
         ),
     );
