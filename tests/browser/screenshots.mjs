@@ -89,7 +89,7 @@ async function main() {
             await page.goto(`${base}/e/${eid}/facilitate#token=${token}`);
             await page.getByRole('heading', { name: L['fac.settings'] }).waitFor();
             await page.getByRole('button', { name: L['fac.allocate'] }).click();
-            await page.locator('#draft-title').waitFor({ timeout: 60000 });
+            await page.getByRole('heading', { name: /^Brouillon / }).waitFor({ timeout: 60000 });
             await page.getByRole('heading', { name: L['fac.allocation'], exact: true }).scrollIntoViewIfNeeded();
             await page.evaluate(() => document.getElementById('allocation').scrollIntoView());
             shots.push(await shot(page, `facilitate-${size}.png`));
@@ -99,6 +99,8 @@ async function main() {
             await page.clock.install({ time: now });
             await page.goto(`${base}/e/${eid}/wall`);
             await page.getByRole('table').waitFor();
+            // Idle: the pointer and the full-screen button hide, as on the TV.
+            await page.clock.fastForward(6000);
             shots.push(await shot(page, `wall-${size}.png`));
             await page.context().close();
         }

@@ -12,6 +12,7 @@ import { themeClass, setThemes } from './common.js';
 const POLL_MS = 10000;
 const CLOCK_MS = 15000;
 const POLL_TIMEOUT_MS = 8000;
+const IDLE_MS = 5000;
 const MAX_COLUMNS = 5;
 
 const state = {
@@ -194,7 +195,16 @@ function render() {
     else body = h('div', { class: 'wall-empty' }, h('p', null, t('app.loading')));
     mount(
         main,
-        h('header', { class: 'wall-header' }, h('h1', null, name), h('p', { class: 'clock' }, fmtTime(state.now.toISOString(), z)), renderStatus()),
+        h(
+            'header',
+            { class: 'wall-header' },
+            h('h1', null, name),
+            h('p', { class: 'clock' }, fmtTime(state.now.toISOString(), z)),
+            renderStatus(),
+            document.fullscreenEnabled && !document.fullscreenElement
+                ? h('button', { type: 'button', id: 'fullscreen', class: 'fullscreen', onclick: () => document.documentElement.requestFullscreen().catch(() => {}) }, t('wall.fullscreen'))
+                : null,
+        ),
         body,
         state.schedule ? h('footer', { class: 'wall-footer' }, t('wall.join', { url: joinUrl })) : null,
     );
@@ -242,6 +252,17 @@ async function start() {
     }, CLOCK_MS);
     keepAwake();
     document.addEventListener('visibilitychange', keepAwake);
+    document.addEventListener('fullscreenchange', render);
+    // The mouse pointer and the full-screen button hide after a few idle
+    // seconds, so that nothing covers the grid on the TV.
+    let idle = null;
+    const wake = () => {
+        document.body.classList.remove('idle');
+        clearTimeout(idle);
+        idle = setTimeout(() => document.body.classList.add('idle'), IDLE_MS);
+    };
+    for (const ev of ['mousemove', 'keydown', 'touchstart']) document.addEventListener(ev, wake, { passive: true });
+    wake();
     window.addEventListener('online', poll);
 }
 
