@@ -635,7 +635,11 @@ enum forum_status alloc_solve(const struct alloc_problem *p,
     alloc__rng_seed(&x.rng, opt->seed);
     int64_t nv = m.vote_start[m.P];
     x.mean_w = nv > 0 ? (double)m.demand / (double)nv : 1.0;
-    x.slot_units = 1 + (uint64_t)nv / ((uint64_t)(m.S > 0 ? m.S : 1) * 16u);
+    /* One exact seating scans the slot's votes and runs Bellman-Ford passes
+     * on K + 2 nodes: charge both, in units of about one annealing step. */
+    uint64_t kk = (uint64_t)m.R + 2;
+    x.slot_units =
+        1 + (uint64_t)nv / ((uint64_t)(m.S > 0 ? m.S : 1) * 16u) + kk * kk * kk / 512u;
 
     rc = FORUM_ENOMEM;
     x.movable = forum_try_malloc(((size_t)m.T + 1) * sizeof *x.movable);
