@@ -16,7 +16,8 @@ Each case file is one JSON object (see tests/api/hostile/README.md):
                "not_contains": [text], "closed": true}
   "state":    "unchanged" (default): the snapshot after equals the one before
 
-Placeholders in paths, queries, bodies and raw text: {e} {e2} (events),
+Placeholders in paths, queries, bodies and raw text: {e} {e2} (events; e has
+the join code "open-sesame"),
 {s0} {s1} {r0} {r1} {t0} {t1} {t2} {p0} {p1} {p2}, {fac} {fac2} {tok0} {tok1}
 {tok2} (tokens). "token" names one of admin, fac, fac2, p0, p1, p2, or is a
 literal. t0 is hosted by p0, t1 by p1 (event e); t2 by p2 (event e2).
@@ -39,6 +40,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 CASES = os.path.join(os.environ.get("FORUM_SOURCE_DIR", os.path.join(HERE, "..", "..")),
                      "tests", "api", "hostile")
 SLOW_TIMEOUT_S = 2  # the daemon's connection timeout for these tests
+JOIN_CODE = "open-sesame"  # event e's join code (e2 has none)
 API = "/api/v1"
 
 
@@ -71,7 +73,7 @@ class Fixture:
 
     def __init__(self, srv):
         self.srv = srv
-        ev = srv.create_event("Hostile forum")
+        ev = srv.create_event("Hostile forum", join_code=JOIN_CODE)
         self.v = {"e": ev["id"], "fac": ev["facilitator_token"]}
         e = self.v["e"]
         for i in range(2):
@@ -88,7 +90,7 @@ class Fixture:
             harness.expect(r.status == 201, "fixture: room created", r)
             self.v["r%d" % i] = r.body["id"]
         for i in range(2):
-            j = srv.join(e, "Person %d" % i)
+            j = srv.join(e, "Person %d" % i, join_code=JOIN_CODE)
             self.v["p%d" % i], self.v["tok%d" % i] = j["id"], j["token"]
             r = srv.post("%s/events/%s/topics" % (API, e),
                          {"title": "Topic %d" % i, "description": "about %d" % i},
