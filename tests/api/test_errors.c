@@ -4,6 +4,7 @@
  * promise that a rejected request changes nothing; the limits; health and
  * metrics.
  */
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -255,6 +256,52 @@ static void test_errors_health_and_metrics(void **state)
     buf_release(&b);
 }
 
+struct thread_call {
+    struct tc *t;
+    int status;
+    char code[64];
+};
+
+static void *healthz_from_new_thread(void *arg)
+{
+    struct thread_call *tcall = arg;
+    struct api_response resp;
+    json_t *doc;
+
+    tc_raw(tcall->t, API_GET, "/healthz", NULL, NULL, NULL, NULL, NULL, NULL, &resp);
+    tcall->status = resp.status;
+    doc = json_loadb(resp.body, resp.body_len, 0, NULL);
+    snprintf(
+        tcall->code, sizeof(tcall->code), "%s",
+        json_string_value(json_object_get(json_object_get(doc, "error"), "code"))
+            ? json_string_value(json_object_get(json_object_get(doc, "error"), "code"))
+            : "");
+    json_decref(doc);
+    api_response_release(&resp);
+    return NULL;
+}
+
+static void test_errors_database_unavailable(void **state)
+{
+    struct tc *t = *state;
+    struct thread_call tcall = {t, 0, ""};
+    char moved[300];
+    pthread_t th;
+
+    /* A server thread that cannot open its connection answers 503. */
+    snprintf(moved, sizeof(moved), "%s.moved", t->dir);
+    assert_int_equal(rename(t->dir, moved), 0);
+    assert_int_equal(pthread_create(&th, NULL, healthz_from_new_thread, &tcall), 0);
+    assert_int_equal(pthread_join(th, NULL), 0);
+    assert_int_equal(rename(moved, t->dir), 0);
+    assert_int_equal(tcall.status, 503);
+    assert_string_equal(tcall.code, "unavailable");
+    /* With the file back, a new thread is served again. */
+    assert_int_equal(pthread_create(&th, NULL, healthz_from_new_thread, &tcall), 0);
+    assert_int_equal(pthread_join(th, NULL), 0);
+    assert_int_equal(tcall.status, 200);
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 
 int main(void)
@@ -266,6 +313,7 @@ int main(void)
         T(test_errors_failed_auth_limited_per_address),
         cmocka_unit_test(test_errors_write_rate_per_token),
         T(test_errors_health_and_metrics),
+        T(test_errors_database_unavailable),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

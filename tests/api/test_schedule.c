@@ -317,6 +317,31 @@ static void test_schedule_agenda_and_feed(void **state)
     free(text);
 }
 
+static void test_schedule_invalid_problem(void **state)
+{
+    struct tc *t = *state;
+    char body[300], *before, *after;
+
+    /* Person 0 cannot be there in slot 0, yet their topic is locked there. */
+    snprintf(body, sizeof(body), "{\"unavailable\":[\"%s\"]}", t->slot[0]);
+    assert_int_equal(tc_call(t, API_PATCH, tc_path("/api/v1/events/%s/me", t->eid),
+                             t->ptok[0], body, NULL),
+                     200);
+    snprintf(body, sizeof(body), "{\"fixed\":{\"room\":\"%s\",\"slot\":\"%s\"}}",
+             t->room[0], t->slot[0]);
+    assert_int_equal(tc_call(t, API_PATCH,
+                             tc_path("/api/v1/events/%s/topics/%s", t->eid, t->topic[0]),
+                             t->fac, body, NULL),
+                     200);
+    before = tc_snapshot(t, t->eid, t->fac);
+    tc_expect_error(t, API_POST, tc_path("/api/v1/events/%s/allocation", t->eid), t->fac,
+                    "{\"time_limit_ms\":50}", 422, "invalid_problem", NULL);
+    after = tc_snapshot(t, t->eid, t->fac);
+    assert_string_equal(before, after);
+    free(before);
+    free(after);
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 
 int main(void)
@@ -328,6 +353,7 @@ int main(void)
         T(test_schedule_ics),
         T(test_schedule_csv),
         T(test_schedule_agenda_and_feed),
+        T(test_schedule_invalid_problem),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
