@@ -86,6 +86,11 @@ test('a person joins and votes on the embedded pages', async () => {
     await page.getByRole('status').getByText(fill(L['vote.saved'], { title: 'Co-développement', choice: L['vote.w2'] })).waitFor({ state: 'attached' });
     const link = await page.getByLabel(L['me.link']).inputValue();
     const token = decodeURIComponent(link.split('#token=')[1]);
+    // The Copy button puts the personal link on the clipboard.
+    await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: d.url });
+    await page.getByRole('button', { name: L['me.copy'], exact: true }).click();
+    await page.getByRole('button', { name: L['me.copied'], exact: true }).waitFor();
+    assert.equal(await page.evaluate(() => navigator.clipboard.readText()), link);
     const votes = await d.ok('GET', `/events/${ev.id}/me/votes`, { token });
     assert.deepEqual(
         votes.map((v) => v.weight),
