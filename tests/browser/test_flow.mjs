@@ -321,6 +321,13 @@ test('each participant sees their own agenda and a calendar link', async () => {
         const items = section.getByRole('listitem');
         assert.equal(await items.count(), agenda.length);
         for (const a of agenda) await section.getByText(a.title).waitFor();
+        // The whole programme, folded, lists every session with its room.
+        const all = (await d.ok('GET', `/events/${ev.id}/schedule`)).sessions;
+        const heading = fill(L[all.length <= 1 ? 'schedule.title.one' : 'schedule.title.other'], { n: all.length });
+        await p.page.getByText(heading).click();
+        const whole = p.page.getByRole('region', { name: heading });
+        for (const s of all) await whole.getByText(s.title, { exact: true }).waitFor();
+        assert.equal(await whole.getByText(L['schedule.yours']).count(), agenda.length);
         const cal = await section.getByRole('link', { name: L['agenda.subscribe'] }).getAttribute('href');
         const me = await d.ok('GET', `/events/${ev.id}/me`, { token: p.token });
         assert.ok(cal.endsWith(me.calendar_url), 'the subscribe link is the feed');

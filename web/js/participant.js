@@ -21,6 +21,8 @@ const state = {
     slots: [],
     votes: {}, // topic id -> weight
     agenda: null, // null: not published (or not joined)
+    schedule: null, // the published schedule, or null
+    scheduleOpen: false,
     fatal: null,
     loading: true,
     busy: false,
@@ -57,8 +59,17 @@ async function loadAll() {
         return;
     }
     recent.add(state.eid, state.event.name, 'participant');
-    await Promise.all([loadTopics(), loadRooms(), loadMine()]);
+    await Promise.all([loadTopics(), loadRooms(), loadMine(), loadSchedule()]);
     state.loading = false;
+}
+
+async function loadSchedule() {
+    try {
+        state.schedule = await api().get(`/events/${seg(state.eid)}/schedule`);
+    } catch (err) {
+        if (err.status !== 404) throw err;
+        state.schedule = null;
+    }
 }
 
 async function loadTopics() {
@@ -548,6 +559,53 @@ function renderAgenda() {
     );
 }
 
+// The whole published programme, slot by slot: the wall is made for a
+// screen across the room, this is the same for a phone in the hand.
+function renderSchedule() {
+    const sch = state.schedule;
+    const tz = sch.timezone || state.event.timezone;
+    const mine = new Set((state.agenda || []).map((a) => a.topic));
+    const rooms = new Map((sch.rooms || []).map((r) => [r.id, r.name]));
+    const slots = (sch.slots || []).slice().sort((a, b) => String(a.starts_at).localeCompare(String(b.starts_at)));
+    const sessions = sch.sessions || [];
+    return h(
+        'section',
+        { class: 'card', 'aria-labelledby': 'schedule-title' },
+        h(
+            'details',
+            {
+                open: state.scheduleOpen,
+                ontoggle: (ev) => {
+                    state.scheduleOpen = ev.currentTarget.open;
+                },
+            },
+            h('summary', null, h('h2', { id: 'schedule-title' }, tn('schedule.title', sessions.length))),
+            slots.map((sl) => {
+                const here = sessions.filter((x) => x.slot === sl.id);
+                if (!here.length) return null;
+                return h(
+                    'div',
+                    { class: 'schedule-slot' },
+                    h('h3', null, [fmtRange(sl.starts_at, sl.ends_at, tz), sl.label].filter(Boolean).join(' · ')),
+                    h(
+                        'ul',
+                        null,
+                        here.map((x) =>
+                            h(
+                                'li',
+                                { class: themeClass(x.theme) },
+                                h('strong', null, x.title),
+                                h('span', { class: 'where' }, t('agenda.room', { room: rooms.get(x.room) || x.room })),
+                                mine.has(x.topic) ? h('span', { class: 'yours' }, t('schedule.yours')) : null,
+                            ),
+                        ),
+                    ),
+                );
+            }),
+        ),
+    );
+}
+
 function renderPropose() {
     return h(
         'section',
@@ -674,9 +732,11 @@ function render() {
         if (state.token && state.me) {
             parts.push(renderMe());
             if (state.agenda) parts.push(renderAgenda());
+            if (state.schedule) parts.push(renderSchedule());
             if (state.event.proposals_open) parts.push(renderPropose());
         } else {
             parts.push(renderJoin());
+            if (state.schedule) parts.push(renderSchedule());
         }
         parts.push(renderTopics());
         parts.push(h('datalist', { id: 'themes' }, allThemes().map((x) => h('option', { value: x }))));
@@ -705,7 +765,7 @@ async function refresh() {
     const typing = a && /^(INPUT|TEXTAREA|SELECT)$/.test(a.tagName) && a.type !== 'radio';
     if (document.hidden || state.busy || state.editing || typing || !state.event) return;
     try {
-        await Promise.all([loadTopics(), loadMine()]);
+        await Promise.all([loadTopics(), loadMine(), loadSchedule()]);
         render();
     } catch {
         /* keep what is shown; the next round retries */
