@@ -338,3 +338,31 @@ test('each participant sees their own agenda and a calendar link', async () => {
         assert.deepEqual(p.page.problems, [], `problems on ${p.name}'s page`);
     }
 });
+
+test('closing the votes and clearing the join code from the settings', async () => {
+    const settings = fac.getByRole('form', { name: L['fac.settings'] });
+    await settings.getByLabel(L['fac.voting_open']).uncheck();
+    await settings.getByLabel(L['fac.join_code']).fill('');
+    await settings.getByRole('button', { name: L['fac.save_settings'] }).click();
+    const e = await until(async () => {
+        const x = await d.ok('GET', `/events/${ev.id}`);
+        return x.voting_open === false ? x : null;
+    }, 'voting closed');
+    assert.equal(e.join_code_required, false, 'an empty code means none');
+    assert.deepEqual(fac.problems, []);
+
+    const p = people[0];
+    await p.page.reload();
+    await p.page.getByText(L['vote.closed']).waitFor();
+    const card = p.page.getByRole('article', { name: people[1].title, exact: true });
+    assert.ok(await card.getByRole('radio', { name: L['vote.w3'] }).isDisabled(), 'votes cannot change');
+    assert.ok(await card.getByRole('radio', { name: L['vote.w3'] }).isChecked(), 'the vote still shows');
+
+    // Without a code, the join form asks for a name only.
+    const visitor = await openPage(browser);
+    await visitor.goto(`${d.url}/e/${ev.id}`);
+    await visitor.getByLabel(L['join.name']).waitFor();
+    assert.equal(await visitor.getByLabel(L['join.code']).count(), 0);
+    assert.deepEqual(visitor.problems, []);
+    await visitor.context().close();
+});
