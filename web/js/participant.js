@@ -325,13 +325,10 @@ export function voteWord(w) {
     return t('vote.wn', { n: w });
 }
 
+// Points spent, counted as the API counts them: every vote of this person.
 function budgetUsed() {
     let sum = 0;
-    for (const [tid, w] of Object.entries(state.votes)) {
-        const topic = state.topics.find((x) => x.id === tid);
-        if (topic && !topic.mine) sum += w;
-        else if (!topic) sum += w;
-    }
+    for (const w of Object.values(state.votes)) sum += w;
     return sum;
 }
 
