@@ -49,10 +49,10 @@ function api() {
 // ---- data -----------------------------------------------------------------
 
 async function loadAll() {
-    const a = api();
     const e = seg(state.eid);
     try {
-        state.event = await a.get(`/events/${e}`);
+        // Public reads go without the token: a stale one cannot spoil them.
+        state.event = await new Api(null).get(`/events/${e}`);
     } catch (err) {
         state.fatal = err.status === 404 ? t('error.event_not_found') : errorText(err);
         state.loading = false;
@@ -65,7 +65,8 @@ async function loadAll() {
 
 async function loadSchedule() {
     try {
-        state.schedule = await api().get(`/events/${seg(state.eid)}/schedule`);
+        // Public: asked without the token, so a stale one cannot spoil it.
+        state.schedule = await new Api(null).get(`/events/${seg(state.eid)}/schedule`);
     } catch (err) {
         if (err.status !== 404) throw err;
         state.schedule = null;
@@ -76,14 +77,17 @@ async function loadTopics() {
     try {
         state.topics = (await api().get(`/events/${seg(state.eid)}/topics`)) || [];
     } catch (err) {
-        if (err.status === 401 || err.status === 403) return forget();
-        throw err;
+        if (!state.token || (err.status !== 401 && err.status !== 403)) throw err;
+        // A stale token: forget it and read as a visitor.
+        forget();
+        state.topics = (await api().get(`/events/${seg(state.eid)}/topics`)) || [];
     }
 }
 
 async function loadRooms() {
     try {
-        const [rooms, slots] = await Promise.all([api().get(`/events/${seg(state.eid)}/rooms`), api().get(`/events/${seg(state.eid)}/slots`)]);
+        const anon = new Api(null);
+        const [rooms, slots] = await Promise.all([anon.get(`/events/${seg(state.eid)}/rooms`), anon.get(`/events/${seg(state.eid)}/slots`)]);
         state.rooms = rooms || [];
         state.slots = (slots || []).slice().sort((a, b) => String(a.starts_at).localeCompare(String(b.starts_at)));
     } catch {
