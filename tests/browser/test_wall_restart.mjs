@@ -90,3 +90,22 @@ test('an unchanged schedule is revalidated with If-None-Match (304)', async () =
     assert.equal(statuses[0], 304);
     await wall.getByRole('table').getByText('Entraînement mental (suite)').waitFor();
 });
+
+test('a wall set up before publication shows the grid once it is published', async () => {
+    const fresh = await seedEvent(d, {
+        event: { name: 'Journée sans programme' },
+        people: [{ name: 'Ulysse', title: 'Accélérateur de projet' }, { name: 'Vera' }],
+        votes: [[1, 0, 3]],
+    });
+    const page = await openPage(browser, { viewport: { width: 1920, height: 1080 } });
+    await page.clock.install({ time: new Date('2025-10-14T07:45:00Z') });
+    await page.goto(`${d.url}/e/${fresh.id}/wall`);
+    await page.getByText(L['wall.not_published']).waitFor();
+    await page.getByText(fill(L['wall.join'], { url: `${d.url}/e/${fresh.id}` })).waitFor();
+    const a = await d.ok('POST', `/events/${fresh.id}/allocation`, { token: fresh.token, body: { time_limit_ms: 500 } });
+    await d.ok('POST', `/events/${fresh.id}/schedule/publish`, { token: fresh.token, body: { allocation: a.id } });
+    await page.clock.fastForward(11000);
+    await page.getByRole('table').getByText('Accélérateur de projet').waitFor();
+    assert.deepEqual(page.problems, []);
+    await page.context().close();
+});
