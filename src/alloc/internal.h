@@ -171,6 +171,8 @@ enum forum_status alloc__seat_slot(const struct alloc__model *m, const int32_t *
 struct alloc__state {
     const struct alloc__model *m;
     int32_t *place;      /* T: cell or -1 */
+    int32_t *tslot;      /* T: slot of place, or -1 */
+    int32_t *troom;      /* T: room of place, or -1 */
     int32_t *cell_topic; /* C: topic or -1 */
     uint8_t *hosting;    /* P*S: sessions the participant hosts in the slot */
     int32_t *choice;     /* P*S: best eligible topic or -1 */
@@ -188,6 +190,18 @@ struct alloc__state {
     int32_t mv_t[2], mv_from[2], mv_to[2], mv_n;
     double mv_total;
     uint8_t *dirty; /* T */
+    /*
+     * Fast mode, when no session can ever be over capacity (every allowed
+     * room seats all of a topic's voters): the value is then exactly the sum
+     * over (participant, slot) of the best eligible weight, kept with three
+     * counters per pair instead of the choice itself; choice, chosen, wsum
+     * and value are unused.
+     */
+    bool fast;
+    int32_t *fmax;     /* P*S: best eligible weight placed in the slot */
+    int32_t *fcnt_max; /* P*S: how many placed eligible topics have that weight */
+    int32_t *fcnt;     /* P*S: how many placed eligible topics in all */
+    int32_t *j_oldc;   /* journal: old fcnt */
 };
 
 enum forum_status alloc__state_init(struct alloc__state *st,

@@ -16,6 +16,8 @@
 void alloc__state_release(struct alloc__state *st)
 {
     free(st->place);
+    free(st->tslot);
+    free(st->troom);
     free(st->cell_topic);
     free(st->hosting);
     free(st->choice);
@@ -29,7 +31,23 @@ void alloc__state_release(struct alloc__state *st)
     free(st->jv_t);
     free(st->jv_old);
     free(st->dirty);
+    free(st->fmax);
+    free(st->fcnt_max);
+    free(st->fcnt);
+    free(st->j_oldc);
     memset(st, 0, sizeof *st);
+}
+
+/* True when every allowed room seats all the voters of every topic. */
+static bool uncapacitated(const struct alloc__model *m)
+{
+    for (int32_t t = 0; t < m->T; t++) {
+        int32_t voters = m->voter_start[t + 1] - m->voter_start[t];
+        for (int32_t i = m->ok_room_start[t]; i < m->ok_room_start[t + 1]; i++)
+            if (alloc__seats(m, t, m->ok_room[i]) < voters)
+                return false;
+    }
+    return true;
 }
 
 enum forum_status alloc__state_init(struct alloc__state *st, const struct alloc__model *m)
@@ -40,6 +58,8 @@ enum forum_status alloc__state_init(struct alloc__state *st, const struct alloc_
     memset(st, 0, sizeof *st);
     st->m = m;
     st->place = forum_try_malloc(T * sizeof *st->place);
+    st->tslot = forum_try_malloc(T * sizeof *st->tslot);
+    st->troom = forum_try_malloc(T * sizeof *st->troom);
     st->cell_topic = forum_try_malloc(C * sizeof *st->cell_topic);
     st->hosting = forum_try_calloc(PS, 1);
     st->choice = forum_try_malloc(PS * sizeof *st->choice);
@@ -55,9 +75,21 @@ enum forum_status alloc__state_init(struct alloc__state *st, const struct alloc_
     st->jv_cap = 64;
     st->jv_t = forum_try_malloc(st->jv_cap * sizeof *st->jv_t);
     st->jv_old = forum_try_malloc(st->jv_cap * sizeof *st->jv_old);
-    if (!st->place || !st->cell_topic || !st->hosting || !st->choice || !st->choice_w ||
-        !st->chosen || !st->wsum || !st->value || !st->dirty || !st->j_ps || !st->j_old ||
-        !st->j_oldw || !st->jv_t || !st->jv_old) {
+    st->j_oldc = forum_try_malloc(st->j_cap * sizeof *st->j_oldc);
+    st->fast = uncapacitated(m);
+    if (st->fast) {
+        st->fmax = forum_try_calloc(PS, sizeof *st->fmax);
+        st->fcnt_max = forum_try_calloc(PS, sizeof *st->fcnt_max);
+        st->fcnt = forum_try_calloc(PS, sizeof *st->fcnt);
+        if (!st->fmax || !st->fcnt_max || !st->fcnt) {
+            alloc__state_release(st);
+            return FORUM_ENOMEM;
+        }
+    }
+    if (!st->j_oldc || !st->place || !st->tslot || !st->troom || !st->cell_topic ||
+        !st->hosting || !st->choice || !st->choice_w || !st->chosen || !st->wsum ||
+        !st->value || !st->dirty || !st->j_ps || !st->j_old || !st->j_oldw || !st->jv_t ||
+        !st->jv_old) {
         alloc__state_release(st);
         return FORUM_ENOMEM;
     }
@@ -82,19 +114,24 @@ static int32_t best_choice(const struct alloc__state *st, int32_t q, int32_t s,
 {
     const struct alloc__model *m = st->m;
     size_t ps = (size_t)q * (size_t)m->S + (size_t)s;
+    const uint64_t *rooms = m->class_room + (size_t)m->pclass[q] * (size_t)m->class_words;
+    const int32_t *vt = m->vote_t, *tslot = st->tslot, *troom = st->troom;
 
     *w = 0;
     if (m->p_unavail[ps] || st->hosting[ps])
         return -1;
-    for (int32_t v = m->vote_start[q]; v < m->vote_start[q + 1]; v++) {
-        int32_t t = m->vote_t[v], c = st->place[t];
-        if (c >= 0 && c / m->R == s && alloc__p_room_ok(m, q, c % m->R)) {
+    for (int32_t v = m->vote_start[q], end = m->vote_start[q + 1]; v < end; v++) {
+        int32_t t = vt[v];
+        if (tslot[t] == s && ((rooms[troom[t] >> 6] >> (troom[t] & 63)) & 1u)) {
             *w = m->vote_w[v];
             return t;
         }
     }
     return -1;
 }
+
+static int32_t contrib(const struct alloc__state *st, size_t ps);
+static void fast_rescan(struct alloc__state *st, int32_t q, int32_t s);
 
 enum forum_status alloc__state_load(struct alloc__state *st, const int32_t *place)
 {
@@ -106,6 +143,8 @@ enum forum_status alloc__state_load(struct alloc__state *st, const int32_t *plac
     memset(st->hosting, 0, PS ? PS : 1);
     for (int32_t t = 0; t < m->T; t++) {
         st->place[t] = place[t];
+        st->tslot[t] = place[t] >= 0 ? place[t] / m->R : -1;
+        st->troom[t] = place[t] >= 0 ? place[t] % m->R : -1;
         st->chosen[t] = 0;
         st->wsum[t] = 0;
         if (place[t] < 0)
@@ -114,6 +153,17 @@ enum forum_status alloc__state_load(struct alloc__state *st, const int32_t *plac
         int32_t s = place[t] / m->R;
         for (int32_t h = m->host_start[t]; h < m->host_start[t + 1]; h++)
             st->hosting[(size_t)m->host_p[h] * (size_t)m->S + (size_t)s]++;
+    }
+    st->j_n = st->jv_n = 0;
+    st->mv_n = 0;
+    if (st->fast) {
+        st->total = 0.0;
+        for (int32_t q = 0; q < m->P; q++)
+            for (int32_t s = 0; s < m->S; s++) {
+                fast_rescan(st, q, s);
+                st->total += contrib(st, (size_t)q * (size_t)m->S + (size_t)s);
+            }
+        return FORUM_OK;
     }
     for (int32_t q = 0; q < m->P; q++)
         for (int32_t s = 0; s < m->S; s++) {
@@ -213,11 +263,21 @@ static enum forum_status journal_choice(struct alloc__state *st, int32_t ps)
         if (a == NULL)
             return FORUM_ENOMEM;
         st->j_oldw = a;
+        a = forum_try_realloc(st->j_oldc, cap * sizeof *a);
+        if (a == NULL)
+            return FORUM_ENOMEM;
+        st->j_oldc = a;
         st->j_cap = cap;
     }
     st->j_ps[st->j_n] = ps;
-    st->j_old[st->j_n] = st->choice[ps];
-    st->j_oldw[st->j_n] = st->choice_w[ps];
+    if (st->fast) {
+        st->j_old[st->j_n] = st->fmax[ps];
+        st->j_oldw[st->j_n] = st->fcnt_max[ps];
+        st->j_oldc[st->j_n] = st->fcnt[ps];
+    } else {
+        st->j_old[st->j_n] = st->choice[ps];
+        st->j_oldw[st->j_n] = st->choice_w[ps];
+    }
     st->j_n++;
     return FORUM_OK;
 }
@@ -292,6 +352,8 @@ static void set_place(struct alloc__state *st, int32_t t, int32_t to)
             st->hosting[(size_t)m->host_p[h] * (size_t)m->S + (size_t)(from / m->R)]--;
     }
     st->place[t] = to;
+    st->tslot[t] = to >= 0 ? to / m->R : -1;
+    st->troom[t] = to >= 0 ? to % m->R : -1;
     if (to >= 0) {
         st->cell_topic[to] = t;
         for (int32_t h = m->host_start[t]; h < m->host_start[t + 1]; h++)
@@ -349,6 +411,125 @@ static enum forum_status refresh_hosts(struct alloc__state *st, int32_t t, int32
     return FORUM_OK;
 }
 
+/* ---- fast mode (see struct alloc__state) ---- */
+
+static int32_t contrib(const struct alloc__state *st, size_t ps)
+{
+    return st->m->p_unavail[ps] || st->hosting[ps] ? 0 : st->fmax[ps];
+}
+
+/* Recounts (q, s) from the current placement. */
+static void fast_rescan(struct alloc__state *st, int32_t q, int32_t s)
+{
+    const struct alloc__model *m = st->m;
+    size_t ps = (size_t)q * (size_t)m->S + (size_t)s;
+    const uint64_t *rooms = m->class_room + (size_t)m->pclass[q] * (size_t)m->class_words;
+    int32_t best = 0, at_best = 0, n = 0;
+
+    for (int32_t v = m->vote_start[q]; v < m->vote_start[q + 1]; v++) {
+        int32_t t = m->vote_t[v], w = m->vote_w[v];
+        if (st->tslot[t] != s ||
+            !((rooms[st->troom[t] >> 6] >> (st->troom[t] & 63)) & 1u))
+            continue;
+        n++;
+        if (w > best) {
+            best = w;
+            at_best = 1;
+        } else if (w == best) {
+            at_best++;
+        }
+    }
+    st->fmax[ps] = best;
+    st->fcnt_max[ps] = at_best;
+    st->fcnt[ps] = n;
+}
+
+/* A topic of weight w for q left slot s (it is already unplaced). */
+static enum forum_status fast_dec(struct alloc__state *st, int32_t q, int32_t s,
+                                  int32_t w)
+{
+    size_t ps = (size_t)q * (size_t)st->m->S + (size_t)s;
+    enum forum_status rc = journal_choice(st, (int32_t)ps);
+    if (rc != FORUM_OK)
+        return rc;
+    int32_t before = contrib(st, ps);
+    st->fcnt[ps]--;
+    if (w == st->fmax[ps] && --st->fcnt_max[ps] == 0) {
+        if (st->fcnt[ps] == 0)
+            st->fmax[ps] = 0;
+        else
+            fast_rescan(st, q, s);
+    }
+    st->total += contrib(st, ps) - before;
+    return FORUM_OK;
+}
+
+/* A topic of weight w for q entered slot s. */
+static enum forum_status fast_inc(struct alloc__state *st, int32_t q, int32_t s,
+                                  int32_t w)
+{
+    size_t ps = (size_t)q * (size_t)st->m->S + (size_t)s;
+    enum forum_status rc = journal_choice(st, (int32_t)ps);
+    if (rc != FORUM_OK)
+        return rc;
+    int32_t before = contrib(st, ps);
+    st->fcnt[ps]++;
+    if (w > st->fmax[ps]) {
+        st->fmax[ps] = w;
+        st->fcnt_max[ps] = 1;
+    } else if (w == st->fmax[ps]) {
+        st->fcnt_max[ps]++;
+    }
+    st->total += contrib(st, ps) - before;
+    return FORUM_OK;
+}
+
+/* Moves t to cell `to` (-1 = unplaced) updating the counters of its voters
+ * and the hosts' contributions. */
+static enum forum_status fast_place(struct alloc__state *st, int32_t t, int32_t to)
+{
+    const struct alloc__model *m = st->m;
+    int32_t c = to >= 0 ? to : st->place[t];
+    int32_t s = c / m->R, r = c % m->R;
+    enum forum_status rc;
+
+    if (c < 0)
+        return FORUM_OK;
+    for (int32_t h = m->host_start[t]; h < m->host_start[t + 1]; h++)
+        st->total -= contrib(st, (size_t)m->host_p[h] * (size_t)m->S + (size_t)s);
+    set_place(st, t, to);
+    for (int32_t h = m->host_start[t]; h < m->host_start[t + 1]; h++)
+        st->total += contrib(st, (size_t)m->host_p[h] * (size_t)m->S + (size_t)s);
+    for (int32_t v = m->voter_start[t]; v < m->voter_start[t + 1]; v++) {
+        int32_t q = m->voter_p[v];
+        if (!alloc__p_room_ok(m, q, r))
+            continue;
+        rc = to >= 0 ? fast_inc(st, q, s, m->voter_w[v])
+                     : fast_dec(st, q, s, m->voter_w[v]);
+        if (rc != FORUM_OK)
+            return rc;
+    }
+    return FORUM_OK;
+}
+
+static enum forum_status fast_move(struct alloc__state *st, int n, const int32_t *t,
+                                   const int32_t *to, double *delta)
+{
+    enum forum_status rc;
+
+    for (int i = 0; i < n; i++)
+        if (st->place[t[i]] >= 0 && (rc = fast_place(st, t[i], -1)) != FORUM_OK)
+            goto fail;
+    for (int i = 0; i < n; i++)
+        if (to[i] >= 0 && (rc = fast_place(st, t[i], to[i])) != FORUM_OK)
+            goto fail;
+    *delta = st->total - st->mv_total;
+    return FORUM_OK;
+fail:
+    alloc__state_undo(st);
+    return rc;
+}
+
 enum forum_status alloc__state_move(struct alloc__state *st, int n, const int32_t *t,
                                     const int32_t *to, double *delta)
 {
@@ -358,14 +539,17 @@ enum forum_status alloc__state_move(struct alloc__state *st, int n, const int32_
     st->j_n = st->jv_n = 0;
     st->mv_n = n;
     st->mv_total = st->total;
-    /* Unplace every mover first, then place: a swap passes through "both out". */
     for (int i = 0; i < n; i++) {
         st->mv_t[i] = t[i];
         st->mv_from[i] = st->place[t[i]];
         st->mv_to[i] = to[i];
+    }
+    if (st->fast)
+        return fast_move(st, n, t, to, delta);
+    /* Unplace every mover first, then place: a swap passes through "both out". */
+    for (int i = 0; i < n; i++)
         if ((rc = mark_dirty(st, t[i])) != FORUM_OK)
             goto fail;
-    }
     for (int i = 0; i < n; i++)
         set_place(st, t[i], -1);
     for (int i = 0; i < n; i++)
@@ -400,6 +584,15 @@ fail:
 
 void alloc__state_undo(struct alloc__state *st)
 {
+    if (st->fast) {
+        for (size_t i = st->j_n; i-- > 0;) {
+            size_t ps = (size_t)st->j_ps[i];
+            st->fmax[ps] = st->j_old[i];
+            st->fcnt_max[ps] = st->j_oldw[i];
+            st->fcnt[ps] = st->j_oldc[i];
+        }
+        st->j_n = 0;
+    }
     for (size_t i = st->j_n; i-- > 0;) {
         int32_t ps = st->j_ps[i];
         int32_t cur = st->choice[ps];

@@ -66,6 +66,13 @@ static void assert_same_state(const struct alloc__state *a, const struct alloc__
     assert_memory_equal(a->cell_topic, b->cell_topic,
                         (size_t)m->C * sizeof *a->cell_topic);
     assert_memory_equal(a->hosting, b->hosting, ps);
+    assert_true(fabs(a->total - b->total) < 1e-6);
+    if (a->fast) {
+        assert_memory_equal(a->fmax, b->fmax, ps * sizeof *a->fmax);
+        assert_memory_equal(a->fcnt_max, b->fcnt_max, ps * sizeof *a->fcnt_max);
+        assert_memory_equal(a->fcnt, b->fcnt, ps * sizeof *a->fcnt);
+        return;
+    }
     assert_memory_equal(a->choice, b->choice, ps * sizeof *a->choice);
     assert_memory_equal(a->choice_w, b->choice_w, ps * sizeof *a->choice_w);
     assert_memory_equal(a->chosen, b->chosen, (size_t)m->T * sizeof *a->chosen);
@@ -73,9 +80,10 @@ static void assert_same_state(const struct alloc__state *a, const struct alloc__
     assert_true(fabs(a->total - b->total) < 1e-6);
 }
 
-static void run(uint64_t seed, size_t S, size_t R, size_t T, size_t P)
+static void run(uint64_t seed, size_t S, size_t R, size_t T, size_t P, bool roomy)
 {
-    struct alloc_problem *p = gen_problem(seed, S, R, T, P, 8, true);
+    /* roomy: rooms seat everyone and no max_size, so the state runs in fast mode. */
+    struct alloc_problem *p = gen_problem(seed, S, R, T, P, roomy ? 1 : 8, true);
     struct alloc__model m;
     struct alloc__state st, fresh;
     struct alloc__rng r;
@@ -83,9 +91,15 @@ static void run(uint64_t seed, size_t S, size_t R, size_t T, size_t P)
     int moves = 0, undone = 0;
 
     assert_non_null(place);
+    if (roomy)
+        for (size_t i = 0; i < R; i++)
+            p->rooms[i].capacity = (uint32_t)P + 10;
+    for (size_t t = 0; roomy && t < T; t++)
+        p->topics[t].has_max_size = false;
     assert_int_equal(alloc__model_init(&m, p), FORUM_OK);
     assert_int_equal(alloc__state_init(&st, &m), FORUM_OK);
     assert_int_equal(alloc__state_init(&fresh, &m), FORUM_OK);
+    assert_int_equal(st.fast, roomy);
     for (int32_t t = 0; t < m.T; t++)
         place[t] = m.fixed_cell[t];
     assert_int_equal(alloc__state_load(&st, place), FORUM_OK);
@@ -126,7 +140,15 @@ static void test_state_delta_matches_recompute(void **state)
 {
     (void)state;
     for (uint64_t seed = 1; seed <= 6; seed++)
-        run(seed, 2 + seed % 3, 2 + seed % 2, 10 + seed, 30 + 5 * seed);
+        run(seed, 2 + seed % 3, 2 + seed % 2, 10 + seed, 30 + 5 * seed, false);
+}
+
+/* The same in fast mode (no room can overflow): counters instead of choices. */
+static void test_state_fast_mode_matches_recompute(void **state)
+{
+    (void)state;
+    for (uint64_t seed = 1; seed <= 6; seed++)
+        run(seed, 2 + seed % 3, 2 + seed % 2, 10 + seed, 30 + 5 * seed, true);
 }
 
 /* The host rule: two topics with a common host never share a slot. */
@@ -166,6 +188,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_state_delta_matches_recompute),
+        cmocka_unit_test(test_state_fast_mode_matches_recompute),
         cmocka_unit_test(test_state_hosts_ok),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
