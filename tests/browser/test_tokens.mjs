@@ -39,8 +39,11 @@ test('the personal link resumes the same person on another device', async () => 
     await phone.getByRole('status').getByText(fill(L['vote.saved'], { title: 'Échanges de pratiques', choice: L['vote.w1'] })).waitFor({ state: 'attached' });
     const link = await phone.getByLabel(L['me.link']).inputValue();
 
+    // On the laptop, the link is pasted into the home page.
     const laptop = await openPage(browser, { viewport: { width: 1280, height: 800 } });
-    await laptop.goto(link);
+    await laptop.goto(`${d.url}/`);
+    await laptop.getByLabel(L['home.what']).fill(link);
+    await laptop.getByRole('button', { name: L['home.go'] }).click();
     await laptop.getByRole('heading', { name: fill(L['me.hello'], { name: 'Théo' }) }).waitFor();
     assert.ok(!laptop.url().includes('#token'), 'the token leaves the address bar');
     assert.ok(await laptop.getByRole('article', { name: 'Échanges de pratiques' }).getByRole('radio', { name: L['vote.w1'] }).isChecked(), 'the same votes');

@@ -8,10 +8,12 @@ import { errorText, field, recent } from './common.js';
 
 const state = { value: '', error: '', busy: false };
 
-// An event link ("https://host/e/abc", "/e/abc/wall") gives its id.
-export function eventFromLink(s) {
-    const m = String(s).match(/(?:^|\/)e\/([A-Za-z0-9_-]+)/);
-    return m ? m[1] : null;
+// An event link ("https://host/e/abc", "/e/abc/wall#token=...") gives the
+// page to open on this server: the event, the page kind and the fragment
+// (a personal link's token travels along).
+export function pageFromLink(s) {
+    const m = String(s).match(/(?:^|\/)e\/([A-Za-z0-9_-]+)(\/facilitate|\/wall)?\/?(#.*)?$/);
+    return m ? `/e/${m[1]}${m[2] || ''}${m[3] || ''}` : null;
 }
 
 async function onSubmit(ev) {
@@ -23,9 +25,9 @@ async function onSubmit(ev) {
         state.error = t('home.required');
         return render();
     }
-    const eid = eventFromLink(v);
-    if (eid) {
-        location.assign(`/e/${seg(eid)}`);
+    const page = pageFromLink(v);
+    if (page) {
+        location.assign(page);
         return;
     }
     state.busy = true;

@@ -74,13 +74,14 @@ async function loadSchedule() {
 }
 
 async function loadTopics() {
+    const a = api();
     try {
-        state.topics = (await api().get(`/events/${seg(state.eid)}/topics`)) || [];
+        state.topics = (await a.get(`/events/${seg(state.eid)}/topics`)) || [];
     } catch (err) {
-        if (!state.token || (err.status !== 401 && err.status !== 403)) throw err;
-        // A stale token: forget it and read as a visitor.
-        forget();
-        state.topics = (await api().get(`/events/${seg(state.eid)}/topics`)) || [];
+        if (!a.token || (err.status !== 401 && err.status !== 403)) throw err;
+        // A stale token (loadMine may have found out first): read as a visitor.
+        if (state.token === a.token) forget();
+        state.topics = (await new Api(null).get(`/events/${seg(state.eid)}/topics`)) || [];
     }
 }
 
