@@ -41,6 +41,11 @@ static struct timespec now(void)
     return ts;
 }
 
+static double ms_between(struct timespec a, struct timespec b)
+{
+    return (double)(b.tv_sec - a.tv_sec) * 1e3 + (double)(b.tv_nsec - a.tv_nsec) / 1e6;
+}
+
 static bool past(void *cls)
 {
     const struct deadline *d = cls;
@@ -133,16 +138,21 @@ int cmd_solve(int argc, char **argv)
         status = rc == FORUM_EINVAL ? 2 : 1;
         goto out;
     }
+    struct timespec parsed = now();
     if (!has_limit)
         time_limit = jo.has_time_limit_ms ? jo.time_limit_ms : 1000;
     if (!has_seed)
         seed = jo.has_seed ? jo.seed : 1;
 
     /*
-     * The search stops a little before the limit: seating every slot exactly
-     * and writing the document take the rest (a few percent of the budget).
+     * The search stops before the limit: seating every slot exactly, the bound
+     * and writing the document take the rest. That work grows with the
+     * problem like reading and parsing it did, so reserve a tenth of the
+     * budget or twice the parse time, whichever is more.
      */
-    uint64_t search_ms = time_limit - time_limit / 10;
+    uint64_t parse_ms = (uint64_t)ms_between(start, parsed);
+    uint64_t reserve = time_limit / 10 > 2 * parse_ms ? time_limit / 10 : 2 * parse_ms;
+    uint64_t search_ms = time_limit > reserve ? time_limit - reserve : 0;
     struct deadline dl = {start};
     dl.end.tv_sec += (time_t)(search_ms / 1000);
     dl.end.tv_nsec += (long)(search_ms % 1000) * 1000000L;
@@ -160,22 +170,22 @@ int cmd_solve(int argc, char **argv)
         status = rc == FORUM_EINVAL ? 2 : 1;
         goto out;
     }
-    if (verbose) {
-        struct timespec t = now();
-        double ms = (double)(t.tv_sec - start.tv_sec) * 1e3 +
-                    (double)(t.tv_nsec - start.tv_nsec) / 1e6;
-        fprintf(stderr,
-                "forumd solve: satisfied %" PRId64 " scheduled %" PRId64
-                " demand %" PRId64 " bound %" PRId64 ", %" PRIu64 " steps, seed %" PRIu64
-                ", %.0f ms\n",
-                r->score.satisfied, r->score.scheduled, r->score.demand, r->score.bound,
-                r->iterations, seed, ms);
-    }
+    struct timespec solved = now();
     size_t len;
     char *doc = alloc_json_dump_solution(p, r, &len);
     if (doc == NULL) {
         fputs("forumd solve: out of memory\n", stderr);
         goto out;
+    }
+    if (verbose) {
+        struct timespec t = now();
+        fprintf(stderr,
+                "forumd solve: satisfied %" PRId64 " scheduled %" PRId64
+                " demand %" PRId64 " bound %" PRId64 ", %" PRIu64 " steps, seed %" PRIu64
+                ", %.0f ms (read+parse %.0f, solve %.0f, write %.0f)\n",
+                r->score.satisfied, r->score.scheduled, r->score.demand, r->score.bound,
+                r->iterations, seed, ms_between(start, t), ms_between(start, parsed),
+                ms_between(parsed, solved), ms_between(solved, t));
     }
     fwrite(doc, 1, len, stdout);
     fputc('\n', stdout);

@@ -58,6 +58,7 @@ struct ctx {
     int32_t *init;     /* T: the greedy construction */
     int64_t best_sat, best_sched;
     int64_t *slot_val; /* S: exact value of each slot of the polished placement */
+    int64_t *best_val; /* S: exact value of each slot of x->best */
     double mean_w;
     uint64_t slot_units; /* work units charged for seating one slot exactly */
 };
@@ -394,6 +395,7 @@ static enum forum_status polish(struct ctx *x, uint64_t units, double t0, double
         cur_sat += dsat;
         cur_sched += dsched;
         if (better(cur_sat, cur_sched, x->best_sat, x->best_sched)) {
+            memcpy(x->best_val, x->slot_val, (size_t)m->S * sizeof *x->slot_val);
             x->best_sat = cur_sat;
             x->best_sched = cur_sched;
             memcpy(x->best, st->place, (size_t)m->T * sizeof *st->place);
@@ -562,7 +564,7 @@ static enum forum_status search(struct ctx *x)
     if ((rc = construct(x, x->best)) != FORUM_OK)
         return rc;
     memcpy(x->best, x->st.place, tbytes);
-    if ((rc = exact_score(x, &x->best_sat, &x->best_sched, NULL)) != FORUM_OK)
+    if ((rc = exact_score(x, &x->best_sat, &x->best_sched, x->best_val)) != FORUM_OK)
         return rc;
     uint64_t base = (uint64_t)x->n_movable * ALLOC_BASE;
     if (base < ALLOC_MINBASE)
@@ -587,6 +589,7 @@ static enum forum_status search(struct ctx *x)
         if ((rc = exact_score(x, &sat, &sched, x->slot_val)) != FORUM_OK)
             return rc;
         if (better(sat, sched, x->best_sat, x->best_sched)) {
+            memcpy(x->best_val, x->slot_val, (size_t)m->S * sizeof *x->slot_val);
             x->best_sat = sat;
             x->best_sched = sched;
             memcpy(x->best, x->cyc_best, tbytes);
@@ -600,10 +603,7 @@ static enum forum_status search(struct ctx *x)
     /* Final: fill free cells where that costs nothing (exact). */
     if ((rc = alloc__state_load(&x->st, x->best)) != FORUM_OK)
         return rc;
-    if ((rc = exact_score(x, &sat, &sched, x->slot_val)) != FORUM_OK)
-        return rc;
-    x->best_sat = sat;
-    x->best_sched = sched;
+    memcpy(x->slot_val, x->best_val, (size_t)m->S * sizeof *x->slot_val);
     return fill(x, x->movable, x->n_movable);
 }
 
@@ -647,8 +647,9 @@ enum forum_status alloc_solve(const struct alloc_problem *p,
     x.best = forum_try_malloc(((size_t)m.T + 1) * sizeof *x.best);
     x.init = forum_try_malloc(((size_t)m.T + 1) * sizeof *x.init);
     x.slot_val = forum_try_calloc((size_t)m.S + 1, sizeof *x.slot_val);
+    x.best_val = forum_try_calloc((size_t)m.S + 1, sizeof *x.best_val);
     if (x.movable == NULL || x.cyc_best == NULL || x.best == NULL || x.init == NULL ||
-        x.slot_val == NULL)
+        x.slot_val == NULL || x.best_val == NULL)
         goto out;
     if ((rc = alloc__seat_work_init(&x.sw, &m)) != FORUM_OK)
         goto out;
@@ -671,6 +672,7 @@ out:
     free(x.best);
     free(x.init);
     free(x.slot_val);
+    free(x.best_val);
     alloc__model_release(&m);
     return rc;
 }
