@@ -75,6 +75,21 @@ test('a browser that prefers English gets the page in English', async () => {
     await page.context().close();
 });
 
+test('topics can be shown one theme at a time', async () => {
+    const L = S.fr;
+    const page = await openPage(browser, { locale: 'fr-FR' });
+    await page.goto(`${d.url}/e/${ev.id}`);
+    await page.getByRole('article', { name: 'Faire avec moins' }).waitFor();
+    assert.equal(await page.getByRole('article').count(), 3);
+    await page.getByLabel(L['topics.filter']).selectOption({ label: 'le commercial (2)' });
+    await page.getByRole('article', { name: 'Faire avec moins' }).waitFor({ state: 'detached' });
+    assert.equal(await page.getByRole('article').count(), 2);
+    await page.getByLabel(L['topics.filter']).selectOption({ label: L['topics.filter_all'] });
+    await page.getByRole('article', { name: 'Faire avec moins' }).waitFor();
+    assert.deepEqual(page.problems, []);
+    await page.context().close();
+});
+
 test('the switch changes the language and the choice is remembered', async () => {
     const page = await openPage(browser, { locale: 'fr-FR' });
     await page.goto(`${d.url}/e/${ev.id}#token=${ev.people[3].token}`);

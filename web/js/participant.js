@@ -36,6 +36,7 @@ const state = {
     copied: false,
     prefsOpen: false,
     prefsErrors: {},
+    themeFilter: '', // '' = every theme
 };
 
 function emptyDraft() {
@@ -700,6 +701,39 @@ function renderTopic(topic) {
     );
 }
 
+// With twenty topics on a phone, showing one theme at a time helps.
+function renderThemeFilter() {
+    const themes = allThemes();
+    if (themes.length < 2) return null;
+    const seen = new Set();
+    const options = [];
+    for (const th of themes) {
+        const key = th.trim().toLowerCase();
+        if (seen.has(key)) continue;
+        seen.add(key);
+        const n = state.topics.filter((x) => (x.theme || '').trim().toLowerCase() === key).length;
+        options.push(h('option', { value: key, selected: state.themeFilter === key }, `${th} (${n})`));
+    }
+    return h(
+        'div',
+        { class: 'field theme-filter' },
+        h('label', { for: 'theme-filter' }, t('topics.filter')),
+        h(
+            'select',
+            {
+                id: 'theme-filter',
+                onchange: (ev) => {
+                    state.themeFilter = ev.currentTarget.value;
+                    render();
+                },
+                'aria-controls': 'topic-list',
+            },
+            h('option', { value: '', selected: !state.themeFilter }, t('topics.filter_all')),
+            options,
+        ),
+    );
+}
+
 function renderTopics() {
     const e = state.event;
     const budget = Number(e.vote_budget) || 0;
@@ -717,7 +751,14 @@ function renderTopics() {
                   t('vote.budget', { left: Math.max(0, budget - used), total: budget }),
               )
             : null,
-        state.topics.length ? h('div', { class: 'topic-list' }, state.topics.map(renderTopic)) : h('p', null, t('topics.none')),
+        renderThemeFilter(),
+        state.topics.length
+            ? h(
+                  'div',
+                  { class: 'topic-list', id: 'topic-list', 'aria-live': 'off' },
+                  state.topics.filter((x) => !state.themeFilter || (x.theme || '').trim().toLowerCase() === state.themeFilter).map(renderTopic),
+              )
+            : h('p', null, t('topics.none')),
     );
 }
 
