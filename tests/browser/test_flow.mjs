@@ -154,10 +154,11 @@ test('three participants join with the code, propose a topic each and vote with 
         p.token = decodeURIComponent(link.split('#token=')[1]);
 
         await p.page.getByText(L['topic.propose']).click();
-        await p.page.getByLabel(L['topic.title']).fill(p.title);
-        await p.page.getByLabel(L['topic.theme']).fill(p.theme);
-        await p.page.getByRole('group', { name: L['topic.needs'] }).getByLabel('accessible').check();
-        await p.page.getByRole('button', { name: L['topic.submit'], exact: true }).click();
+        const propose = p.page.getByRole('region', { name: L['topic.propose'] });
+        await propose.getByLabel(L['topic.title']).fill(p.title);
+        await propose.getByLabel(L['topic.theme']).fill(p.theme);
+        await propose.getByRole('group', { name: L['topic.needs'] }).getByLabel('accessible').check();
+        await propose.getByRole('button', { name: L['topic.submit'], exact: true }).click();
         await p.page.getByRole('article', { name: p.title }).waitFor();
     }
     const topics = await d.ok('GET', `/events/${ev.id}/topics`);
@@ -365,4 +366,21 @@ test('closing the votes and clearing the join code from the settings', async () 
     assert.equal(await visitor.getByLabel(L['join.code']).count(), 0);
     assert.deepEqual(visitor.problems, []);
     await visitor.context().close();
+});
+
+test('the facilitator fixes a topic title; participants see it', async () => {
+    const p = people[2];
+    const newTitle = 'Anticiper les 2-3 prochaines années';
+    await fac.getByRole('button', { name: fill(L['topic.edit_named'], { title: p.title }) }).click();
+    const form = fac.getByRole('form', { name: fill(L['topic.edit_named'], { title: p.title }) });
+    await form.getByLabel(L['topic.title']).fill(newTitle);
+    await form.getByLabel(L['topic.max_size']).fill('12');
+    await form.getByRole('button', { name: L['topic.save'] }).click();
+    await fac.getByRole('article', { name: newTitle, exact: true }).waitFor();
+    const t = (await d.ok('GET', `/events/${ev.id}/topics`)).find((x) => x.id === p.topic.id);
+    assert.equal(t.title, newTitle);
+    assert.equal(t.max_size, 12);
+    await people[0].page.reload();
+    await people[0].page.getByRole('article', { name: newTitle, exact: true }).waitFor();
+    assert.deepEqual(fac.problems, []);
 });

@@ -32,6 +32,7 @@ const state = {
     newRoom: { name: '', capacity: '', features: '' },
     newTopic: { title: '', theme: '' },
     copied: null,
+    editing: null, // topic id whose edit form is open
 };
 
 function api() {
@@ -625,7 +626,85 @@ function renderTopicRow(topic) {
                       h('button', { type: 'submit', id: `${key}-lock`, disabled: state.busy, 'aria-label': t('fac.lock_named', { title: topic.title }) }, t('fac.lock')),
                   ),
             err.fixed || err._form ? h('p', { class: 'field-error', role: 'alert' }, err.fixed || err._form) : null,
-            h('div', { class: 'actions' }, h('button', { type: 'button', class: 'danger quiet', onclick: () => onDeleteTopic(topic), 'aria-label': t('topic.delete_named', { title: topic.title }) }, t('topic.delete'))),
+            state.editing === topic.id
+                ? renderTopicEdit(topic)
+                : h(
+                      'div',
+                      { class: 'actions' },
+                      h(
+                          'button',
+                          {
+                              type: 'button',
+                              id: `${key}-edit`,
+                              onclick: () => {
+                                  state.editing = topic.id;
+                                  setErrors(`${key}-edit`, {});
+                                  render();
+                                  const el = document.getElementById(`${key}-edit-title`);
+                                  if (el) el.focus();
+                              },
+                              'aria-label': t('topic.edit_named', { title: topic.title }),
+                          },
+                          t('topic.edit'),
+                      ),
+                      h('button', { type: 'button', class: 'danger quiet', onclick: () => onDeleteTopic(topic), 'aria-label': t('topic.delete_named', { title: topic.title }) }, t('topic.delete')),
+                  ),
+        ),
+    );
+}
+
+// The facilitator fixes a title, merges two topics into one text, or sets
+// a group size: the same fields as the host's, on any topic.
+function renderTopicEdit(topic) {
+    const key = `topic-${topic.id}-edit`;
+    const err = errorsOf(key);
+    const done = () => {
+        state.editing = null;
+        render();
+        const el = document.getElementById(`topic-${topic.id}-edit`);
+        if (el) el.focus();
+    };
+    return h(
+        'form',
+        {
+            class: 'row-form',
+            novalidate: true,
+            'aria-label': t('topic.edit_named', { title: topic.title }),
+            onsubmit: async (e) => {
+                e.preventDefault();
+                const v = formValues(e.target);
+                const size = v.max_size.trim();
+                if (!v.title.trim()) {
+                    setErrors(key, { title: t('topic.title_required') });
+                    return render();
+                }
+                if (size !== '' && !/^\d+$/.test(size)) {
+                    setErrors(key, { max_size: t('topic.size_invalid') });
+                    return render();
+                }
+                const body = { title: v.title.trim(), theme: v.theme.trim(), description: v.description.trim(), max_size: size === '' ? null : Number(size) };
+                await act(
+                    key,
+                    async () => {
+                        await api().patch(ev(`/topics/${seg(topic.id)}`), body);
+                        state.editing = null;
+                    },
+                    loadTopics,
+                    t('topic.saved'),
+                    ['title', 'theme', 'description', 'max_size'],
+                );
+            },
+        },
+        formError(err._form),
+        field(t('topic.title'), h('input', { id: `${key}-title`, name: 'title', value: topic.title, maxlength: 200 }), err.title),
+        field(t('topic.theme'), h('input', { id: `${key}-theme`, name: 'theme', value: topic.theme || '', maxlength: 80 }), err.theme),
+        field(t('topic.max_size'), h('input', { id: `${key}-size`, name: 'max_size', type: 'number', min: 1, value: topic.max_size || '' }), err.max_size),
+        h('div', { class: 'wide' }, field(t('topic.description'), h('textarea', { id: `${key}-description`, name: 'description', rows: 3, maxlength: 2000 }, topic.description || ''), err.description)),
+        h(
+            'div',
+            { class: 'actions' },
+            h('button', { type: 'submit', class: 'primary', disabled: state.busy }, t('topic.save')),
+            h('button', { type: 'button', onclick: done }, t('topic.cancel')),
         ),
     );
 }
@@ -1011,7 +1090,7 @@ async function start() {
     }
     // Votes and proposals keep coming in while the facilitator prepares.
     setInterval(async () => {
-        if (document.hidden || !state.token || state.busy || state.allocating || typing()) return;
+        if (document.hidden || !state.token || state.busy || state.allocating || state.editing || typing()) return;
         try {
             await Promise.all([loadTopics(), loadParticipants(), loadClashes()]);
             render();
