@@ -15,6 +15,7 @@ let d;
 let browser;
 let ev;
 let big;
+let huge;
 
 before(async () => {
     d = await startDaemon();
@@ -34,6 +35,9 @@ before(async () => {
         theme: ['le commercial', 'faire avec moins', 'les crises / anticiper', 'coopération'][i % 4],
     }));
     big = await seedEvent(d, { slots: ['09:00-10:00', '10:15-11:15', '11:30-12:30', '14:00-15:00'], rooms, people, publish: true });
+    // Eighteen rooms: more than a screen holds.
+    const many = Array.from({ length: 18 }, (_, i) => [`Salle ${i + 1}`, 10]);
+    huge = await seedEvent(d, { slots: ['09:00-10:00', '10:15-11:15'], rooms: many, people: [{ name: 'Wanda', title: 'Un seul sujet' }, { name: 'Xavier' }], votes: [[1, 0, 1]], publish: true });
     browser = await launchBrowser();
 });
 
@@ -193,3 +197,22 @@ for (const [w, hgt] of [
         await page.context().close();
     });
 }
+
+test('a wall with more rooms than a screen holds shows them page by page', async () => {
+    const page = await openPage(browser, { viewport: { width: 1920, height: 1080 } });
+    await page.clock.install({ time: new Date('2025-10-14T07:30:00Z') });
+    await page.goto(`${d.url}/e/${huge.id}/wall`);
+    const grid = page.getByRole('table');
+    await grid.getByRole('rowheader', { name: 'Salle 1', exact: true }).waitFor();
+    // 18 rooms in two pages of 9, each page fits the screen.
+    assert.equal(await grid.getByRole('row').count(), 10);
+    await grid.getByText(fill(L['wall.page'], { page: 1, pages: 2 })).waitFor();
+    assert.equal(await grid.getByRole('rowheader', { name: 'Salle 10', exact: true }).count(), 0);
+    await page.clock.fastForward(15000);
+    await grid.getByRole('rowheader', { name: 'Salle 10', exact: true }).waitFor();
+    await grid.getByText(fill(L['wall.page'], { page: 2, pages: 2 })).waitFor();
+    const fit = await page.evaluate(() => document.documentElement.scrollHeight <= innerHeight);
+    assert.ok(fit, 'no scrolling');
+    assert.deepEqual(page.problems, []);
+    await page.context().close();
+});

@@ -13,6 +13,8 @@ const POLL_MS = 10000;
 const CLOCK_MS = 15000;
 const POLL_TIMEOUT_MS = 8000;
 const IDLE_MS = 5000;
+const ROOMS_PER_PAGE = 12;
+const PAGE_MS = 15000;
 const MAX_COLUMNS = 5;
 
 const state = {
@@ -24,6 +26,7 @@ const state = {
     online: true,
     lastOk: null, // Date of the last successful poll
     now: new Date(),
+    page: 0, // which page of rooms, when they do not fit one screen
 };
 
 const cacheKey = () => `forumd.wall.${state.eid}`;
@@ -108,6 +111,17 @@ export function visibleSlots(slots, now) {
     return { shown, current: cur, next };
 }
 
+// More rooms than fit a screen: they are shown ROOMS_PER_PAGE at a time,
+// in pages of equal size, each page for PAGE_MS.
+export function roomPages(rooms) {
+    if (rooms.length <= ROOMS_PER_PAGE) return [rooms];
+    const n = Math.ceil(rooms.length / ROOMS_PER_PAGE);
+    const size = Math.ceil(rooms.length / n);
+    const out = [];
+    for (let i = 0; i < rooms.length; i += size) out.push(rooms.slice(i, i + size));
+    return out;
+}
+
 function renderStatus() {
     const z = state.schedule ? state.schedule.timezone : state.event && state.event.timezone;
     const at = state.lastOk ? fmtTime(state.lastOk.toISOString(), z) : '—';
@@ -121,7 +135,9 @@ function renderStatus() {
 function renderGrid(sched) {
     const z = sched.timezone || (state.event && state.event.timezone);
     const { shown, current, next } = visibleSlots(sched.slots || [], state.now);
-    const rooms = sched.rooms || [];
+    const pages = roomPages(sched.rooms || []);
+    const page = state.page % pages.length;
+    const rooms = pages[page];
     const cells = new Map();
     for (const s of sched.sessions || []) cells.set(`${s.room}\u0000${s.slot}`, s);
     const grid = h(
@@ -134,7 +150,12 @@ function renderGrid(sched) {
             h(
                 'tr',
                 null,
-                h('th', { scope: 'col', class: 'corner' }, shown.length ? fmtDay(shown[0].starts_at, z) : ''),
+                h(
+                    'th',
+                    { scope: 'col', class: 'corner' },
+                    shown.length ? fmtDay(shown[0].starts_at, z) : '',
+                    pages.length > 1 ? h('span', { class: 'page-mark' }, t('wall.page', { page: page + 1, pages: pages.length })) : null,
+                ),
                 shown.map((s) => {
                     const isNow = current && s.id === current.id;
                     const isNext = !isNow && next && s.id === next.id;
@@ -250,6 +271,11 @@ async function start() {
         state.now = new Date();
         render();
     }, CLOCK_MS);
+    setInterval(() => {
+        if (!state.schedule || roomPages(state.schedule.rooms || []).length < 2) return;
+        state.page += 1;
+        render();
+    }, PAGE_MS);
     keepAwake();
     document.addEventListener('visibilitychange', keepAwake);
     document.addEventListener('fullscreenchange', render);
