@@ -18,8 +18,8 @@ Each case file is one JSON object (see tests/api/hostile/README.md):
 
 Placeholders in paths, queries, bodies and raw text: {e} {e2} (events; e has
 the join code "open-sesame"),
-{s0} {s1} {r0} {r1} {t0} {t1} {t2} {p0} {p1} {p2}, {fac} {fac2} {tok0} {tok1}
-{tok2} (tokens). "token" names one of admin, fac, fac2, p0, p1, p2, or is a
+{s0} {s1} {r0} {r1} {t0} {t1} {p0} {p1} (event e), {s2} {r2} {t2} {p2} (event
+e2), {fac} {fac2} {tok0} {tok1} {tok2} (tokens). "token" names one of admin, fac, fac2, p0, p1, p2, or is a
 literal. t0 is hosted by p0, t1 by p1 (event e); t2 by p2 (event e2).
 
 Each case gets its own daemon (rate limits and connection state do not leak
@@ -102,6 +102,15 @@ class Fixture:
         harness.expect(r.status in (200, 201, 204), "fixture: vote cast", r)
         ev2 = srv.create_event("Other forum")
         self.v["e2"], self.v["fac2"] = ev2["id"], ev2["facilitator_token"]
+        r = srv.post("%s/events/%s/slots" % (API, self.v["e2"]),
+                     {"label": "Elsewhere slot", "starts_at": "2026-05-12T14:00:00Z",
+                      "ends_at": "2026-05-12T15:00:00Z"}, token=self.v["fac2"])
+        harness.expect(r.status == 201, "fixture: slot in e2 created", r)
+        self.v["s2"] = r.body["id"]
+        r = srv.post("%s/events/%s/rooms" % (API, self.v["e2"]),
+                     {"name": "Elsewhere room", "capacity": 5}, token=self.v["fac2"])
+        harness.expect(r.status == 201, "fixture: room in e2 created", r)
+        self.v["r2"] = r.body["id"]
         j = srv.join(self.v["e2"], "Outsider")
         self.v["p2"], self.v["tok2"] = j["id"], j["token"]
         r = srv.post("%s/events/%s/topics" % (API, self.v["e2"]), {"title": "Elsewhere"},
@@ -130,6 +139,7 @@ class Fixture:
         reads = [
             ("event", "/events/{e}", None), ("event2", "/events/{e2}", None),
             ("slots", "/events/{e}/slots", None), ("rooms", "/events/{e}/rooms", None),
+            ("slots2", "/events/{e2}/slots", None), ("rooms2", "/events/{e2}/rooms", None),
             ("topics", "/events/{e}/topics", None), ("topics2", "/events/{e2}/topics", None),
             ("participants", "/events/{e}/participants", v["fac"]),
             ("participants2", "/events/{e2}/participants", v["fac2"]),
