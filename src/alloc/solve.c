@@ -27,14 +27,17 @@
 #ifndef ALLOC_PT0
 #define ALLOC_PT0 1.0
 #endif
+#ifndef ALLOC_PT1
+#define ALLOC_PT1 0.1
+#endif
 #ifndef ALLOC_KICK
 #define ALLOC_KICK 4
 #endif
 #ifndef ALLOC_T0
-#define ALLOC_T0 0.6
+#define ALLOC_T0 0.8
 #endif
 #ifndef ALLOC_T1
-#define ALLOC_T1 0.02
+#define ALLOC_T1 0.1
 #endif
 #ifndef ALLOC_P_UNPLACE
 #define ALLOC_P_UNPLACE 0.08
@@ -61,7 +64,21 @@ struct ctx {
     int64_t *best_val; /* S: exact value of each slot of x->best */
     double mean_w;
     uint64_t slot_units; /* work units charged for seating one slot exactly */
+    double p_sameslot;   /* probability of a move within the topic's slot */
 };
+
+/* True when each participant class may enter either every room or none. */
+static bool rooms_alike(const struct alloc__model *m)
+{
+    for (int32_t k = 0; k < m->n_classes; k++) {
+        const uint64_t *row = m->class_room + (size_t)k * (size_t)m->class_words;
+        bool first = (row[0] & 1u) != 0;
+        for (int32_t r = 1; r < m->R; r++)
+            if ((((row[r >> 6] >> (r & 63)) & 1u) != 0) != first)
+                return false;
+    }
+    return true;
+}
 
 /* Counts units of work; true when the search must stop. The callback is
  * consulted only when the counter crosses a multiple of ALLOC_STOP_CHECK_EVERY. */
@@ -232,7 +249,7 @@ static bool propose(struct ctx *x, int *n, int32_t *t, int32_t *to)
     int32_t room = m->ok_room[m->ok_room_start[a] +
                               (int32_t)alloc__rng_below(&x->rng, (uint32_t)nr)];
     int32_t slot;
-    if (from >= 0 && r < ALLOC_P_UNPLACE + ALLOC_P_SAMESLOT)
+    if (from >= 0 && r < ALLOC_P_UNPLACE + x->p_sameslot)
         slot = from / m->R;
     else
         slot = m->ok_slot[m->ok_slot_start[a] +
@@ -597,7 +614,8 @@ static enum forum_status search(struct ctx *x)
         /* When the approximation was exact (no session over capacity, so
          * everyone got their best choice), polishing adds little: keep it short. */
         uint64_t plen = fabs(x->st.total - (double)sat) < 0.5 ? len / 16 : len;
-        if ((rc = polish(x, plen, ALLOC_PT0 * t0, t1, sat, sched)) != FORUM_OK)
+        if ((rc = polish(x, plen, ALLOC_PT0 * t0, ALLOC_PT1 * x->mean_w, sat, sched)) !=
+            FORUM_OK)
             return rc;
     }
     /* Final: fill free cells where that costs nothing (exact). */
@@ -655,6 +673,10 @@ enum forum_status alloc_solve(const struct alloc_problem *p,
         goto out;
     if ((rc = alloc__state_init(&x.st, &m)) != FORUM_OK)
         goto out;
+    /* In fast mode a room only matters through the features people need; when
+     * every class of participants may enter all rooms or none, swapping rooms
+     * within a slot never changes the value: do not waste steps on it. */
+    x.p_sameslot = x.st.fast && rooms_alike(&m) ? 0.0 : ALLOC_P_SAMESLOT;
     if ((rc = order_topics(&m, x.movable, &x.n_movable)) != FORUM_OK)
         goto out;
     if ((rc = search(&x)) != FORUM_OK)
