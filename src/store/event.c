@@ -92,46 +92,36 @@ enum forum_status store_event_create(struct store *s, const struct store_event *
         strcpy(err->field, "join_code");
     if (rc == FORUM_OK)
         rc = store__token_insert(s, STORE_ROLE_FACILITATOR, id, NULL, token, err);
-    if (rc != FORUM_OK)
-        goto fail;
-    return store__commit(s, err);
 fail:
-    store__rollback(s);
-    id[0] = '\0';
-    token[0] = '\0';
-    return rc;
+    if (rc != FORUM_OK) {
+        id[0] = '\0';
+        token[0] = '\0';
+    }
+    return store__end(s, rc, err);
+}
+
+static void event_read(sqlite3_stmt *st, void *out)
+{
+    struct store_event *e = out;
+
+    e->id = store__col(st, 0);
+    e->name = store__col(st, 1);
+    e->timezone = store__col(st, 2);
+    e->locale = store__col(st, 3);
+    e->join_code = store__col(st, 4);
+    e->max_weight = (long)sqlite3_column_int64(st, 5);
+    e->vote_budget = (long)sqlite3_column_int64(st, 6);
+    e->proposals_open = sqlite3_column_int(st, 7) != 0;
+    e->voting_open = sqlite3_column_int(st, 8) != 0;
+    e->show_tallies = sqlite3_column_int(st, 9) != 0;
+    e->created_at = store__col(st, 10);
 }
 
 enum forum_status store_event_get(struct store *s, const char *id, struct store_event *e,
                                   struct forum_error *err)
 {
-    sqlite3_stmt *st = store__stmt(s, SQL_EVENT_GET, err);
-    int rc;
-
     memset(e, 0, sizeof(*e));
-    if (st == NULL)
-        return FORUM_ESTORE;
-    store__bind(st, 1, id);
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
-        e->id = store__col(st, 0);
-        e->name = store__col(st, 1);
-        e->timezone = store__col(st, 2);
-        e->locale = store__col(st, 3);
-        e->join_code = store__col(st, 4);
-        e->max_weight = (long)sqlite3_column_int64(st, 5);
-        e->vote_budget = (long)sqlite3_column_int64(st, 6);
-        e->proposals_open = sqlite3_column_int(st, 7) != 0;
-        e->voting_open = sqlite3_column_int(st, 8) != 0;
-        e->show_tallies = sqlite3_column_int(st, 9) != 0;
-        e->created_at = store__col(st, 10);
-    }
-    store__done(st);
-    if (rc == SQLITE_ROW)
-        return FORUM_OK;
-    if (rc == SQLITE_DONE)
-        return forum_error_set(err, FORUM_ENOTFOUND, NULL, "no such event");
-    return store__fail(s, rc, err);
+    return store__row(s, SQL_EVENT_GET, id, NULL, event_read, e, "no such event", err);
 }
 
 enum forum_status store_event_update(struct store *s, const struct store_event *e,
@@ -147,33 +137,23 @@ enum forum_status store_event_update(struct store *s, const struct store_event *
     rc = store__run(s, st, err);
     if (rc == FORUM_ECONFLICT && err != NULL)
         strcpy(err->field, "join_code");
-    if (rc == FORUM_OK && sqlite3_changes(s->db) == 0)
-        rc = forum_error_set(err, FORUM_ENOTFOUND, NULL, "no such event");
-    return rc;
+    return store__changed(s, rc, "event", err);
+}
+
+/* Reads column 0 into the buffer out of STORE_ID_MAX + 1 chars. */
+static void id_read(sqlite3_stmt *st, void *out)
+{
+    char *id = out;
+
+    strncpy(id, (const char *)sqlite3_column_text(st, 0), STORE_ID_MAX);
+    id[STORE_ID_MAX] = '\0';
 }
 
 static enum forum_status one_id(struct store *s, const char *sql, const char *arg,
                                 char *id, struct forum_error *err)
 {
-    sqlite3_stmt *st = store__stmt(s, sql, err);
-    int rc;
-
     id[0] = '\0';
-    if (st == NULL)
-        return FORUM_ESTORE;
-    if (arg != NULL)
-        store__bind(st, 1, arg);
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
-        strncpy(id, (const char *)sqlite3_column_text(st, 0), STORE_ID_MAX);
-        id[STORE_ID_MAX] = '\0';
-    }
-    store__done(st);
-    if (rc == SQLITE_ROW)
-        return FORUM_OK;
-    if (rc == SQLITE_DONE)
-        return forum_error_set(err, FORUM_ENOTFOUND, NULL, "no such event");
-    return store__fail(s, rc, err);
+    return store__row(s, sql, arg, NULL, id_read, id, "no such event", err);
 }
 
 enum forum_status store_event_by_join_code(struct store *s, const char *code, char *id,

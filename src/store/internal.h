@@ -63,6 +63,55 @@ enum forum_status store__strv_save(struct store *s, const char *sql, const char 
                                    const struct store_strv *sv, const char *field,
                                    struct forum_error *err);
 
+/* Runs sql (one parameter: id; no rows) and resets it. */
+enum forum_status store__exec_id(struct store *s, const char *sql, const char *id,
+                                 struct forum_error *err);
+
+/*
+ * Turns a successful UPDATE or DELETE that changed no row into FORUM_ENOTFOUND
+ * ("no such <what>"); returns any other rc unchanged.
+ */
+enum forum_status store__changed(struct store *s, enum forum_status rc, const char *what,
+                                 struct forum_error *err);
+
+/* Runs sql (parameters: id, eid) and reports "no such <what>" when no row changed. */
+enum forum_status store__delete(struct store *s, const char *sql, const char *id,
+                                const char *eid, const char *what,
+                                struct forum_error *err);
+
+/* Ends the transaction store__begin() opened: commits when rc is FORUM_OK (and
+ * returns the commit's status), rolls back and returns rc otherwise. */
+enum forum_status store__end(struct store *s, enum forum_status rc,
+                             struct forum_error *err);
+
+/* Fills the element out (zeroed) from the current row of st. */
+typedef void store__read_fn(sqlite3_stmt *st, void *out);
+/* Frees an array of n elements and what they own. */
+typedef void store__free_fn(void *v, size_t n);
+
+/*
+ * Runs sql with parameters p1 and p2 (NULL ones stay unbound, that is NULL)
+ * and fills out from the
+ * first row with read. No row gives FORUM_ENOTFOUND with the message missing.
+ */
+enum forum_status store__row(struct store *s, const char *sql, const char *p1,
+                             const char *p2, store__read_fn *read, void *out,
+                             const char *missing, struct forum_error *err);
+
+/*
+ * Steps st (from store__stmt(), bound already; NULL gives FORUM_ESTORE) to its
+ * end, appending to the array *v of *n elements of sz bytes, zeroed and then
+ * filled by read, one per row. OUT: *v (owned) and *n; on failure both are
+ * freed with free_all and set to NULL and 0. Resets st.
+ */
+enum forum_status store__rows(struct store *s, sqlite3_stmt *st, void **v, size_t *n,
+                              size_t sz, store__read_fn *read, store__free_fn *free_all,
+                              struct forum_error *err);
+/* store__rows() over sql with one parameter, id. */
+enum forum_status store__list(struct store *s, const char *sql, const char *id, void **v,
+                              size_t *n, size_t sz, store__read_fn *read,
+                              store__free_fn *free_all, struct forum_error *err);
+
 /* Checks that row id exists in event eid with sql ("SELECT 1 ... id=?1 AND event_id=?2").
  */
 enum forum_status store__exists(struct store *s, const char *sql, const char *id,

@@ -45,6 +45,19 @@ void store_participants_free(struct store_participant *v, size_t n)
     free(v);
 }
 
+static void participants_free(void *v, size_t n)
+{
+    store_participants_free(v, n);
+}
+
+static void participant_read(sqlite3_stmt *st, void *out)
+{
+    struct store_participant *p = out;
+
+    p->id = store__col(st, 0);
+    p->name = store__col(st, 1);
+}
+
 static enum forum_status lists_load(struct store *s, struct store_participant *p,
                                     struct forum_error *err)
 {
@@ -58,20 +71,10 @@ static enum forum_status lists_load(struct store *s, struct store_participant *p
 static enum forum_status lists_save(struct store *s, const struct store_participant *p,
                                     const char *id, struct forum_error *err)
 {
-    sqlite3_stmt *st = store__stmt(s, SQL_P_NEEDS_CLEAR, err);
-    enum forum_status rc;
+    enum forum_status rc = store__exec_id(s, SQL_P_NEEDS_CLEAR, id, err);
 
-    if (st == NULL)
-        return FORUM_ESTORE;
-    store__bind(st, 1, id);
-    rc = store__run(s, st, err);
-    if (rc != FORUM_OK)
-        return rc;
-    st = store__stmt(s, SQL_P_UNAVAILABLE_CLEAR, err);
-    if (st == NULL)
-        return FORUM_ESTORE;
-    store__bind(st, 1, id);
-    rc = store__run(s, st, err);
+    if (rc == FORUM_OK)
+        rc = store__exec_id(s, SQL_P_UNAVAILABLE_CLEAR, id, err);
     if (rc == FORUM_OK)
         rc = store__strv_save(s, SQL_P_NEED_ADD, id, &p->needs, "needs", err);
     if (rc == FORUM_OK)
@@ -114,39 +117,23 @@ enum forum_status store_participant_create(struct store *s, const char *eid,
         store_feed_secret(token, feed);
         rc = store__token_insert(s, STORE_ROLE_FEED, eid, id, feed, err);
     }
-    if (rc != FORUM_OK)
-        goto fail;
-    return store__commit(s, err);
 fail:
-    store__rollback(s);
-    id[0] = '\0';
-    token[0] = '\0';
-    return rc;
+    if (rc != FORUM_OK) {
+        id[0] = '\0';
+        token[0] = '\0';
+    }
+    return store__end(s, rc, err);
 }
 
 enum forum_status store_participant_list(struct store *s, const char *eid,
                                          struct store_participant **v, size_t *n,
                                          struct forum_error *err)
 {
-    sqlite3_stmt *st = store__stmt(s, SQL_P_LIST, err);
-    enum forum_status rc = FORUM_OK;
-    int src;
+    void *arr;
+    enum forum_status rc = store__list(s, SQL_P_LIST, eid, &arr, n, sizeof(**v),
+                                       participant_read, participants_free, err);
 
-    *v = NULL;
-    *n = 0;
-    if (st == NULL)
-        return FORUM_ESTORE;
-    store__bind(st, 1, eid);
-    while ((src = sqlite3_step(st)) == SQLITE_ROW) {
-        struct store_participant *p;
-        *v = store__grow(*v, *n, sizeof(**v));
-        p = &(*v)[(*n)++];
-        p->id = store__col(st, 0);
-        p->name = store__col(st, 1);
-    }
-    store__done(st);
-    if (src != SQLITE_DONE)
-        rc = store__fail(s, src, err);
+    *v = arr;
     for (size_t i = 0; rc == FORUM_OK && i < *n; i++)
         rc = lists_load(s, &(*v)[i], err);
     if (rc != FORUM_OK) {
@@ -161,26 +148,13 @@ enum forum_status store_participant_get(struct store *s, const char *eid, const 
                                         struct store_participant *out,
                                         struct forum_error *err)
 {
-    sqlite3_stmt *st = store__stmt(s, SQL_P_GET, err);
     enum forum_status rc;
-    int src;
 
     memset(out, 0, sizeof(*out));
-    if (st == NULL)
-        return FORUM_ESTORE;
-    store__bind(st, 1, eid);
-    store__bind(st, 2, pid);
-    src = sqlite3_step(st);
-    if (src == SQLITE_ROW) {
-        out->id = store__col(st, 0);
-        out->name = store__col(st, 1);
-    }
-    store__done(st);
-    if (src == SQLITE_DONE)
-        return forum_error_set(err, FORUM_ENOTFOUND, NULL, "no such participant");
-    if (src != SQLITE_ROW)
-        return store__fail(s, src, err);
-    rc = lists_load(s, out, err);
+    rc = store__row(s, SQL_P_GET, eid, pid, participant_read, out, "no such participant",
+                    err);
+    if (rc == FORUM_OK)
+        rc = lists_load(s, out, err);
     if (rc != FORUM_OK)
         store_participant_release(out);
     return rc;
@@ -203,15 +177,9 @@ enum forum_status store_participant_update(struct store *s, const char *eid,
     store__bind(st, 1, p->id);
     store__bind(st, 2, eid);
     store__bind(st, 3, p->name);
-    rc = store__run(s, st, err);
-    if (rc == FORUM_OK && sqlite3_changes(s->db) == 0)
-        rc = forum_error_set(err, FORUM_ENOTFOUND, NULL, "no such participant");
+    rc = store__changed(s, store__run(s, st, err), "participant", err);
     if (rc == FORUM_OK)
         rc = lists_save(s, p, p->id, err);
-    if (rc != FORUM_OK)
-        goto fail;
-    return store__commit(s, err);
 fail:
-    store__rollback(s);
-    return rc;
+    return store__end(s, rc, err);
 }

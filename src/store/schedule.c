@@ -48,8 +48,15 @@ void store_allocations_free(struct store_allocation *v, size_t n)
     free(v);
 }
 
-static void alloc_read(sqlite3_stmt *st, struct store_allocation *a)
+static void allocations_free(void *v, size_t n)
 {
+    store_allocations_free(v, n);
+}
+
+static void alloc_read(sqlite3_stmt *st, void *out)
+{
+    struct store_allocation *a = out;
+
     a->id = store__col(st, 0);
     a->created_at = store__col(st, 1);
     a->satisfied = (long)sqlite3_column_int64(st, 2);
@@ -93,66 +100,30 @@ enum forum_status store_allocation_list(struct store *s, const char *eid,
                                         bool with_solution, struct store_allocation **v,
                                         size_t *n, struct forum_error *err)
 {
-    sqlite3_stmt *st = store__stmt(s, with_solution ? SQL_A_LIST_FULL : SQL_A_LIST, err);
-    int src;
+    void *arr;
+    enum forum_status rc =
+        store__list(s, with_solution ? SQL_A_LIST_FULL : SQL_A_LIST, eid, &arr, n,
+                    sizeof(**v), alloc_read, allocations_free, err);
 
-    *v = NULL;
-    *n = 0;
-    if (st == NULL)
-        return FORUM_ESTORE;
-    store__bind(st, 1, eid);
-    while ((src = sqlite3_step(st)) == SQLITE_ROW) {
-        *v = store__grow(*v, *n, sizeof(**v));
-        alloc_read(st, &(*v)[(*n)++]);
-    }
-    store__done(st);
-    if (src != SQLITE_DONE) {
-        store_allocations_free(*v, *n);
-        *v = NULL;
-        *n = 0;
-        return store__fail(s, src, err);
-    }
-    return FORUM_OK;
+    *v = arr;
+    return rc;
 }
 
 enum forum_status store_allocation_get(struct store *s, const char *eid, const char *aid,
                                        struct store_allocation *out,
                                        struct forum_error *err)
 {
-    sqlite3_stmt *st = store__stmt(s, SQL_A_GET, err);
-    int src;
-
     memset(out, 0, sizeof(*out));
-    if (st == NULL)
-        return FORUM_ESTORE;
-    store__bind(st, 1, eid);
-    store__bind(st, 2, aid);
-    src = sqlite3_step(st);
-    if (src == SQLITE_ROW)
-        alloc_read(st, out);
-    store__done(st);
-    if (src == SQLITE_ROW)
-        return FORUM_OK;
-    if (src == SQLITE_DONE)
-        return forum_error_set(err, FORUM_ENOTFOUND, NULL, "no such allocation");
-    return store__fail(s, src, err);
+    return store__row(s, SQL_A_GET, eid, aid, alloc_read, out, "no such allocation", err);
 }
 
 enum forum_status store_allocation_delete(struct store *s, const char *eid,
                                           const char *aid, struct forum_error *err)
 {
-    sqlite3_stmt *st = store__stmt(s, SQL_A_DELETE, err);
-    enum forum_status rc;
+    enum forum_status rc = store__delete(s, SQL_A_DELETE, aid, eid, "allocation", err);
 
-    if (st == NULL)
-        return FORUM_ESTORE;
-    store__bind(st, 1, aid);
-    store__bind(st, 2, eid);
-    rc = store__run(s, st, err);
     if (rc == FORUM_ECONFLICT && err != NULL)
         snprintf(err->msg, sizeof(err->msg), "a published allocation is kept");
-    if (rc == FORUM_OK && sqlite3_changes(s->db) == 0)
-        rc = forum_error_set(err, FORUM_ENOTFOUND, NULL, "no such allocation");
     return rc;
 }
 
@@ -164,30 +135,23 @@ void store_schedule_release(struct store_schedule *sc)
     memset(sc, 0, sizeof(*sc));
 }
 
+static void schedule_read(sqlite3_stmt *st, void *out)
+{
+    struct store_schedule *sc = out;
+
+    sc->version = (long)sqlite3_column_int64(st, 0);
+    sc->allocation_id = store__col(st, 1);
+    sc->published_at = store__col(st, 2);
+    sc->body = store__col(st, 3);
+}
+
 enum forum_status store_schedule_latest(struct store *s, const char *eid,
                                         struct store_schedule *sc,
                                         struct forum_error *err)
 {
-    sqlite3_stmt *st = store__stmt(s, SQL_S_LATEST, err);
-    int src;
-
     memset(sc, 0, sizeof(*sc));
-    if (st == NULL)
-        return FORUM_ESTORE;
-    store__bind(st, 1, eid);
-    src = sqlite3_step(st);
-    if (src == SQLITE_ROW) {
-        sc->version = (long)sqlite3_column_int64(st, 0);
-        sc->allocation_id = store__col(st, 1);
-        sc->published_at = store__col(st, 2);
-        sc->body = store__col(st, 3);
-    }
-    store__done(st);
-    if (src == SQLITE_ROW)
-        return FORUM_OK;
-    if (src == SQLITE_DONE)
-        return forum_error_set(err, FORUM_ENOTFOUND, NULL, "nothing published yet");
-    return store__fail(s, src, err);
+    return store__row(s, SQL_S_LATEST, eid, NULL, schedule_read, sc,
+                      "nothing published yet", err);
 }
 
 enum forum_status store_schedule_insert(struct store *s, const char *eid,

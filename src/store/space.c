@@ -57,8 +57,15 @@ void store_slots_free(struct store_slot *v, size_t n)
     free(v);
 }
 
-static void slot_read(sqlite3_stmt *st, struct store_slot *sl)
+static void slots_free(void *v, size_t n)
 {
+    store_slots_free(v, n);
+}
+
+static void slot_read(sqlite3_stmt *st, void *out)
+{
+    struct store_slot *sl = out;
+
     sl->id = store__col(st, 0);
     sl->label = store__col(st, 1);
     sl->starts_at = store__col(st, 2);
@@ -68,48 +75,19 @@ static void slot_read(sqlite3_stmt *st, struct store_slot *sl)
 enum forum_status store_slot_list(struct store *s, const char *eid, struct store_slot **v,
                                   size_t *n, struct forum_error *err)
 {
-    sqlite3_stmt *st = store__stmt(s, SQL_SLOT_LIST, err);
-    int rc;
+    void *arr;
+    enum forum_status rc = store__list(s, SQL_SLOT_LIST, eid, &arr, n, sizeof(**v),
+                                       slot_read, slots_free, err);
 
-    *v = NULL;
-    *n = 0;
-    if (st == NULL)
-        return FORUM_ESTORE;
-    store__bind(st, 1, eid);
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        *v = store__grow(*v, *n, sizeof(**v));
-        slot_read(st, &(*v)[(*n)++]);
-    }
-    store__done(st);
-    if (rc != SQLITE_DONE) {
-        store_slots_free(*v, *n);
-        *v = NULL;
-        *n = 0;
-        return store__fail(s, rc, err);
-    }
-    return FORUM_OK;
+    *v = arr;
+    return rc;
 }
 
 enum forum_status store_slot_get(struct store *s, const char *eid, const char *sid,
                                  struct store_slot *out, struct forum_error *err)
 {
-    sqlite3_stmt *st = store__stmt(s, SQL_SLOT_GET, err);
-    int rc;
-
     memset(out, 0, sizeof(*out));
-    if (st == NULL)
-        return FORUM_ESTORE;
-    store__bind(st, 1, eid);
-    store__bind(st, 2, sid);
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
-        slot_read(st, out);
-    store__done(st);
-    if (rc == SQLITE_ROW)
-        return FORUM_OK;
-    if (rc == SQLITE_DONE)
-        return forum_error_set(err, FORUM_ENOTFOUND, NULL, "no such slot");
-    return store__fail(s, rc, err);
+    return store__row(s, SQL_SLOT_GET, eid, sid, slot_read, out, "no such slot", err);
 }
 
 enum forum_status store_slot_create(struct store *s, const char *eid,
@@ -131,14 +109,6 @@ enum forum_status store_slot_create(struct store *s, const char *eid,
     return store__run(s, st, err);
 }
 
-static enum forum_status changed_one(struct store *s, enum forum_status rc,
-                                     const char *what, struct forum_error *err)
-{
-    if (rc == FORUM_OK && sqlite3_changes(s->db) == 0)
-        return forum_error_set(err, FORUM_ENOTFOUND, NULL, "no such %s", what);
-    return rc;
-}
-
 enum forum_status store_slot_update(struct store *s, const char *eid,
                                     const struct store_slot *sl, struct forum_error *err)
 {
@@ -151,19 +121,13 @@ enum forum_status store_slot_update(struct store *s, const char *eid,
     store__bind(st, 3, sl->label);
     store__bind(st, 4, sl->starts_at);
     store__bind(st, 5, sl->ends_at);
-    return changed_one(s, store__run(s, st, err), "slot", err);
+    return store__changed(s, store__run(s, st, err), "slot", err);
 }
 
 enum forum_status store_slot_delete(struct store *s, const char *eid, const char *sid,
                                     struct forum_error *err)
 {
-    sqlite3_stmt *st = store__stmt(s, SQL_SLOT_DELETE, err);
-
-    if (st == NULL)
-        return FORUM_ESTORE;
-    store__bind(st, 1, sid);
-    store__bind(st, 2, eid);
-    return changed_one(s, store__run(s, st, err), "slot", err);
+    return store__delete(s, SQL_SLOT_DELETE, sid, eid, "slot", err);
 }
 
 /* ---- rooms ------------------------------------------------------------------- */
@@ -184,6 +148,20 @@ void store_rooms_free(struct store_room *v, size_t n)
     free(v);
 }
 
+static void rooms_free(void *v, size_t n)
+{
+    store_rooms_free(v, n);
+}
+
+static void room_read(sqlite3_stmt *st, void *out)
+{
+    struct store_room *r = out;
+
+    r->id = store__col(st, 0);
+    r->name = store__col(st, 1);
+    r->capacity = (long)sqlite3_column_int64(st, 2);
+}
+
 static enum forum_status room_lists(struct store *s, struct store_room *r,
                                     struct forum_error *err)
 {
@@ -198,26 +176,11 @@ static enum forum_status room_lists(struct store *s, struct store_room *r,
 enum forum_status store_room_list(struct store *s, const char *eid, struct store_room **v,
                                   size_t *n, struct forum_error *err)
 {
-    sqlite3_stmt *st = store__stmt(s, SQL_ROOM_LIST, err);
-    enum forum_status rc = FORUM_OK;
-    int src;
+    void *arr;
+    enum forum_status rc = store__list(s, SQL_ROOM_LIST, eid, &arr, n, sizeof(**v),
+                                       room_read, rooms_free, err);
 
-    *v = NULL;
-    *n = 0;
-    if (st == NULL)
-        return FORUM_ESTORE;
-    store__bind(st, 1, eid);
-    while ((src = sqlite3_step(st)) == SQLITE_ROW) {
-        struct store_room *r;
-        *v = store__grow(*v, *n, sizeof(**v));
-        r = &(*v)[(*n)++];
-        r->id = store__col(st, 0);
-        r->name = store__col(st, 1);
-        r->capacity = (long)sqlite3_column_int64(st, 2);
-    }
-    store__done(st);
-    if (src != SQLITE_DONE)
-        rc = store__fail(s, src, err);
+    *v = arr;
     for (size_t i = 0; rc == FORUM_OK && i < *n; i++)
         rc = room_lists(s, &(*v)[i], err);
     if (rc != FORUM_OK) {
@@ -231,27 +194,12 @@ enum forum_status store_room_list(struct store *s, const char *eid, struct store
 enum forum_status store_room_get(struct store *s, const char *eid, const char *rid,
                                  struct store_room *out, struct forum_error *err)
 {
-    sqlite3_stmt *st = store__stmt(s, SQL_ROOM_GET, err);
-    int src;
     enum forum_status rc;
 
     memset(out, 0, sizeof(*out));
-    if (st == NULL)
-        return FORUM_ESTORE;
-    store__bind(st, 1, eid);
-    store__bind(st, 2, rid);
-    src = sqlite3_step(st);
-    if (src == SQLITE_ROW) {
-        out->id = store__col(st, 0);
-        out->name = store__col(st, 1);
-        out->capacity = (long)sqlite3_column_int64(st, 2);
-    }
-    store__done(st);
-    if (src == SQLITE_DONE)
-        return forum_error_set(err, FORUM_ENOTFOUND, NULL, "no such room");
-    if (src != SQLITE_ROW)
-        return store__fail(s, src, err);
-    rc = room_lists(s, out, err);
+    rc = store__row(s, SQL_ROOM_GET, eid, rid, room_read, out, "no such room", err);
+    if (rc == FORUM_OK)
+        rc = room_lists(s, out, err);
     if (rc != FORUM_OK)
         store_room_release(out);
     return rc;
@@ -261,21 +209,10 @@ enum forum_status store_room_get(struct store *s, const char *eid, const char *r
 static enum forum_status room_save_lists(struct store *s, const struct store_room *r,
                                          const char *id, struct forum_error *err)
 {
-    sqlite3_stmt *st;
-    enum forum_status rc;
+    enum forum_status rc = store__exec_id(s, SQL_ROOM_FEATURES_CLEAR, id, err);
 
-    st = store__stmt(s, SQL_ROOM_FEATURES_CLEAR, err);
-    if (st == NULL)
-        return FORUM_ESTORE;
-    store__bind(st, 1, id);
-    rc = store__run(s, st, err);
-    if (rc != FORUM_OK)
-        return rc;
-    st = store__stmt(s, SQL_ROOM_UNAVAILABLE_CLEAR, err);
-    if (st == NULL)
-        return FORUM_ESTORE;
-    store__bind(st, 1, id);
-    rc = store__run(s, st, err);
+    if (rc == FORUM_OK)
+        rc = store__exec_id(s, SQL_ROOM_UNAVAILABLE_CLEAR, id, err);
     if (rc == FORUM_OK)
         rc = store__strv_save(s, SQL_ROOM_FEATURE_ADD, id, &r->features, "features", err);
     if (rc == FORUM_OK)
@@ -308,13 +245,10 @@ enum forum_status store_room_create(struct store *s, const char *eid,
     rc = store__run(s, st, err);
     if (rc == FORUM_OK)
         rc = room_save_lists(s, r, id, err);
-    if (rc != FORUM_OK)
-        goto fail;
-    return store__commit(s, err);
 fail:
-    store__rollback(s);
-    id[0] = '\0';
-    return rc;
+    if (rc != FORUM_OK)
+        id[0] = '\0';
+    return store__end(s, rc, err);
 }
 
 enum forum_status store_room_update(struct store *s, const char *eid,
@@ -334,25 +268,15 @@ enum forum_status store_room_update(struct store *s, const char *eid,
     store__bind(st, 2, eid);
     store__bind(st, 3, r->name);
     sqlite3_bind_int64(st, 4, r->capacity);
-    rc = changed_one(s, store__run(s, st, err), "room", err);
+    rc = store__changed(s, store__run(s, st, err), "room", err);
     if (rc == FORUM_OK)
         rc = room_save_lists(s, r, r->id, err);
-    if (rc != FORUM_OK)
-        goto fail;
-    return store__commit(s, err);
 fail:
-    store__rollback(s);
-    return rc;
+    return store__end(s, rc, err);
 }
 
 enum forum_status store_room_delete(struct store *s, const char *eid, const char *rid,
                                     struct forum_error *err)
 {
-    sqlite3_stmt *st = store__stmt(s, SQL_ROOM_DELETE, err);
-
-    if (st == NULL)
-        return FORUM_ESTORE;
-    store__bind(st, 1, rid);
-    store__bind(st, 2, eid);
-    return changed_one(s, store__run(s, st, err), "room", err);
+    return store__delete(s, SQL_ROOM_DELETE, rid, eid, "room", err);
 }

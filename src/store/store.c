@@ -235,6 +235,108 @@ enum forum_status store__exists(struct store *s, const char *sql, const char *id
     return store__fail(s, rc, err);
 }
 
+enum forum_status store__exec_id(struct store *s, const char *sql, const char *id,
+                                 struct forum_error *err)
+{
+    sqlite3_stmt *st = store__stmt(s, sql, err);
+
+    if (st == NULL)
+        return FORUM_ESTORE;
+    store__bind(st, 1, id);
+    return store__run(s, st, err);
+}
+
+enum forum_status store__changed(struct store *s, enum forum_status rc, const char *what,
+                                 struct forum_error *err)
+{
+    if (rc == FORUM_OK && sqlite3_changes(s->db) == 0)
+        return forum_error_set(err, FORUM_ENOTFOUND, NULL, "no such %s", what);
+    return rc;
+}
+
+enum forum_status store__delete(struct store *s, const char *sql, const char *id,
+                                const char *eid, const char *what,
+                                struct forum_error *err)
+{
+    sqlite3_stmt *st = store__stmt(s, sql, err);
+
+    if (st == NULL)
+        return FORUM_ESTORE;
+    store__bind(st, 1, id);
+    store__bind(st, 2, eid);
+    return store__changed(s, store__run(s, st, err), what, err);
+}
+
+enum forum_status store__end(struct store *s, enum forum_status rc,
+                             struct forum_error *err)
+{
+    if (rc != FORUM_OK) {
+        store__rollback(s);
+        return rc;
+    }
+    return store__commit(s, err);
+}
+
+enum forum_status store__row(struct store *s, const char *sql, const char *p1,
+                             const char *p2, store__read_fn *read, void *out,
+                             const char *missing, struct forum_error *err)
+{
+    sqlite3_stmt *st = store__stmt(s, sql, err);
+    int rc;
+
+    if (st == NULL)
+        return FORUM_ESTORE;
+    /* store__stmt() cleared the bindings: a NULL parameter stays unbound. */
+    if (p1 != NULL)
+        store__bind(st, 1, p1);
+    if (p2 != NULL)
+        store__bind(st, 2, p2);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        read(st, out);
+    store__done(st);
+    if (rc == SQLITE_ROW)
+        return FORUM_OK;
+    if (rc == SQLITE_DONE)
+        return forum_error_set(err, FORUM_ENOTFOUND, NULL, "%s", missing);
+    return store__fail(s, rc, err);
+}
+
+enum forum_status store__rows(struct store *s, sqlite3_stmt *st, void **v, size_t *n,
+                              size_t sz, store__read_fn *read, store__free_fn *free_all,
+                              struct forum_error *err)
+{
+    int rc;
+
+    *v = NULL;
+    *n = 0;
+    if (st == NULL)
+        return FORUM_ESTORE;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        *v = store__grow(*v, *n, sz);
+        read(st, (char *)*v + (*n)++ * sz);
+    }
+    store__done(st);
+    if (rc != SQLITE_DONE) {
+        free_all(*v, *n);
+        *v = NULL;
+        *n = 0;
+        return store__fail(s, rc, err);
+    }
+    return FORUM_OK;
+}
+
+enum forum_status store__list(struct store *s, const char *sql, const char *id, void **v,
+                              size_t *n, size_t sz, store__read_fn *read,
+                              store__free_fn *free_all, struct forum_error *err)
+{
+    sqlite3_stmt *st = store__stmt(s, sql, err);
+
+    if (st != NULL)
+        store__bind(st, 1, id);
+    return store__rows(s, st, v, n, sz, read, free_all, err);
+}
+
 void store_now(char *out)
 {
     time_t t = time(NULL);

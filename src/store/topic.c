@@ -83,8 +83,15 @@ void store_topics_free(struct store_topic *v, size_t n)
     free(v);
 }
 
-static void topic_read(sqlite3_stmt *st, struct store_topic *t)
+static void topics_free(void *v, size_t n)
 {
+    store_topics_free(v, n);
+}
+
+static void topic_read(sqlite3_stmt *st, void *out)
+{
+    struct store_topic *t = out;
+
     t->id = store__col(st, 0);
     t->title = store__col(st, 1);
     t->description = store__col(st, 2);
@@ -123,22 +130,11 @@ enum forum_status store_topic_list(struct store *s, const char *eid,
                                    struct store_topic **v, size_t *n,
                                    struct forum_error *err)
 {
-    sqlite3_stmt *st = store__stmt(s, SQL_T_LIST, err);
-    enum forum_status rc = FORUM_OK;
-    int src;
+    void *arr;
+    enum forum_status rc = store__list(s, SQL_T_LIST, eid, &arr, n, sizeof(**v),
+                                       topic_read, topics_free, err);
 
-    *v = NULL;
-    *n = 0;
-    if (st == NULL)
-        return FORUM_ESTORE;
-    store__bind(st, 1, eid);
-    while ((src = sqlite3_step(st)) == SQLITE_ROW) {
-        *v = store__grow(*v, *n, sizeof(**v));
-        topic_read(st, &(*v)[(*n)++]);
-    }
-    store__done(st);
-    if (src != SQLITE_DONE)
-        rc = store__fail(s, src, err);
+    *v = arr;
     for (size_t i = 0; rc == FORUM_OK && i < *n; i++)
         rc = topic_lists(s, &(*v)[i], err);
     if (rc != FORUM_OK) {
@@ -152,24 +148,12 @@ enum forum_status store_topic_list(struct store *s, const char *eid,
 enum forum_status store_topic_get(struct store *s, const char *eid, const char *tid,
                                   struct store_topic *out, struct forum_error *err)
 {
-    sqlite3_stmt *st = store__stmt(s, SQL_T_GET, err);
     enum forum_status rc;
-    int src;
 
     memset(out, 0, sizeof(*out));
-    if (st == NULL)
-        return FORUM_ESTORE;
-    store__bind(st, 1, eid);
-    store__bind(st, 2, tid);
-    src = sqlite3_step(st);
-    if (src == SQLITE_ROW)
-        topic_read(st, out);
-    store__done(st);
-    if (src == SQLITE_DONE)
-        return forum_error_set(err, FORUM_ENOTFOUND, NULL, "no such topic");
-    if (src != SQLITE_ROW)
-        return store__fail(s, src, err);
-    rc = topic_lists(s, out, err);
+    rc = store__row(s, SQL_T_GET, eid, tid, topic_read, out, "no such topic", err);
+    if (rc == FORUM_OK)
+        rc = topic_lists(s, out, err);
     if (rc != FORUM_OK)
         store_topic_release(out);
     return rc;
@@ -178,13 +162,8 @@ enum forum_status store_topic_get(struct store *s, const char *eid, const char *
 static enum forum_status needs_save(struct store *s, const struct store_topic *t,
                                     const char *id, struct forum_error *err)
 {
-    sqlite3_stmt *st = store__stmt(s, SQL_T_NEEDS_CLEAR, err);
-    enum forum_status rc;
+    enum forum_status rc = store__exec_id(s, SQL_T_NEEDS_CLEAR, id, err);
 
-    if (st == NULL)
-        return FORUM_ESTORE;
-    store__bind(st, 1, id);
-    rc = store__run(s, st, err);
     if (rc == FORUM_OK)
         rc = store__strv_save(s, SQL_T_NEED_ADD, id, &t->needs, "needs", err);
     return rc;
@@ -229,13 +208,10 @@ enum forum_status store_topic_create(struct store *s, const char *eid,
         rc = needs_save(s, t, id, err);
     if (rc == FORUM_OK)
         rc = store__strv_save(s, SQL_T_HOST_ADD, id, &t->host_ids, "hosts", err);
-    if (rc != FORUM_OK)
-        goto fail;
-    return store__commit(s, err);
 fail:
-    store__rollback(s);
-    id[0] = '\0';
-    return rc;
+    if (rc != FORUM_OK)
+        id[0] = '\0';
+    return store__end(s, rc, err);
 }
 
 enum forum_status store_topic_update(struct store *s, const char *eid,
@@ -266,32 +242,17 @@ enum forum_status store_topic_update(struct store *s, const char *eid,
     }
     if (rc == FORUM_EINVAL && err != NULL && err->field[0] == '\0')
         strcpy(err->field, "fixed");
-    if (rc == FORUM_OK && sqlite3_changes(s->db) == 0)
-        rc = forum_error_set(err, FORUM_ENOTFOUND, NULL, "no such topic");
+    rc = store__changed(s, rc, "topic", err);
     if (rc == FORUM_OK)
         rc = needs_save(s, t, t->id, err);
-    if (rc != FORUM_OK)
-        goto fail;
-    return store__commit(s, err);
 fail:
-    store__rollback(s);
-    return rc;
+    return store__end(s, rc, err);
 }
 
 enum forum_status store_topic_delete(struct store *s, const char *eid, const char *tid,
                                      struct forum_error *err)
 {
-    sqlite3_stmt *st = store__stmt(s, SQL_T_DELETE, err);
-    enum forum_status rc;
-
-    if (st == NULL)
-        return FORUM_ESTORE;
-    store__bind(st, 1, tid);
-    store__bind(st, 2, eid);
-    rc = store__run(s, st, err);
-    if (rc == FORUM_OK && sqlite3_changes(s->db) == 0)
-        rc = forum_error_set(err, FORUM_ENOTFOUND, NULL, "no such topic");
-    return rc;
+    return store__delete(s, SQL_T_DELETE, tid, eid, "topic", err);
 }
 
 enum forum_status store_topic_is_host(struct store *s, const char *tid, const char *pid,
@@ -323,6 +284,20 @@ void store_votes_free(struct store_vote *v, size_t n)
         free(v[i].topic_id);
     }
     free(v);
+}
+
+static void votes_free(void *v, size_t n)
+{
+    store_votes_free(v, n);
+}
+
+static void vote_read(sqlite3_stmt *st, void *out)
+{
+    struct store_vote *x = out;
+
+    x->participant_id = store__col(st, 0);
+    x->topic_id = store__col(st, 1);
+    x->weight = (long)sqlite3_column_int64(st, 2);
 }
 
 enum forum_status store_vote_put(struct store *s, const char *eid, const char *pid,
@@ -373,29 +348,21 @@ enum forum_status store_vote_put(struct store *s, const char *eid, const char *p
     store__bind(st, 2, tid);
     sqlite3_bind_int64(st, 3, weight);
     rc = store__run(s, st, err);
-    if (rc != FORUM_OK)
-        goto fail;
-    return store__commit(s, err);
 fail:
-    store__rollback(s);
-    return rc;
+    return store__end(s, rc, err);
 }
 
 enum forum_status store_vote_delete(struct store *s, const char *eid, const char *pid,
                                     const char *tid, struct forum_error *err)
 {
     sqlite3_stmt *st = store__stmt(s, SQL_V_DELETE, err);
-    enum forum_status rc;
 
     if (st == NULL)
         return FORUM_ESTORE;
     store__bind(st, 1, pid);
     store__bind(st, 2, tid);
     store__bind(st, 3, eid);
-    rc = store__run(s, st, err);
-    if (rc == FORUM_OK && sqlite3_changes(s->db) == 0)
-        rc = forum_error_set(err, FORUM_ENOTFOUND, NULL, "no such vote");
-    return rc;
+    return store__changed(s, store__run(s, st, err), "vote", err);
 }
 
 enum forum_status store_vote_list(struct store *s, const char *eid, const char *pid,
@@ -403,31 +370,17 @@ enum forum_status store_vote_list(struct store *s, const char *eid, const char *
                                   struct forum_error *err)
 {
     sqlite3_stmt *st = store__stmt(s, pid ? SQL_V_LIST_ONE : SQL_V_LIST_ALL, err);
-    int src;
+    void *arr;
+    enum forum_status rc;
 
-    *v = NULL;
-    *n = 0;
-    if (st == NULL)
-        return FORUM_ESTORE;
-    store__bind(st, 1, eid);
-    if (pid != NULL)
-        store__bind(st, 2, pid);
-    while ((src = sqlite3_step(st)) == SQLITE_ROW) {
-        struct store_vote *x;
-        *v = store__grow(*v, *n, sizeof(**v));
-        x = &(*v)[(*n)++];
-        x->participant_id = store__col(st, 0);
-        x->topic_id = store__col(st, 1);
-        x->weight = (long)sqlite3_column_int64(st, 2);
+    if (st != NULL) {
+        store__bind(st, 1, eid);
+        if (pid != NULL)
+            store__bind(st, 2, pid);
     }
-    store__done(st);
-    if (src != SQLITE_DONE) {
-        store_votes_free(*v, *n);
-        *v = NULL;
-        *n = 0;
-        return store__fail(s, src, err);
-    }
-    return FORUM_OK;
+    rc = store__rows(s, st, &arr, n, sizeof(**v), vote_read, votes_free, err);
+    *v = arr;
+    return rc;
 }
 
 void store_clashes_free(struct store_clash *v, size_t n)
@@ -439,33 +392,33 @@ void store_clashes_free(struct store_clash *v, size_t n)
     free(v);
 }
 
+static void clashes_free(void *v, size_t n)
+{
+    store_clashes_free(v, n);
+}
+
+static void clash_read(sqlite3_stmt *st, void *out)
+{
+    struct store_clash *c = out;
+
+    c->a = store__col(st, 0);
+    c->b = store__col(st, 1);
+    c->shared = (long)sqlite3_column_int64(st, 2);
+}
+
 enum forum_status store_clash_list(struct store *s, const char *eid, long limit,
                                    struct store_clash **v, size_t *n,
                                    struct forum_error *err)
 {
     sqlite3_stmt *st = store__stmt(s, SQL_CLASHES, err);
-    int src;
+    void *arr;
+    enum forum_status rc;
 
-    *v = NULL;
-    *n = 0;
-    if (st == NULL)
-        return FORUM_ESTORE;
-    store__bind(st, 1, eid);
-    sqlite3_bind_int64(st, 2, limit);
-    while ((src = sqlite3_step(st)) == SQLITE_ROW) {
-        struct store_clash *c;
-        *v = store__grow(*v, *n, sizeof(**v));
-        c = &(*v)[(*n)++];
-        c->a = store__col(st, 0);
-        c->b = store__col(st, 1);
-        c->shared = (long)sqlite3_column_int64(st, 2);
+    if (st != NULL) {
+        store__bind(st, 1, eid);
+        sqlite3_bind_int64(st, 2, limit);
     }
-    store__done(st);
-    if (src != SQLITE_DONE) {
-        store_clashes_free(*v, *n);
-        *v = NULL;
-        *n = 0;
-        return store__fail(s, src, err);
-    }
-    return FORUM_OK;
+    rc = store__rows(s, st, &arr, n, sizeof(**v), clash_read, clashes_free, err);
+    *v = arr;
+    return rc;
 }
