@@ -210,6 +210,23 @@ void tc_fixture(struct tc *t)
         200);
 }
 
+int tc_setup(void **state)
+{
+    struct tc *t = calloc(1, sizeof(*t));
+    tc_open(t, 0, 0);
+    tc_fixture(t);
+    *state = t;
+    return 0;
+}
+
+int tc_teardown(void **state)
+{
+    struct tc *t = *state;
+    tc_close(t);
+    free(t);
+    return 0;
+}
+
 static void append_get(struct tc *t, char **acc, const char *path, const char *token)
 {
     json_t *doc = NULL;

@@ -52,6 +52,14 @@ const char *tc_path(const char *fmt, ...)
 /* Builds the fixture in t (two events, slots, rooms, participants, topics, a vote). */
 void tc_fixture(struct tc *t);
 
+/*
+ * cmocka setup and teardown: tc_setup() opens a fresh API (default limits),
+ * builds tc_fixture() in it and stores the struct tc (owned) in *state;
+ * tc_teardown() closes and frees it.
+ */
+int tc_setup(void **state);
+int tc_teardown(void **state);
+
 /* Returns an owned string describing the whole state of event eid (free with free()). */
 char *tc_snapshot(struct tc *t, const char *eid, const char *fac);
 

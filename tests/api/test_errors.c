@@ -18,23 +18,6 @@
 #include "client.h"
 #include "forum/util/buf.h"
 
-static int setup(void **state)
-{
-    struct tc *t = calloc(1, sizeof(*t));
-    tc_open(t, 0, 0);
-    tc_fixture(t);
-    *state = t;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    struct tc *t = *state;
-    tc_close(t);
-    free(t);
-    return 0;
-}
-
 /* Sends a raw request and checks status and error code. */
 static void expect_raw(struct tc *t, enum api_method m, const char *path,
                        const char *auth, const char *ctype, const char *body, int status,
@@ -302,7 +285,7 @@ static void test_errors_database_unavailable(void **state)
     assert_int_equal(tcall.status, 200);
 }
 
-#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+#define T(fn) cmocka_unit_test_setup_teardown(fn, tc_setup, tc_teardown)
 
 int main(void)
 {

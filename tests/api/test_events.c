@@ -12,23 +12,6 @@
 
 #include "client.h"
 
-static int setup(void **state)
-{
-    struct tc *t = calloc(1, sizeof(*t));
-    tc_open(t, 0, 0);
-    tc_fixture(t);
-    *state = t;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    struct tc *t = *state;
-    tc_close(t);
-    free(t);
-    return 0;
-}
-
 static void test_events_create_only_admin(void **state)
 {
     struct tc *t = *state;
@@ -238,7 +221,7 @@ static void test_events_rooms(void **state)
     json_decref(doc);
 }
 
-#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+#define T(fn) cmocka_unit_test_setup_teardown(fn, tc_setup, tc_teardown)
 
 int main(void)
 {

@@ -15,23 +15,6 @@
 
 #include "client.h"
 
-static int setup(void **state)
-{
-    struct tc *t = calloc(1, sizeof(*t));
-    tc_open(t, 0, 0);
-    tc_fixture(t);
-    *state = t;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    struct tc *t = *state;
-    tc_close(t);
-    free(t);
-    return 0;
-}
-
 static json_t *find(json_t *arr, const char *id)
 {
     size_t i;
@@ -291,7 +274,7 @@ static void test_people_clashes(void **state)
     }
 }
 
-#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+#define T(fn) cmocka_unit_test_setup_teardown(fn, tc_setup, tc_teardown)
 
 int main(void)
 {

@@ -18,11 +18,11 @@
 
 static int setup(void **state)
 {
-    struct tc *t = calloc(1, sizeof(*t));
+    struct tc *t;
     char p[400];
 
-    tc_open(t, 0, 0);
-    tc_fixture(t);
+    tc_setup(state);
+    t = *state;
     /* Titles that exercise the exports. */
     snprintf(p, sizeof(p), "/api/v1/events/%s/topics/%s", t->eid, t->topic[0]);
     assert_int_equal(
@@ -33,15 +33,6 @@ static int setup(void **state)
         200);
     snprintf(p, sizeof(p), "/api/v1/events/%s/topics/%s/vote", t->eid, t->topic[0]);
     assert_int_equal(tc_call(t, API_PUT, p, t->ptok[1], "{\"weight\":1}", NULL), 200);
-    *state = t;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    struct tc *t = *state;
-    tc_close(t);
-    free(t);
     return 0;
 }
 
@@ -342,7 +333,7 @@ static void test_schedule_invalid_problem(void **state)
     free(after);
 }
 
-#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, tc_teardown)
 
 int main(void)
 {
