@@ -180,6 +180,31 @@ static enum forum_status collect_ids(struct parser *ps, json_t *root, const char
     return FORUM_OK;
 }
 
+/*
+ * Starts reading the array key of obj (at most max elements) into an index
+ * list: names field list[i].key, sets *n = 0 and allocates *out (owned) for
+ * every element. OUT: arr, NULL when the array is absent or empty.
+ */
+static enum forum_status index_list(struct parser *ps, json_t *obj, const char *list,
+                                    size_t i, const char *key, size_t max, char *field,
+                                    json_t **arr, size_t **out, size_t *n)
+{
+    enum forum_status rc;
+
+    field2(field, list, i, key);
+    if ((rc = get_array(ps, obj, key, field, max, arr)) != FORUM_OK)
+        return rc;
+    *n = 0;
+    if (*arr == NULL || json_array_size(*arr) == 0) {
+        *arr = NULL;
+        return FORUM_OK;
+    }
+    *out = forum_try_calloc(json_array_size(*arr), sizeof **out);
+    if (*out == NULL)
+        return nomem(ps);
+    return FORUM_OK;
+}
+
 /* Reads an array of references into an owned index array. */
 static enum forum_status ref_list(struct parser *ps, json_t *obj, const char *list,
                                   size_t i, const char *key, json_t *map,
@@ -188,17 +213,10 @@ static enum forum_status ref_list(struct parser *ps, json_t *obj, const char *li
     char field[FORUM_ERROR_FIELD_MAX];
     json_t *arr, *el;
     size_t j;
-    enum forum_status rc;
+    enum forum_status rc = index_list(ps, obj, list, i, key, max, field, &arr, out, n);
 
-    field2(field, list, i, key);
-    if ((rc = get_array(ps, obj, key, field, max, &arr)) != FORUM_OK)
+    if (rc != FORUM_OK || arr == NULL)
         return rc;
-    *n = 0;
-    if (arr == NULL || json_array_size(arr) == 0)
-        return FORUM_OK;
-    *out = forum_try_calloc(json_array_size(arr), sizeof **out);
-    if (*out == NULL)
-        return nomem(ps);
     json_array_foreach(arr, j, el)
     {
         size_t ix;
@@ -218,17 +236,11 @@ static enum forum_status feature_list(struct parser *ps, json_t *obj, const char
     struct alloc_problem *p = ps->p;
     json_t *arr, *el;
     size_t j;
-    enum forum_status rc;
+    enum forum_status rc =
+        index_list(ps, obj, list, i, key, ALLOC_MAX_FEATURES, field, &arr, out, n);
 
-    field2(field, list, i, key);
-    if ((rc = get_array(ps, obj, key, field, ALLOC_MAX_FEATURES, &arr)) != FORUM_OK)
+    if (rc != FORUM_OK || arr == NULL)
         return rc;
-    *n = 0;
-    if (arr == NULL || json_array_size(arr) == 0)
-        return FORUM_OK;
-    *out = forum_try_calloc(json_array_size(arr), sizeof **out);
-    if (*out == NULL)
-        return nomem(ps);
     json_array_foreach(arr, j, el)
     {
         const char *name;

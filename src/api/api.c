@@ -409,8 +409,7 @@ static const char *addr_key(const struct api_request *req)
     return req->remote_addr != NULL ? req->remote_addr : "?";
 }
 
-/* Counts a failed authentication from the request's address. */
-static void auth_failed(struct api_ctx *c)
+void api__auth_failed(struct api_ctx *c)
 {
     atomic_fetch_add(&c->api->metrics.auth_failures, 1);
     api__limiter_take(&c->api->failures, addr_key(c->req), c->api->fail_burst,
@@ -425,6 +424,17 @@ static void too_many(struct api_ctx *c, unsigned wait, const char *code, const c
     api__error(c, 429, code, NULL, "%s", msg);
     snprintf(secs, sizeof(secs), "%u", wait ? wait : 1);
     api_response_add_header(c->resp, "Retry-After", secs);
+}
+
+bool api__failures_blocked(struct api_ctx *c)
+{
+    unsigned wait = api__limiter_peek(&c->api->failures, addr_key(c->req),
+                                      c->api->fail_burst, c->api->fail_rate);
+
+    if (wait == 0)
+        return false;
+    too_many(c, wait, "too_many_failures", "too many failed attempts from this address");
+    return true;
 }
 
 /* Returns true when the request may go on; otherwise the response is filled. */
@@ -464,7 +474,7 @@ static bool authenticate(struct api_ctx *c)
                      "too many failed authentications from this address");
             return false;
         }
-        auth_failed(c);
+        api__auth_failed(c);
         api__error(c, 401, "unauthorized", NULL,
                    token ? "unknown token" : "malformed Authorization header");
         return false;

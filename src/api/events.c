@@ -172,26 +172,14 @@ void api__join_get(struct api_ctx *c)
     char eid[STORE_ID_MAX + 1];
     struct forum_error err;
     enum forum_status rc;
-    unsigned wait;
     json_t *doc;
-    char secs[16];
-    const char *addr = c->req->remote_addr ? c->req->remote_addr : "?";
 
-    wait =
-        api__limiter_peek(&c->api->failures, addr, c->api->fail_burst, c->api->fail_rate);
-    if (wait > 0) {
-        atomic_fetch_add(&c->api->metrics.rate_limited, 1);
-        api__error(c, 429, "too_many_failures", NULL,
-                   "too many failed attempts from this address");
-        snprintf(secs, sizeof(secs), "%u", wait);
-        api_response_add_header(c->resp, "Retry-After", secs);
+    if (api__failures_blocked(c))
         return;
-    }
     forum_error_clear(&err);
     rc = store_event_by_join_code(c->store, c->param[0], eid, &err);
     if (rc == FORUM_ENOTFOUND) {
-        atomic_fetch_add(&c->api->metrics.auth_failures, 1);
-        api__limiter_take(&c->api->failures, addr, c->api->fail_burst, c->api->fail_rate);
+        api__auth_failed(c);
         api__error(c, 404, "not_found", NULL, "no event has this code");
         return;
     }

@@ -267,23 +267,35 @@ static void send_ics(struct api_ctx *c, json_t *doc, json_t *only)
     api__text(c, 200, "text/calendar; charset=utf-8", text, len);
 }
 
-void api__schedule_ics(struct api_ctx *c)
+/*
+ * OUT: doc, the published schedule document (owned). Returns false, after
+ * answering 404 (nothing published yet) or the failure, when there is none.
+ */
+static bool published_doc(struct api_ctx *c, json_t **doc)
 {
     struct forum_error err;
     enum forum_status rc;
-    json_t *doc;
     long version;
 
     forum_error_clear(&err);
-    rc = api__schedule_doc(c, &doc, &version, NULL, &err);
+    rc = api__schedule_doc(c, doc, &version, NULL, &err);
     if (rc == FORUM_ENOTFOUND) {
         api__error(c, 404, "not_published", NULL, "no schedule is published yet");
-        return;
+        return false;
     }
     if (rc != FORUM_OK) {
         api__fail(c, rc, &err);
-        return;
+        return false;
     }
+    return true;
+}
+
+void api__schedule_ics(struct api_ctx *c)
+{
+    json_t *doc;
+
+    if (!published_doc(c, &doc))
+        return;
     send_ics(c, doc, NULL);
     json_decref(doc);
 }
@@ -294,7 +306,6 @@ void api__feed_ics(struct api_ctx *c)
     struct store_principal who;
     struct forum_error err;
     enum forum_status rc;
-    const char *addr = c->req->remote_addr ? c->req->remote_addr : "?";
     size_t n = strlen(c->param[1]);
     json_t *doc, *mine;
 
@@ -307,19 +318,9 @@ void api__feed_ics(struct api_ctx *c)
         (rc == FORUM_OK &&
          (who.role != STORE_ROLE_FEED || strcmp(who.event_id, CTX_EID(c)) != 0))) {
         /* As for tokens: a valid secret is always served, wrong ones are limited. */
-        unsigned wait = api__limiter_peek(&c->api->failures, addr, c->api->fail_burst,
-                                          c->api->fail_rate);
-        char secs[16];
-        if (wait > 0) {
-            atomic_fetch_add(&c->api->metrics.rate_limited, 1);
-            api__error(c, 429, "too_many_failures", NULL,
-                       "too many failed attempts from this address");
-            snprintf(secs, sizeof(secs), "%u", wait);
-            api_response_add_header(c->resp, "Retry-After", secs);
+        if (api__failures_blocked(c))
             return;
-        }
-        atomic_fetch_add(&c->api->metrics.auth_failures, 1);
-        api__limiter_take(&c->api->failures, addr, c->api->fail_burst, c->api->fail_rate);
+        api__auth_failed(c);
         api__error(c, 404, "not_found", NULL, "no such calendar");
         return;
     }
@@ -373,26 +374,15 @@ static void csv_field(struct buf *b, const char *s, bool last)
 
 void api__schedule_csv(struct api_ctx *c)
 {
-    struct forum_error err;
-    enum forum_status rc;
     json_t *doc, *x;
-    long version;
     struct item *items;
     size_t n, len, h;
     struct buf b, hosts;
     char seated[32];
     char *text;
 
-    forum_error_clear(&err);
-    rc = api__schedule_doc(c, &doc, &version, NULL, &err);
-    if (rc == FORUM_ENOTFOUND) {
-        api__error(c, 404, "not_published", NULL, "no schedule is published yet");
+    if (!published_doc(c, &doc))
         return;
-    }
-    if (rc != FORUM_OK) {
-        api__fail(c, rc, &err);
-        return;
-    }
     items_of(doc, NULL, &items, &n);
     buf_init(&b, EXPORT_MAX);
     buf_append_str(&b, "slot,starts_at,ends_at,room,topic,title,theme,hosts,seated\r\n");

@@ -185,6 +185,13 @@ void api__count(struct api *api, size_t route, int status);
 /* Returns this thread's store for api (opening it on first use), or NULL. */
 struct store *api__store(struct api *api, struct forum_error *err);
 
+/* Counts a failed attempt (token, join code, calendar secret) from the request's
+ * address: the metrics, and one unit of the address's failure bucket. */
+void api__auth_failed(struct api_ctx *c);
+/* True, after answering 429 with Retry-After, when the request's address has
+ * used up its failed attempts; false otherwise. */
+bool api__failures_blocked(struct api_ctx *c);
+
 /* True when the caller is the event's facilitator or the admin. */
 bool api__is_facilitator(const struct api_ctx *c);
 /* True when the caller is a participant of the path's event. */

@@ -84,7 +84,7 @@ void api__participant_create(struct api_ctx *c)
 {
     struct store_participant p;
     char id[STORE_ID_MAX + 1], token[STORE_TOKEN_LEN + 1], url[160];
-    const char *code = NULL, *addr = c->req->remote_addr ? c->req->remote_addr : "?";
+    const char *code = NULL;
     struct forum_error err;
     enum forum_status rc;
     json_t *doc;
@@ -94,21 +94,10 @@ void api__participant_create(struct api_ctx *c)
         !api__get_string(c, "join_code", false, API_CODE_MAX, false, &code, NULL))
         goto out;
     if (c->event.join_code != NULL && !api__is_facilitator(c)) {
-        unsigned wait = api__limiter_peek(&c->api->failures, addr, c->api->fail_burst,
-                                          c->api->fail_rate);
-        if (wait > 0) {
-            char secs[16];
-            atomic_fetch_add(&c->api->metrics.rate_limited, 1);
-            api__error(c, 429, "too_many_failures", NULL,
-                       "too many failed attempts from this address");
-            snprintf(secs, sizeof(secs), "%u", wait);
-            api_response_add_header(c->resp, "Retry-After", secs);
+        if (api__failures_blocked(c))
             goto out;
-        }
         if (code == NULL || !same_code(code, c->event.join_code)) {
-            atomic_fetch_add(&c->api->metrics.auth_failures, 1);
-            api__limiter_take(&c->api->failures, addr, c->api->fail_burst,
-                              c->api->fail_rate);
+            api__auth_failed(c);
             api__error(c, 403, "bad_join_code", "join_code",
                        "this event needs its join code");
             goto out;
