@@ -88,6 +88,9 @@ enum forum_status store__end(struct store *s, enum forum_status rc,
 typedef void store__read_fn(sqlite3_stmt *st, void *out);
 /* Frees an array of n elements and what they own. */
 typedef void store__free_fn(void *v, size_t n);
+/* Loads what else the element out owns (its lists) once every row is read. */
+typedef enum forum_status store__more_fn(struct store *s, void *out,
+                                         struct forum_error *err);
 
 /*
  * Runs sql with parameters p1 and p2 (NULL ones stay unbound, that is NULL)
@@ -101,16 +104,18 @@ enum forum_status store__row(struct store *s, const char *sql, const char *p1,
 /*
  * Steps st (from store__stmt(), bound already; NULL gives FORUM_ESTORE) to its
  * end, appending to the array *v of *n elements of sz bytes, zeroed and then
- * filled by read, one per row. OUT: *v (owned) and *n; on failure both are
- * freed with free_all and set to NULL and 0. Resets st.
+ * filled by read, one per row; then, when more is not NULL, calls more on
+ * each element. OUT: *v (owned) and *n; on failure both are freed with
+ * free_all and set to NULL and 0. Resets st.
  */
 enum forum_status store__rows(struct store *s, sqlite3_stmt *st, void **v, size_t *n,
-                              size_t sz, store__read_fn *read, store__free_fn *free_all,
-                              struct forum_error *err);
+                              size_t sz, store__read_fn *read, store__more_fn *more,
+                              store__free_fn *free_all, struct forum_error *err);
 /* store__rows() over sql with one parameter, id. */
 enum forum_status store__list(struct store *s, const char *sql, const char *id, void **v,
                               size_t *n, size_t sz, store__read_fn *read,
-                              store__free_fn *free_all, struct forum_error *err);
+                              store__more_fn *more, store__free_fn *free_all,
+                              struct forum_error *err);
 
 /* Checks that row id exists in event eid with sql ("SELECT 1 ... id=?1 AND event_id=?2").
  */

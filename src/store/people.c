@@ -58,9 +58,9 @@ static void participant_read(sqlite3_stmt *st, void *out)
     p->name = store__col(st, 1);
 }
 
-static enum forum_status lists_load(struct store *s, struct store_participant *p,
-                                    struct forum_error *err)
+static enum forum_status lists_load(struct store *s, void *out, struct forum_error *err)
 {
+    struct store_participant *p = out;
     enum forum_status rc = store__strv_load(s, SQL_P_NEEDS, p->id, &p->needs, err);
 
     if (rc == FORUM_OK)
@@ -130,17 +130,11 @@ enum forum_status store_participant_list(struct store *s, const char *eid,
                                          struct forum_error *err)
 {
     void *arr;
-    enum forum_status rc = store__list(s, SQL_P_LIST, eid, &arr, n, sizeof(**v),
-                                       participant_read, participants_free, err);
+    enum forum_status rc =
+        store__list(s, SQL_P_LIST, eid, &arr, n, sizeof(**v), participant_read,
+                    lists_load, participants_free, err);
 
     *v = arr;
-    for (size_t i = 0; rc == FORUM_OK && i < *n; i++)
-        rc = lists_load(s, &(*v)[i], err);
-    if (rc != FORUM_OK) {
-        store_participants_free(*v, *n);
-        *v = NULL;
-        *n = 0;
-    }
     return rc;
 }
 

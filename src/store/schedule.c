@@ -103,7 +103,7 @@ enum forum_status store_allocation_list(struct store *s, const char *eid,
     void *arr;
     enum forum_status rc =
         store__list(s, with_solution ? SQL_A_LIST_FULL : SQL_A_LIST, eid, &arr, n,
-                    sizeof(**v), alloc_read, allocations_free, err);
+                    sizeof(**v), alloc_read, NULL, allocations_free, err);
 
     *v = arr;
     return rc;

@@ -77,7 +77,7 @@ enum forum_status store_slot_list(struct store *s, const char *eid, struct store
 {
     void *arr;
     enum forum_status rc = store__list(s, SQL_SLOT_LIST, eid, &arr, n, sizeof(**v),
-                                       slot_read, slots_free, err);
+                                       slot_read, NULL, slots_free, err);
 
     *v = arr;
     return rc;
@@ -162,9 +162,9 @@ static void room_read(sqlite3_stmt *st, void *out)
     r->capacity = (long)sqlite3_column_int64(st, 2);
 }
 
-static enum forum_status room_lists(struct store *s, struct store_room *r,
-                                    struct forum_error *err)
+static enum forum_status room_lists(struct store *s, void *out, struct forum_error *err)
 {
+    struct store_room *r = out;
     enum forum_status rc =
         store__strv_load(s, SQL_ROOM_FEATURES, r->id, &r->features, err);
 
@@ -178,16 +178,9 @@ enum forum_status store_room_list(struct store *s, const char *eid, struct store
 {
     void *arr;
     enum forum_status rc = store__list(s, SQL_ROOM_LIST, eid, &arr, n, sizeof(**v),
-                                       room_read, rooms_free, err);
+                                       room_read, room_lists, rooms_free, err);
 
     *v = arr;
-    for (size_t i = 0; rc == FORUM_OK && i < *n; i++)
-        rc = room_lists(s, &(*v)[i], err);
-    if (rc != FORUM_OK) {
-        store_rooms_free(*v, *n);
-        *v = NULL;
-        *n = 0;
-    }
     return rc;
 }
 

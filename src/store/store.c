@@ -303,9 +303,10 @@ enum forum_status store__row(struct store *s, const char *sql, const char *p1,
 }
 
 enum forum_status store__rows(struct store *s, sqlite3_stmt *st, void **v, size_t *n,
-                              size_t sz, store__read_fn *read, store__free_fn *free_all,
-                              struct forum_error *err)
+                              size_t sz, store__read_fn *read, store__more_fn *more,
+                              store__free_fn *free_all, struct forum_error *err)
 {
+    enum forum_status out = FORUM_OK;
     int rc;
 
     *v = NULL;
@@ -317,24 +318,28 @@ enum forum_status store__rows(struct store *s, sqlite3_stmt *st, void **v, size_
         read(st, (char *)*v + (*n)++ * sz);
     }
     store__done(st);
-    if (rc != SQLITE_DONE) {
+    if (rc != SQLITE_DONE)
+        out = store__fail(s, rc, err);
+    for (size_t i = 0; out == FORUM_OK && more != NULL && i < *n; i++)
+        out = more(s, (char *)*v + i * sz, err);
+    if (out != FORUM_OK) {
         free_all(*v, *n);
         *v = NULL;
         *n = 0;
-        return store__fail(s, rc, err);
     }
-    return FORUM_OK;
+    return out;
 }
 
 enum forum_status store__list(struct store *s, const char *sql, const char *id, void **v,
                               size_t *n, size_t sz, store__read_fn *read,
-                              store__free_fn *free_all, struct forum_error *err)
+                              store__more_fn *more, store__free_fn *free_all,
+                              struct forum_error *err)
 {
     sqlite3_stmt *st = store__stmt(s, sql, err);
 
     if (st != NULL)
         store__bind(st, 1, id);
-    return store__rows(s, st, v, n, sz, read, free_all, err);
+    return store__rows(s, st, v, n, sz, read, more, free_all, err);
 }
 
 void store_now(char *out)

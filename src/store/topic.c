@@ -103,9 +103,9 @@ static void topic_read(sqlite3_stmt *st, void *out)
     t->vote_weight = (long)sqlite3_column_int64(st, 8);
 }
 
-static enum forum_status topic_lists(struct store *s, struct store_topic *t,
-                                     struct forum_error *err)
+static enum forum_status topic_lists(struct store *s, void *out, struct forum_error *err)
 {
+    struct store_topic *t = out;
     enum forum_status rc = store__strv_load(s, SQL_T_NEEDS, t->id, &t->needs, err);
     sqlite3_stmt *st;
     int src;
@@ -132,16 +132,9 @@ enum forum_status store_topic_list(struct store *s, const char *eid,
 {
     void *arr;
     enum forum_status rc = store__list(s, SQL_T_LIST, eid, &arr, n, sizeof(**v),
-                                       topic_read, topics_free, err);
+                                       topic_read, topic_lists, topics_free, err);
 
     *v = arr;
-    for (size_t i = 0; rc == FORUM_OK && i < *n; i++)
-        rc = topic_lists(s, &(*v)[i], err);
-    if (rc != FORUM_OK) {
-        store_topics_free(*v, *n);
-        *v = NULL;
-        *n = 0;
-    }
     return rc;
 }
 
@@ -378,7 +371,7 @@ enum forum_status store_vote_list(struct store *s, const char *eid, const char *
         if (pid != NULL)
             store__bind(st, 2, pid);
     }
-    rc = store__rows(s, st, &arr, n, sizeof(**v), vote_read, votes_free, err);
+    rc = store__rows(s, st, &arr, n, sizeof(**v), vote_read, NULL, votes_free, err);
     *v = arr;
     return rc;
 }
@@ -418,7 +411,7 @@ enum forum_status store_clash_list(struct store *s, const char *eid, long limit,
         store__bind(st, 1, eid);
         sqlite3_bind_int64(st, 2, limit);
     }
-    rc = store__rows(s, st, &arr, n, sizeof(**v), clash_read, clashes_free, err);
+    rc = store__rows(s, st, &arr, n, sizeof(**v), clash_read, NULL, clashes_free, err);
     *v = arr;
     return rc;
 }
