@@ -149,6 +149,14 @@ void api__fail(struct api_ctx *c, enum forum_status rc, const struct forum_error
     api__error(c, 500, "internal", NULL, "%s", msg);
 }
 
+bool api__failed(struct api_ctx *c, enum forum_status rc, const struct forum_error *err)
+{
+    if (rc == FORUM_OK)
+        return false;
+    api__fail(c, rc, err);
+    return true;
+}
+
 /* ---- connections --------------------------------------------------------------------
  */
 

@@ -133,10 +133,8 @@ void api__event_create(struct api_ctx *c)
         goto out;
     forum_error_clear(&err);
     rc = store_event_create(c->store, &e, id, token, &err);
-    if (rc != FORUM_OK) {
-        api__fail(c, rc, &err);
+    if (api__failed(c, rc, &err))
         goto out;
-    }
     free(e.id);
     e.id = forum_xstrdup(id);
     doc = event_json(&e, true);
@@ -160,10 +158,8 @@ void api__event_patch(struct api_ctx *c)
         return;
     forum_error_clear(&err);
     rc = store_event_update(c->store, &c->event, &err);
-    if (rc != FORUM_OK) {
-        api__fail(c, rc, &err);
+    if (api__failed(c, rc, &err))
         return;
-    }
     api__json(c, 200, event_json(&c->event, true));
 }
 
@@ -183,10 +179,8 @@ void api__join_get(struct api_ctx *c)
         api__error(c, 404, "not_found", NULL, "no event has this code");
         return;
     }
-    if (rc != FORUM_OK) {
-        api__fail(c, rc, &err);
+    if (api__failed(c, rc, &err))
         return;
-    }
     doc = json_object();
     json_object_set_new(doc, "event", json_string(eid));
     api__json(c, 200, doc);
@@ -216,10 +210,8 @@ void api__slot_list(struct api_ctx *c)
 
     forum_error_clear(&err);
     rc = store_slot_list(c->store, CTX_EID(c), &v, &n, &err);
-    if (rc != FORUM_OK) {
-        api__fail(c, rc, &err);
+    if (api__failed(c, rc, &err))
         return;
-    }
     arr = json_array();
     for (size_t i = 0; i < n; i++)
         json_array_append_new(arr, slot_json(&v[i]));
@@ -284,10 +276,8 @@ void api__slot_create(struct api_ctx *c)
         goto out;
     forum_error_clear(&err);
     rc = store_slot_create(c->store, CTX_EID(c), &sl, id, &err);
-    if (rc != FORUM_OK) {
-        api__fail(c, rc, &err);
+    if (api__failed(c, rc, &err))
         goto out;
-    }
     sl.id = forum_xstrdup(id);
     api__json(c, 201, slot_json(&sl));
 out:
@@ -302,17 +292,13 @@ void api__slot_patch(struct api_ctx *c)
 
     forum_error_clear(&err);
     rc = store_slot_get(c->store, CTX_EID(c), c->param[1], &sl, &err);
-    if (rc != FORUM_OK) {
-        api__fail(c, rc, &err);
+    if (api__failed(c, rc, &err))
         return;
-    }
     if (!slot_fields(c, &sl, false))
         goto out;
     rc = store_slot_update(c->store, CTX_EID(c), &sl, &err);
-    if (rc != FORUM_OK) {
-        api__fail(c, rc, &err);
+    if (api__failed(c, rc, &err))
         goto out;
-    }
     api__json(c, 200, slot_json(&sl));
 out:
     store_slot_release(&sl);
@@ -325,10 +311,8 @@ void api__slot_delete(struct api_ctx *c)
 
     forum_error_clear(&err);
     rc = store_slot_delete(c->store, CTX_EID(c), c->param[1], &err);
-    if (rc != FORUM_OK) {
-        api__fail(c, rc, &err);
+    if (api__failed(c, rc, &err))
         return;
-    }
     api__no_content(c);
 }
 
@@ -357,10 +341,8 @@ void api__room_list(struct api_ctx *c)
 
     forum_error_clear(&err);
     rc = store_room_list(c->store, CTX_EID(c), &v, &n, &err);
-    if (rc != FORUM_OK) {
-        api__fail(c, rc, &err);
+    if (api__failed(c, rc, &err))
         return;
-    }
     arr = json_array();
     for (size_t i = 0; i < n; i++)
         json_array_append_new(arr, room_json(&v[i]));
@@ -406,10 +388,8 @@ void api__room_create(struct api_ctx *c)
         goto out;
     forum_error_clear(&err);
     rc = store_room_create(c->store, CTX_EID(c), &r, id, &err);
-    if (rc != FORUM_OK) {
-        api__fail(c, rc, &err);
+    if (api__failed(c, rc, &err))
         goto out;
-    }
     r.id = forum_xstrdup(id);
     api__json(c, 201, room_json(&r));
 out:
@@ -424,24 +404,18 @@ void api__room_patch(struct api_ctx *c)
 
     forum_error_clear(&err);
     rc = store_room_get(c->store, CTX_EID(c), c->param[1], &r, &err);
-    if (rc != FORUM_OK) {
-        api__fail(c, rc, &err);
+    if (api__failed(c, rc, &err))
         return;
-    }
     if (!room_fields(c, &r, false))
         goto out;
     rc = store_room_update(c->store, CTX_EID(c), &r, &err);
-    if (rc != FORUM_OK) {
-        api__fail(c, rc, &err);
+    if (api__failed(c, rc, &err))
         goto out;
-    }
     /* Read back: the store orders and deduplicates the lists. */
     store_room_release(&r);
     rc = store_room_get(c->store, CTX_EID(c), c->param[1], &r, &err);
-    if (rc != FORUM_OK) {
-        api__fail(c, rc, &err);
+    if (api__failed(c, rc, &err))
         return;
-    }
     api__json(c, 200, room_json(&r));
 out:
     store_room_release(&r);
@@ -454,10 +428,8 @@ void api__room_delete(struct api_ctx *c)
 
     forum_error_clear(&err);
     rc = store_room_delete(c->store, CTX_EID(c), c->param[1], &err);
-    if (rc != FORUM_OK) {
-        api__fail(c, rc, &err);
+    if (api__failed(c, rc, &err))
         return;
-    }
     api__no_content(c);
 }
 

@@ -324,10 +324,8 @@ void api__feed_ics(struct api_ctx *c)
         api__error(c, 404, "not_found", NULL, "no such calendar");
         return;
     }
-    if (rc != FORUM_OK) {
-        api__fail(c, rc, &err);
+    if (api__failed(c, rc, &err))
         return;
-    }
     rc = attended(c, who.participant_id, &doc, &mine, &err);
     if (rc == FORUM_ENOTFOUND) {
         /* Nothing published yet: an empty calendar that the app polls later. */
@@ -338,10 +336,8 @@ void api__feed_ics(struct api_ctx *c)
                   ics_render(CTX_EID(c), c->event.name, now, NULL, 0, &len), len);
         return;
     }
-    if (rc != FORUM_OK) {
-        api__fail(c, rc, &err);
+    if (api__failed(c, rc, &err))
         return;
-    }
     send_ics(c, doc, mine);
     json_decref(doc);
     json_decref(mine);

@@ -173,6 +173,9 @@ void api__error(struct api_ctx *c, int status, const char *code, const char *fie
     ;
 /* Maps a store/alloc status and its detail to the error response. */
 void api__fail(struct api_ctx *c, enum forum_status rc, const struct forum_error *err);
+/* Returns false when rc is FORUM_OK; otherwise answers as api__fail() and returns true,
+ * so that a handler reads `if (api__failed(c, rc, &err)) return;`. */
+bool api__failed(struct api_ctx *c, enum forum_status rc, const struct forum_error *err);
 /* Sends doc (stolen) as JSON with status. */
 void api__json(struct api_ctx *c, int status, json_t *doc);
 /* Sends an owned text body (taken) with a static content type. */

@@ -105,10 +105,8 @@ void api__participant_create(struct api_ctx *c)
     }
     forum_error_clear(&err);
     rc = store_participant_create(c->store, CTX_EID(c), &p, id, token, &err);
-    if (rc != FORUM_OK) {
-        api__fail(c, rc, &err);
+    if (api__failed(c, rc, &err))
         goto out;
-    }
     p.id = forum_xstrdup(id);
     doc = participant_json(&p);
     json_object_set_new(doc, "token", json_string(token));
@@ -129,10 +127,8 @@ void api__participant_list(struct api_ctx *c)
 
     forum_error_clear(&err);
     rc = store_participant_list(c->store, CTX_EID(c), &v, &n, &err);
-    if (rc != FORUM_OK) {
-        api__fail(c, rc, &err);
+    if (api__failed(c, rc, &err))
         return;
-    }
     arr = json_array();
     for (size_t i = 0; i < n; i++)
         json_array_append_new(arr, participant_json(&v[i]));
@@ -150,10 +146,8 @@ static void me_answer(struct api_ctx *c)
 
     forum_error_clear(&err);
     rc = store_participant_get(c->store, CTX_EID(c), c->who.participant_id, &p, &err);
-    if (rc != FORUM_OK) {
-        api__fail(c, rc, &err);
+    if (api__failed(c, rc, &err))
         return;
-    }
     doc = participant_json(&p);
     calendar_url(c, request_token(c), url, sizeof(url));
     json_object_set_new(doc, "calendar_url", json_string(url));
@@ -174,17 +168,13 @@ void api__me_patch(struct api_ctx *c)
 
     forum_error_clear(&err);
     rc = store_participant_get(c->store, CTX_EID(c), c->who.participant_id, &p, &err);
-    if (rc != FORUM_OK) {
-        api__fail(c, rc, &err);
+    if (api__failed(c, rc, &err))
         return;
-    }
     if (!participant_fields(c, &p, false))
         goto out;
     rc = store_participant_update(c->store, CTX_EID(c), &p, &err);
-    if (rc != FORUM_OK) {
-        api__fail(c, rc, &err);
+    if (api__failed(c, rc, &err))
         goto out;
-    }
     me_answer(c);
 out:
     store_participant_release(&p);
@@ -200,10 +190,8 @@ void api__me_votes(struct api_ctx *c)
 
     forum_error_clear(&err);
     rc = store_vote_list(c->store, CTX_EID(c), c->who.participant_id, &v, &n, &err);
-    if (rc != FORUM_OK) {
-        api__fail(c, rc, &err);
+    if (api__failed(c, rc, &err))
         return;
-    }
     arr = json_array();
     for (size_t i = 0; i < n; i++) {
         json_t *o = json_object();
@@ -270,10 +258,8 @@ void api__topic_list(struct api_ctx *c)
 
     forum_error_clear(&err);
     rc = store_topic_list(c->store, CTX_EID(c), &v, &n, &err);
-    if (rc != FORUM_OK) {
-        api__fail(c, rc, &err);
+    if (api__failed(c, rc, &err))
         return;
-    }
     arr = json_array();
     for (size_t i = 0; i < n; i++)
         json_array_append_new(arr, api__topic_json(c, &v[i], &c->event));
@@ -363,10 +349,8 @@ static void topic_answer(struct api_ctx *c, const char *tid, int status)
 
     forum_error_clear(&err);
     rc = store_topic_get(c->store, CTX_EID(c), tid, &t, &err);
-    if (rc != FORUM_OK) {
-        api__fail(c, rc, &err);
+    if (api__failed(c, rc, &err))
         return;
-    }
     api__json(c, status, api__topic_json(c, &t, &c->event));
     store_topic_release(&t);
 }
@@ -390,10 +374,8 @@ void api__topic_create(struct api_ctx *c)
         store_strv_push(&t.host_ids, c->who.participant_id);
     forum_error_clear(&err);
     rc = store_topic_create(c->store, CTX_EID(c), &t, id, &err);
-    if (rc != FORUM_OK) {
-        api__fail(c, rc, &err);
+    if (api__failed(c, rc, &err))
         goto out;
-    }
     topic_answer(c, id, 201);
 out:
     store_topic_release(&t);
@@ -442,10 +424,8 @@ void api__topic_patch(struct api_ctx *c)
         goto out;
     forum_error_clear(&err);
     rc = store_topic_update(c->store, CTX_EID(c), &t, &err);
-    if (rc != FORUM_OK) {
-        api__fail(c, rc, &err);
+    if (api__failed(c, rc, &err))
         goto out;
-    }
     topic_answer(c, t.id, 200);
 out:
     store_topic_release(&t);
@@ -462,10 +442,8 @@ void api__topic_delete(struct api_ctx *c)
     forum_error_clear(&err);
     rc = store_topic_delete(c->store, CTX_EID(c), t.id, &err);
     store_topic_release(&t);
-    if (rc != FORUM_OK) {
-        api__fail(c, rc, &err);
+    if (api__failed(c, rc, &err))
         return;
-    }
     api__no_content(c);
 }
 
@@ -491,10 +469,8 @@ void api__vote_put(struct api_ctx *c)
         api__error(c, 409, "over_budget", "weight", "%s", err.msg);
         return;
     }
-    if (rc != FORUM_OK) {
-        api__fail(c, rc, &err);
+    if (api__failed(c, rc, &err))
         return;
-    }
     atomic_fetch_add(&c->api->metrics.votes, 1);
     doc = json_object();
     json_object_set_new(doc, "topic", json_string(c->param[1]));
@@ -512,10 +488,8 @@ void api__vote_delete(struct api_ctx *c)
     forum_error_clear(&err);
     rc =
         store_vote_delete(c->store, CTX_EID(c), c->who.participant_id, c->param[1], &err);
-    if (rc != FORUM_OK) {
-        api__fail(c, rc, &err);
+    if (api__failed(c, rc, &err))
         return;
-    }
     atomic_fetch_add(&c->api->metrics.votes, 1);
     api__no_content(c);
 }
@@ -564,10 +538,8 @@ void api__clashes(struct api_ctx *c)
     }
     forum_error_clear(&err);
     rc = store_clash_list(c->store, CTX_EID(c), limit, &v, &n, &err);
-    if (rc != FORUM_OK) {
-        api__fail(c, rc, &err);
+    if (api__failed(c, rc, &err))
         return;
-    }
     arr = json_array();
     for (size_t i = 0; i < n; i++) {
         json_t *o = json_object();

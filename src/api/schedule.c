@@ -118,10 +118,8 @@ void api__problem_get(struct api_ctx *c)
 
     forum_error_clear(&err);
     rc = api__problem_build(c->store, CTX_EID(c), &doc, &err);
-    if (rc != FORUM_OK) {
-        api__fail(c, rc, &err);
+    if (api__failed(c, rc, &err))
         return;
-    }
     api__json(c, 200, doc);
 }
 
@@ -341,10 +339,8 @@ void api__allocation_post(struct api_ctx *c)
     }
     forum_error_clear(&err);
     rc = api__problem_build(c->store, CTX_EID(c), &problem, &err);
-    if (rc != FORUM_OK) {
-        api__fail(c, rc, &err);
+    if (api__failed(c, rc, &err))
         return;
-    }
     job = forum_xcalloc(1, sizeof(*job));
     snprintf(job->eid, sizeof(job->eid), "%s", CTX_EID(c));
     job->problem = json_dumps(problem, JSON_COMPACT);
@@ -403,10 +399,8 @@ void api__allocation_list(struct api_ctx *c)
 
     forum_error_clear(&err);
     rc = store_allocation_list(c->store, CTX_EID(c), false, &v, &n, &err);
-    if (rc != FORUM_OK) {
-        api__fail(c, rc, &err);
+    if (api__failed(c, rc, &err))
         return;
-    }
     arr = json_array();
     for (size_t i = 0; i < n; i++)
         json_array_append_new(arr, allocation_summary(&v[i]));
@@ -423,10 +417,8 @@ void api__allocation_get(struct api_ctx *c)
 
     forum_error_clear(&err);
     rc = store_allocation_get(c->store, CTX_EID(c), c->param[1], &a, &err);
-    if (rc != FORUM_OK) {
-        api__fail(c, rc, &err);
+    if (api__failed(c, rc, &err))
         return;
-    }
     doc = allocation_summary(&a);
     json_object_set_new(doc, "solution", json_loads(a.solution, 0, NULL));
     store_allocation_release(&a);
@@ -444,10 +436,8 @@ void api__allocation_delete(struct api_ctx *c)
         api__error(c, 409, "published", NULL, "a published allocation is kept");
         return;
     }
-    if (rc != FORUM_OK) {
-        api__fail(c, rc, &err);
+    if (api__failed(c, rc, &err))
         return;
-    }
     api__no_content(c);
 }
 
@@ -587,10 +577,8 @@ void api__schedule_get(struct api_ctx *c)
                 api__fail(c, rc, &err);
             return;
         }
-        if (rc != FORUM_OK) {
-            api__fail(c, rc, &err);
+        if (api__failed(c, rc, &err))
             return;
-        }
         e = sched_new(CTX_EID(c), sc.version, sc.body);
         sc.body = NULL;
         store_schedule_release(&sc);
@@ -791,10 +779,8 @@ void api__publish(struct api_ctx *c)
         api__error(c, 404, "not_found", "allocation", "no such allocation");
         return;
     }
-    if (rc != FORUM_OK) {
-        api__fail(c, rc, &err);
+    if (api__failed(c, rc, &err))
         return;
-    }
     doc = json_object();
     json_object_set_new(doc, "version", json_integer(version));
     json_object_set_new(doc, "allocation", json_string(aid));
