@@ -3,20 +3,39 @@
 layer's), 403 from any other address."""
 
 import socket
+import time
 
 import harness
 from harness import expect
+
+
+def counter(text, name):
+    """The value of the sample `name` in Prometheus text, or 0."""
+    for line in text.splitlines():
+        if line.startswith(name + " "):
+            return float(line.rpartition(" ")[2])
+    return 0.0
 
 
 def test_metrics_on_loopback(srv):
     for _ in range(3):
         srv.get("/healthz")
     srv.get("/nope")
-    r = srv.get("/metrics")
-    expect(r.status == 200, "GET /metrics from 127.0.0.1 -> 200", r)
+    # The http layer counts a request when libmicrohttpd reports it complete,
+    # which may come a moment after the client has read the answer: read the
+    # counters until they have caught up (or the deadline passes).
+    deadline = time.monotonic() + 5
+    while True:
+        r = srv.get("/metrics")
+        expect(r.status == 200, "GET /metrics from 127.0.0.1 -> 200", r)
+        text = r.text
+        if (counter(text, 'forumd_http_requests_total{class="2xx"}') >= 3
+                and counter(text, 'forumd_http_requests_total{class="4xx"}') >= 1) \
+                or time.monotonic() > deadline:
+            break
+        time.sleep(0.05)
     expect(r.header("Content-Type", "").startswith("text/plain"), "Prometheus text",
            r.header("Content-Type"))
-    text = r.text
     for name in ["forumd_http_requests_total{class=\"2xx\"}",
                  "forumd_http_requests_total{class=\"4xx\"}",
                  "forumd_http_connections_open", "forumd_http_connections_total",
