@@ -147,11 +147,12 @@ int cmd_solve(int argc, char **argv)
     /*
      * The search stops before the limit: seating every slot exactly, the bound
      * and writing the document take the rest. That work grows with the
-     * problem like reading and parsing it did, so reserve a tenth of the
-     * budget or twice the parse time, whichever is more.
+     * problem like reading and parsing it did (and took about as long in
+     * measurements), so reserve a tenth of the budget or the parse time,
+     * whichever is more.
      */
     uint64_t parse_ms = (uint64_t)ms_between(start, parsed);
-    uint64_t reserve = time_limit / 10 > 2 * parse_ms ? time_limit / 10 : 2 * parse_ms;
+    uint64_t reserve = time_limit / 10 > parse_ms ? time_limit / 10 : parse_ms;
     uint64_t search_ms = time_limit > reserve ? time_limit - reserve : 0;
     struct deadline dl = {start};
     dl.end.tv_sec += (time_t)(search_ms / 1000);

@@ -16,13 +16,16 @@
 
 /* Tuning: temperatures (in mean vote weights) and move mix. */
 #ifndef ALLOC_BASE
-#define ALLOC_BASE 200u
+#define ALLOC_BASE 400u
 #endif
 #ifndef ALLOC_GROW
-#define ALLOC_GROW 5
+#define ALLOC_GROW 3
 #endif
 #ifndef ALLOC_MINBASE
 #define ALLOC_MINBASE 5000
+#endif
+#ifndef ALLOC_MAXBASE
+#define ALLOC_MAXBASE 40000
 #endif
 #ifndef ALLOC_PT0
 #define ALLOC_PT0 1.0
@@ -586,19 +589,26 @@ static enum forum_status search(struct ctx *x)
     uint64_t base = (uint64_t)x->n_movable * ALLOC_BASE;
     if (base < ALLOC_MINBASE)
         base = ALLOC_MINBASE;
+    if (base > ALLOC_MAXBASE)
+        base = ALLOC_MAXBASE;
     double t0 = ALLOC_T0 * x->mean_w, t1 = ALLOC_T1 * x->mean_w;
     memcpy(x->init, x->best, tbytes);
     for (int cycle = 0; !x->stopped && x->n_movable > 0; cycle++) {
-        uint64_t len = base << (cycle < ALLOC_GROW ? cycle : ALLOC_GROW);
-        /* Every fourth cycle restarts from the construction, hot, for diversity;
-         * the others reheat mildly from the best placement so far. */
+        /* Cycle 0 is a short cold descent from the construction: on large
+         * problems (few steps per topic in the budget) it is where most of
+         * the gain is. Then cycles of growing length anneal from the best
+         * placement so far, the first one hot, the others reheating mildly;
+         * every fourth one first kicks the best placement out of its basin. */
+        int k = cycle > 0 ? cycle - 1 : 0;
+        uint64_t len = cycle == 0 ? base / 4 : base << (k < ALLOC_GROW ? k : ALLOC_GROW);
         bool restart = cycle % 4 == 3;
         if ((rc = alloc__state_load(
                  &x->st, restart && ALLOC_KICK == 0 ? x->init : x->best)) != FORUM_OK)
             return rc;
         if (restart && ALLOC_KICK > 0 && (rc = kick(x, ALLOC_KICK)) != FORUM_OK)
             return rc;
-        if ((rc = anneal(x, len, cycle == 0 || restart ? t0 : t0 * 0.5, t1)) != FORUM_OK)
+        double hot = cycle == 0 ? t1 : cycle == 1 || restart ? t0 : t0 * 0.5;
+        if ((rc = anneal(x, len, hot, t1)) != FORUM_OK)
             return rc;
         /* Polish the cycle's best with exact scoring. */
         if ((rc = alloc__state_load(&x->st, x->cyc_best)) != FORUM_OK)
