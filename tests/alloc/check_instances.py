@@ -8,13 +8,16 @@
 - exact-a ... exact-f reach the proven optimum with a fixed step budget
   (deterministic, so this test cannot be flaky on a slow or loaded machine;
   the benchmark measures them at the default time limit);
-- the same seed and step budget give byte-identical output.
+- the same seed and step budget give byte-identical output, and a run under a
+  time limit equals the step-limited replay of the steps it reported
+  (`--verbose`): the clock is only consulted at fixed step boundaries.
 
 usage: check_instances.py FORUMD SHARED_DIR
 """
 import glob
 import json
 import os
+import re
 import sys
 
 from common import check_verdict, fail, referee, solve
@@ -63,6 +66,18 @@ def main():
         if outs[0][0] != 0 or outs[0][1] != outs[1][1]:
             fail(f"{name}: two runs with seed 7 and {steps} steps differ")
         print(f"{name}: byte-identical with the same seed and steps")
+    for name in ("exact-c", "orbel2017"):
+        with open(os.path.join(inst, name + ".json"), "rb") as f:
+            text = f.read()
+        rc, timed, err = solve(forumd, text, "--seed", "3", "--time-limit", "200", "--verbose")
+        m = re.search(r", (\d+) steps,", err)
+        if rc != 0 or m is None:
+            fail(f"{name}: timed run failed or printed no step count: {err}")
+        rc, replay, err = solve(forumd, text, "--seed", "3", "--iterations", m.group(1),
+                                "--time-limit", "0")
+        if rc != 0 or replay != timed:
+            fail(f"{name}: replaying {m.group(1)} steps differs from the timed run")
+        print(f"{name}: the 200 ms run equals its replay of {m.group(1)} steps")
     return 0
 
 
