@@ -45,6 +45,9 @@
 #ifndef ALLOC_P_UNPLACE
 #define ALLOC_P_UNPLACE 0.08
 #endif
+#ifndef ALLOC_P_UNPLACE_FAST
+#define ALLOC_P_UNPLACE_FAST 0.02
+#endif
 #ifndef ALLOC_P_SAMESLOT
 #define ALLOC_P_SAMESLOT 0.22
 #endif
@@ -68,6 +71,7 @@ struct ctx {
     double mean_w;
     uint64_t slot_units; /* work units charged for seating one slot exactly */
     double p_sameslot;   /* probability of a move within the topic's slot */
+    double p_unplace;    /* probability of unplacing the topic */
 };
 
 /* True when each participant class may enter either every room or none. */
@@ -241,7 +245,7 @@ static bool propose(struct ctx *x, int *n, int32_t *t, int32_t *to)
     int32_t from = st->place[a];
     double r = alloc__rng_unit(&x->rng);
 
-    if (from >= 0 && r < ALLOC_P_UNPLACE) {
+    if (from >= 0 && r < x->p_unplace) {
         *n = 1;
         t[0] = a;
         to[0] = -1;
@@ -252,7 +256,7 @@ static bool propose(struct ctx *x, int *n, int32_t *t, int32_t *to)
     int32_t room = m->ok_room[m->ok_room_start[a] +
                               (int32_t)alloc__rng_below(&x->rng, (uint32_t)nr)];
     int32_t slot;
-    if (from >= 0 && r < ALLOC_P_UNPLACE + x->p_sameslot)
+    if (from >= 0 && r < x->p_unplace + x->p_sameslot)
         slot = from / m->R;
     else
         slot = m->ok_slot[m->ok_slot_start[a] +
@@ -687,6 +691,7 @@ enum forum_status alloc_solve(const struct alloc_problem *p,
      * every class of participants may enter all rooms or none, swapping rooms
      * within a slot never changes the value: do not waste steps on it. */
     x.p_sameslot = x.st.fast && rooms_alike(&m) ? 0.0 : ALLOC_P_SAMESLOT;
+    x.p_unplace = x.st.fast ? ALLOC_P_UNPLACE_FAST : ALLOC_P_UNPLACE;
     if ((rc = order_topics(&m, x.movable, &x.n_movable)) != FORUM_OK)
         goto out;
     if ((rc = search(&x)) != FORUM_OK)
