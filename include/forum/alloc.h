@@ -34,10 +34,12 @@
 
 /* Hard limits checked by alloc_problem_validate() (and by the JSON parser before). */
 #define ALLOC_MAX_SLOTS 1000
-#define ALLOC_MAX_ROOMS 1000
+#define ALLOC_MAX_ROOMS 200    /* exact seating runs Bellman-Ford on rooms + 2 nodes */
 #define ALLOC_MAX_CELLS 100000 /* rooms x slots */
 #define ALLOC_MAX_TOPICS 20000
 #define ALLOC_MAX_PARTICIPANTS 200000
+#define ALLOC_MAX_PARTICIPANT_SLOTS                                                      \
+    20000000 /* participants x slots: the search's arrays */
 #define ALLOC_MAX_FEATURES 1000
 #define ALLOC_MAX_VOTES 4000000 /* over all participants */
 #define ALLOC_MAX_CAPACITY 1000000

@@ -113,7 +113,8 @@ static enum forum_status check_shape(const struct alloc_problem *p,
     if (p->n_slots > ALLOC_MAX_SLOTS || p->n_rooms > ALLOC_MAX_ROOMS ||
         p->n_topics > ALLOC_MAX_TOPICS || p->n_participants > ALLOC_MAX_PARTICIPANTS ||
         p->n_features > ALLOC_MAX_FEATURES ||
-        (p->n_slots > 0 && p->n_rooms > ALLOC_MAX_CELLS / p->n_slots))
+        (p->n_slots > 0 && p->n_rooms > ALLOC_MAX_CELLS / p->n_slots) ||
+        (p->n_slots > 0 && p->n_participants > ALLOC_MAX_PARTICIPANT_SLOTS / p->n_slots))
         return forum_error_set(err, FORUM_EINVAL, "",
                                "the problem exceeds the size limits");
     for (size_t i = 0; i < p->n_rooms; i++) {

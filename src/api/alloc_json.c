@@ -540,6 +540,12 @@ enum forum_status alloc_json_parse_problem(const char *text, size_t len,
                              "too many rooms x slots (at most %d)", ALLOC_MAX_CELLS);
         goto out;
     }
+    if (ns > 0 && np > ALLOC_MAX_PARTICIPANT_SLOTS / ns) {
+        rc = forum_error_set(err, FORUM_EINVAL, "participants",
+                             "too many participants x slots (at most %d)",
+                             ALLOC_MAX_PARTICIPANT_SLOTS);
+        goto out;
+    }
     p->slots = forum_try_calloc(ns + 1, sizeof *p->slots);
     p->rooms = forum_try_calloc(nr + 1, sizeof *p->rooms);
     p->topics = forum_try_calloc(nt + 1, sizeof *p->topics);
