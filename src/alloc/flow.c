@@ -57,7 +57,8 @@ enum forum_status alloc__tp_solve(const struct alloc__tp *tp, int32_t *assign,
     size_t nopt = tp->n > 0 ? (size_t)tp->opt_start[tp->n] : 0;
     size_t VV = (size_t)V * (size_t)V, nv = (size_t)V + 1;
     size_t nn = (size_t)(tp->n > 0 ? tp->n : 1);
-    size_t need = (nopt + 1) * sizeof(struct triple) + nv * 6 * 8 + nn * 4 + VV * 12 + 64;
+    size_t need =
+        (nopt + 1) * sizeof(struct triple) + nv * 6 * 8 + nn * 4 + VV * 12 + 2 * nv + 96;
     size_t want =
         need + (TP_COUNTING_MAX + 2) * 4 + (nopt + 1) * sizeof(struct triple) + 128;
     struct alloc__tp_work local = {NULL, 0};
@@ -83,6 +84,8 @@ enum forum_status alloc__tp_solve(const struct alloc__tp *tp, int32_t *assign,
     int32_t *mv_i = carve(&at, nv * sizeof *mv_i);
     int32_t *mv_k = carve(&at, nv * sizeof *mv_k);
     int32_t *cur_w = carve(&at, nn * sizeof *cur_w);
+    uint8_t *act = carve(&at, nv);
+    uint8_t *nxt = carve(&at, nv);
     int64_t sum = 0;
 
     if (!tri || !spare || !cur_w || !gain || !arg || !dist || !pred || !cyc || !mv_i ||
@@ -165,22 +168,35 @@ enum forum_status alloc__tp_solve(const struct alloc__tp *tp, int32_t *assign,
             dist[v] = 0;
             pred[v] = -1;
         }
+        /* Bellman-Ford from every node at once; a round only scans the nodes
+         * whose distance fell in the previous one (a relaxation in round V
+         * still proves a negative cycle). */
         int32_t last = -1;
+        memset(act, 1, (size_t)V);
         for (int32_t round = 0; round < V; round++) {
             last = -1;
-            for (int32_t x = 0; x < V; x++)
+            memset(nxt, 0, (size_t)V);
+            for (int32_t x = 0; x < V; x++) {
+                if (!act[x])
+                    continue;
+                const int64_t *row = gain + (size_t)x * (size_t)V;
                 for (int32_t y = 0; y < V; y++) {
-                    int64_t g = gain[(size_t)x * (size_t)V + (size_t)y];
+                    int64_t g = row[y];
                     if (g == INT64_MIN)
                         continue;
                     if (dist[x] - g < dist[y]) {
                         dist[y] = dist[x] - g;
                         pred[y] = x;
                         last = y;
+                        nxt[y] = 1;
                     }
                 }
+            }
             if (last < 0)
                 break;
+            uint8_t *swap = act;
+            act = nxt;
+            nxt = swap;
         }
         if (last < 0)
             break; /* no negative cycle: optimal */
