@@ -38,8 +38,8 @@
 #define ALLOC_MAX_CELLS 100000 /* rooms x slots */
 #define ALLOC_MAX_TOPICS 20000
 #define ALLOC_MAX_PARTICIPANTS 200000
-#define ALLOC_MAX_PARTICIPANT_SLOTS                                                      \
-    20000000 /* participants x slots: the search's arrays */
+/* participants x slots: the size of the search's arrays */
+#define ALLOC_MAX_PARTICIPANT_SLOTS 20000000
 #define ALLOC_MAX_FEATURES 1000
 #define ALLOC_MAX_VOTES 4000000 /* over all participants */
 #define ALLOC_MAX_CAPACITY 1000000
@@ -126,9 +126,11 @@ struct alloc_options {
      * Called every ALLOC_STOP_CHECK_EVERY search steps (never in between,
      * so that a run is reproducible given how many checks returned false);
      * returning true ends the search and the best solution so far is
-     * seated and returned. May be NULL. When both max_iterations is 0 and
-     * should_stop is NULL, a default budget of ALLOC_DEFAULT_ITERATIONS
-     * applies.
+     * seated and returned. The greedy construction always completes, and
+     * the exact seating of every slot and the bound come after the stop, so
+     * leave them some time (forumd solve keeps max(10 %, parse time)). May be
+     * NULL. When both max_iterations is 0 and should_stop is NULL, a default
+     * budget of ALLOC_DEFAULT_ITERATIONS applies.
      */
     bool (*should_stop)(void *cls);
     void *stop_cls;
