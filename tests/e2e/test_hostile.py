@@ -14,6 +14,17 @@ Each case file is one JSON object (see tests/api/hostile/README.md):
   "expect":   {"status": [codes] (of the last answer), "each_status": [codes]
                (every answer but the last), "error_body": true (JSON error body),
                "not_contains": [text], "closed": true}
+  "setup":    [{"request": {...}, "capture": name}]: requests sent before the
+              snapshot (each must answer 2xx); "capture" names the answer's "id"
+              as a new placeholder {name}
+  "parallel": [{"request": {...}, "status": [codes]}, ...]: sent all at once
+              from threads instead of "request", each with its own expected
+              statuses
+  "votes_max": {"token": name, "total": n}: after the case, the weights of
+              that participant's votes add up to at most n
+  "then":     {"request": {...}, "status": [codes]}: one more request after the
+              case, with its expected status (e.g. a valid token still served
+              after the address was throttled)
   "state":    "unchanged" (default): the snapshot after equals the one before
 
 Placeholders in paths, queries, bodies and raw text: {e} {e2} (events; e has
@@ -303,8 +314,29 @@ def run_case(path):
     srv.start()
     try:
         fx = Fixture(srv)
+        for step in case.get("setup", []):
+            st, resp = send_http(srv, fx, step["request"])
+            harness.expect(st is not None and 200 <= st < 300, name + ": setup step 2xx", resp)
+            if "capture" in step:
+                fx.v[step["capture"]] = resp.body["id"]
         before = fx.snapshot()
-        if "slow" in case:
+        if "parallel" in case:
+            import threading
+            results = [None] * len(case["parallel"])
+
+            def one(i, item):
+                results[i] = send_http(srv, fx, item["request"])[0]
+            threads = [threading.Thread(target=one, args=(i, item))
+                       for i, item in enumerate(case["parallel"])]
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join(60)
+            for item, st in zip(case["parallel"], results):
+                harness.expect(st in item["status"], name + ": %s %s -> %s" % (
+                    item["request"]["method"], item["request"]["path"], item["status"]),
+                    results)
+        elif "slow" in case:
             closed_after = run_slow(srv, fx, case)
             harness.expect(closed_after is not None,
                            name + ": the daemon closes a silent connection within %ds"
@@ -335,6 +367,19 @@ def run_case(path):
             for text in exp.get("not_contains", []):
                 harness.expect(text.encode() not in (body or b""),
                                name + ": the answer does not contain %r" % text, body[:300])
+        if "votes_max" in case:
+            vm = case["votes_max"]
+            r = srv.get(API + fx.expand("/events/{e}/me/votes"), token=fx.token(vm["token"]))
+            total = sum(v["weight"] for v in (r.body if isinstance(r.body, list) else []))
+            harness.expect(r.status == 200 and total <= vm["total"],
+                           name + ": the votes add up to at most %d" % vm["total"], r)
+        if "then" in case:
+            st, resp = send_http(srv, fx, case["then"]["request"])
+            harness.expect(st in case["then"]["status"],
+                           name + ": then: status in %s" % case["then"]["status"], resp)
+            for text in case["then"].get("not_contains", []):
+                harness.expect(text.encode() not in resp.raw,
+                               name + ": then: the answer does not contain %r" % text, resp)
         r = srv.get("/healthz")
         harness.expect(r.status == 200, name + ": still serving (/healthz 200)", r)
         if case.get("state", "unchanged") == "unchanged":
