@@ -227,6 +227,26 @@ void alloc__state_undo(struct alloc__state *st);
 /* Recomputes the total from scratch (tests compare it with the incremental one). */
 double alloc__state_recompute_total(const struct alloc__state *st);
 
+/* ---- partition search (part.c) ---- */
+
+/* True when rooms do not matter and every counted vote weighs the same: no
+ * topic has hosts, every non-fixed topic may use every room and slot and
+ * every room seats all its voters, each participant may enter all rooms or
+ * none. The value is then the weight times the (participant, slot) pairs
+ * where the participant wishes a topic of the slot. */
+bool alloc__part_applies(const struct alloc__model *m);
+/*
+ * Anneals the partition of the movable topics into slots, starting from
+ * place (T entries, cell or -1), until tick(cls, units) returns true (it is
+ * called every 256 steps with units = 256). OUT: place, the best placement
+ * found (each slot's topics in its free cells by room). Deterministic for a
+ * given seed and number of ticks. Returns FORUM_OK or FORUM_ENOMEM (place
+ * unchanged).
+ */
+enum forum_status alloc__part_search(const struct alloc__model *m, int32_t *place,
+                                     uint64_t seed, bool (*tick)(void *, uint64_t),
+                                     void *cls);
+
 /* ---- the bound ---- */
 
 /* Computes a proven upper bound on the satisfied weight of any solution.

@@ -72,6 +72,7 @@ struct ctx {
     uint64_t slot_units; /* work units charged for seating one slot exactly */
     double p_sameslot;   /* probability of a move within the topic's slot */
     double p_unplace;    /* probability of unplacing the topic */
+    bool part;           /* the partition search applies (part.c) */
 };
 
 /* True when each participant class may enter either every room or none. */
@@ -102,6 +103,11 @@ static bool tick(struct ctx *x, uint64_t units)
             x->stopped = true;
     }
     return x->stopped;
+}
+
+static bool tick_cb(void *cls, uint64_t units)
+{
+    return tick(cls, units);
 }
 
 /* The exact score of a placement (loaded in x->st). OUT: per-slot values when vals. */
@@ -597,6 +603,24 @@ static enum forum_status search(struct ctx *x)
         base = ALLOC_MAXBASE;
     double t0 = ALLOC_T0 * x->mean_w, t1 = ALLOC_T1 * x->mean_w;
     memcpy(x->init, x->best, tbytes);
+    if (x->part && x->n_movable > 0) {
+        /* Rooms do not matter and votes weigh the same: anneal the partition
+         * into slots (part.c) with the whole budget. */
+        memcpy(x->cyc_best, x->best, tbytes);
+        if ((rc = alloc__part_search(m, x->cyc_best, alloc__rng_next(&x->rng), tick_cb,
+                                     x)) != FORUM_OK)
+            return rc;
+        if ((rc = alloc__state_load(&x->st, x->cyc_best)) != FORUM_OK)
+            return rc;
+        if ((rc = exact_score(x, &sat, &sched, x->slot_val)) != FORUM_OK)
+            return rc;
+        if (better(sat, sched, x->best_sat, x->best_sched)) {
+            memcpy(x->best_val, x->slot_val, (size_t)m->S * sizeof *x->slot_val);
+            x->best_sat = sat;
+            x->best_sched = sched;
+            memcpy(x->best, x->cyc_best, tbytes);
+        }
+    }
     for (int cycle = 0; !x->stopped && x->n_movable > 0; cycle++) {
         /* Cycle 0 is a short cold descent from the construction: on large
          * problems (few steps per topic in the budget) it is where most of
@@ -692,6 +716,7 @@ enum forum_status alloc_solve(const struct alloc_problem *p,
      * within a slot never changes the value: do not waste steps on it. */
     x.p_sameslot = x.st.fast && rooms_alike(&m) ? 0.0 : ALLOC_P_SAMESLOT;
     x.p_unplace = x.st.fast ? ALLOC_P_UNPLACE_FAST : ALLOC_P_UNPLACE;
+    x.part = alloc__part_applies(&m);
     if ((rc = order_topics(&m, x.movable, &x.n_movable)) != FORUM_OK)
         goto out;
     if ((rc = search(&x)) != FORUM_OK)
