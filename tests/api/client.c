@@ -3,7 +3,6 @@
 #include "client.h"
 
 #include <dirent.h>
-#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -14,6 +13,8 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+
+#include "api_sync.h"
 
 void tc_open(struct tc *t, unsigned write_burst, unsigned write_per_minute)
 {
@@ -56,28 +57,11 @@ void tc_close(struct tc *t)
     rmdir(t->dir);
 }
 
-struct waiter {
-    pthread_mutex_t mu;
-    pthread_cond_t cv;
-    int done;
-};
-
-static void ready(void *cls)
-{
-    struct waiter *w = cls;
-
-    pthread_mutex_lock(&w->mu);
-    w->done = 1;
-    pthread_cond_signal(&w->cv);
-    pthread_mutex_unlock(&w->mu);
-}
-
 void tc_raw(struct tc *t, enum api_method m, const char *path, const char *query,
             const char *authorization, const char *content_type, const char *body,
             const char *if_none_match, const char *addr, struct api_response *resp)
 {
     struct api_request req;
-    struct waiter w;
 
     memset(&req, 0, sizeof(req));
     req.method = m;
@@ -89,22 +73,8 @@ void tc_raw(struct tc *t, enum api_method m, const char *path, const char *query
     req.body_len = body ? strlen(body) : 0;
     req.if_none_match = if_none_match;
     req.remote_addr = addr ? addr : "192.0.2.1";
-    pthread_mutex_init(&w.mu, NULL);
-    pthread_cond_init(&w.cv, NULL);
-    w.done = 0;
-    req.ready = ready;
-    req.ready_cls = &w;
     api_response_init(resp);
-    api_handle(t->api, &req, resp);
-    if (resp->pending) {
-        pthread_mutex_lock(&w.mu);
-        while (!w.done)
-            pthread_cond_wait(&w.cv, &w.mu);
-        pthread_mutex_unlock(&w.mu);
-        resp->pending = false;
-    }
-    pthread_cond_destroy(&w.cv);
-    pthread_mutex_destroy(&w.mu);
+    ts_api_call(t->api, &req, resp);
 }
 
 int tc_call(struct tc *t, enum api_method m, const char *path, const char *token,

@@ -3,7 +3,6 @@
 #include "fuzz_client.h"
 
 #include <dirent.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +10,8 @@
 #include <unistd.h>
 
 #include <sqlite3.h>
+
+#include "api_sync.h"
 
 static unsigned g_write_burst, g_write_per_minute, g_auth_failures;
 
@@ -104,29 +105,11 @@ void fc_close(struct fc_api *fc)
     fc->dir[0] = '\0';
 }
 
-/* The rendezvous for an answer that comes later from the allocation worker. */
-struct waiter {
-    pthread_mutex_t mu;
-    pthread_cond_t cv;
-    bool done;
-};
-
-static void waiter_ready(void *cls)
-{
-    struct waiter *w = cls;
-
-    pthread_mutex_lock(&w->mu);
-    w->done = true;
-    pthread_cond_signal(&w->cv);
-    pthread_mutex_unlock(&w->mu);
-}
-
 void fc_call(struct fc_api *fc, enum api_method method, const char *path,
              const char *query, const char *authorization, const char *content_type,
              const char *body, size_t body_len, struct api_response *resp)
 {
     struct api_request req;
-    struct waiter w;
 
     memset(&req, 0, sizeof(req));
     req.method = method;
@@ -138,24 +121,8 @@ void fc_call(struct fc_api *fc, enum api_method method, const char *path,
     req.body_len = body != NULL ? body_len : 0;
     req.remote_addr = "127.0.0.1";
     req.remote_loopback = true;
-    pthread_mutex_init(&w.mu, NULL);
-    pthread_cond_init(&w.cv, NULL);
-    w.done = false;
-    req.ready = waiter_ready;
-    req.ready_cls = &w;
-
     api_response_init(resp);
-    api_handle(fc->api, &req, resp);
-    if (resp->pending) {
-        pthread_mutex_lock(&w.mu);
-        while (!w.done)
-            pthread_cond_wait(&w.cv, &w.mu);
-        pthread_mutex_unlock(&w.mu);
-        /* The answer is complete once ready() was called (api.h). */
-        resp->pending = false;
-    }
-    pthread_cond_destroy(&w.cv);
-    pthread_mutex_destroy(&w.mu);
+    ts_api_call(fc->api, &req, resp);
 }
 
 int fc_json(struct fc_api *fc, enum api_method method, const char *path,
