@@ -1,37 +1,45 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * libFuzzer target: the iCalendar and CSV exports fed hostile strings.
+ * libFuzzer target: the iCalendar and CSV writers (src/api/export_fmt.c)
+ * fed hostile strings, called directly on a schedule document built in
+ * memory: no database, no API, no HTTP.
+ *
  * Input: up to six strings separated by NUL bytes: a topic title, its
- * description, a room name, a slot label, the event name and the host's
- * name. Each is sent as a JSON string whose bytes pass through as they are
- * (quotes, backslashes and control characters escaped, invalid UTF-8 not
- * cleaned), the event's draft allocation is published (publishing resolves
- * the current names), and both exports are fetched and checked:
+ * description (the session's theme), a room name, a slot label, the event
+ * name (the calendar's name) and the host's name. Bytes after a sixth NUL
+ * choose the shape: the first one the number of sessions (1 to 3), whether
+ * the calendar keeps only some topics (as a participant's feed does), and
+ * whether the first session names a room and slot the document lacks. The
+ * strings enter the document with json_stringn_nocheck(), so invalid UTF-8
+ * and control characters reach the writers as they are.
  *
  *   iCalendar (RFC 5545): CRLF line ends only, no line over 75 octets,
  *   continuation lines start with a space or tab and never split a UTF-8
- *   sequence, BEGIN/END balanced inside one VCALENDAR, property names are
+ *   sequence, the whole text is well-formed UTF-8, BEGIN/END balanced inside
+ *   one VCALENDAR with one VEVENT per session kept, property names are
  *   [A-Z0-9-], TEXT values escape ',' ';' and '\' and contain no control
- *   characters, and the stored title comes back from the SUMMARY.
- *   CSV (RFC 4180): every record has the header's field count and the
- *   stored title comes back in one field (possibly with a leading "'" added
- *   to defuse spreadsheet formulas).
+ *   characters, and the title comes back from a SUMMARY after unfolding and
+ *   unescaping (control characters dropped, each byte that starts no UTF-8
+ *   sequence read as U+FFFD).
+ *   CSV (RFC 4180): every record has the header's field count, one record
+ *   per session, no field starts with '=', '+', '-', '@', TAB or CR (formula
+ *   injection), and the title comes back in one field (possibly with a
+ *   leading "'" added to defuse the formula).
  */
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "fuzz_client.h"
+#include <jansson.h>
+
+#include "export_fmt.h"
 
 #define FIELD_MAX 1024
 #define N_FIELDS 6
 
-static struct fc_api g_api;
-static struct fc_fixture g_fix;
-static struct fc_snapshot g_snap;
-static char g_alloc_id[FC_ID_MAX]; /* the unpublished draft of the saved state */
-static unsigned long g_inputs, g_titles_checked; /* reported at exit */
+static unsigned long g_inputs, g_ics_titles, g_csv_titles; /* reported at exit */
 
 static void fail(const char *what, const char *detail, size_t len)
 {
@@ -40,87 +48,111 @@ static void fail(const char *what, const char *detail, size_t len)
     abort();
 }
 
-static void cleanup(void)
+static void report(void)
 {
     fprintf(stderr,
-            "fuzz_export: %lu inputs, %lu with the stored title found in both exports\n",
-            g_inputs, g_titles_checked);
-    fc_snapshot_release(&g_snap);
-    fc_close(&g_api);
+            "fuzz_export: %lu inputs; the title came back from a SUMMARY in %lu, "
+            "from a CSV field in %lu\n",
+            g_inputs, g_ics_titles, g_csv_titles);
 }
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
-    char path[512];
-    json_t *doc = NULL;
-
     (void)argc;
     (void)argv;
-    fc_set_limits(1000000, 60000000, 60000000);
-    if (fc_open(&g_api) != 0)
-        abort();
-    if (fc_fixture_setup(&g_api, &g_fix) != 0) {
-        fprintf(stderr, "fuzz_export: the fixture could not be built (%d steps)\n",
-                g_fix.n_ready);
-        abort();
-    }
-    /* Participant 1 wants topic 0 too, so that both topics get a session. */
-    snprintf(path, sizeof(path), "/api/v1/events/%s/topics/%s/vote", g_fix.event,
-             g_fix.topic[0]);
-    if (fc_json(&g_api, API_PUT, path, g_fix.part_token[1], "{\"weight\":3}", NULL) /
-            100 !=
-        2)
-        abort();
-    /* One draft, kept unpublished in the saved state: publishing resolves the
-     * current names, so each input only publishes it again after its edits. */
-    snprintf(path, sizeof(path), "/api/v1/events/%s/allocation", g_fix.event);
-    if (fc_json(&g_api, API_POST, path, g_fix.fac_token, "{\"time_limit_ms\":20}",
-                &doc) != 200 ||
-        fc_id(doc, "id", g_alloc_id) != 0)
-        abort();
-    json_decref(doc);
-    if (fc_snapshot_take(&g_api, &g_snap) != 0 || fc_save(&g_api) != 0)
-        abort();
-    atexit(cleanup);
+    atexit(report);
     return 0;
 }
 
-/* Appends s as a JSON string, escaping only what JSON requires. */
-static size_t json_quote(char *out, size_t cap, const char *s, size_t n)
+static void *xmalloc(size_t n)
 {
-    size_t o = 0;
+    void *p = malloc(n);
 
-    if (o < cap)
-        out[o++] = '"';
-    for (size_t i = 0; i < n && o + 7 < cap; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if (c == '"' || c == '\\') {
-            out[o++] = '\\';
-            out[o++] = (char)c;
-        } else if (c < 0x20) {
-            o += (size_t)snprintf(out + o, cap - o, "\\u%04x", c);
+    if (p == NULL)
+        abort();
+    return p;
+}
+
+/* ---- the expected SUMMARY ------------------------------------------------------ */
+
+/*
+ * Decodes the UTF-8 sequence at s[0..n); returns its length, or 0 when it
+ * is not well-formed (written apart from the writer's table on purpose:
+ * decode, then reject overlong forms, surrogates and values past U+10FFFF).
+ */
+static size_t utf8_decode(const unsigned char *s, size_t n)
+{
+    size_t len, i;
+    uint32_t cp;
+
+    if (s[0] < 0x80)
+        return 1;
+    if ((s[0] & 0xE0) == 0xC0) {
+        len = 2;
+        cp = s[0] & 0x1Fu;
+    } else if ((s[0] & 0xF0) == 0xE0) {
+        len = 3;
+        cp = s[0] & 0x0Fu;
+    } else if ((s[0] & 0xF8) == 0xF0) {
+        len = 4;
+        cp = s[0] & 0x07u;
+    } else {
+        return 0;
+    }
+    if (len > n)
+        return 0;
+    for (i = 1; i < len; i++) {
+        if ((s[i] & 0xC0) != 0x80)
+            return 0;
+        cp = (cp << 6) | (s[i] & 0x3Fu);
+    }
+    if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000))
+        return 0;
+    if ((cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF)
+        return 0;
+    return len;
+}
+
+/* Returns true when s[0..n) is well-formed UTF-8. */
+static bool utf8_ok(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n;) {
+        size_t k = utf8_decode((const unsigned char *)s + i, n - i);
+        if (k == 0)
+            return false;
+        i += k;
+    }
+    return true;
+}
+
+/* What the unescaped SUMMARY of title must be (owned): control characters
+ * but '\n' dropped, each byte that starts no UTF-8 sequence read as U+FFFD. */
+static char *expected_summary(const char *title)
+{
+    size_t n = strlen(title), o = 0;
+    char *out = xmalloc(3 * n + 1);
+
+    for (size_t i = 0; i < n;) {
+        const unsigned char *p = (const unsigned char *)title + i;
+        size_t k = utf8_decode(p, n - i);
+        if (k == 0) {
+            memcpy(out + o, "\xEF\xBF\xBD", 3);
+            o += 3;
+            i++;
+        } else if (k == 1 && ((p[0] < 0x20 && p[0] != '\n') || p[0] == 0x7F)) {
+            i++;
         } else {
-            out[o++] = (char)c;
+            memcpy(out + o, p, k);
+            o += k;
+            i += k;
         }
     }
-    if (o < cap)
-        out[o++] = '"';
-    return o;
+    out[o] = '\0';
+    return out;
 }
 
-/* PATCHes {"key": value} to path as token; returns the status. */
-static int patch_one(const char *path, const char *token, const char *key,
-                     const char *val, size_t n)
-{
-    static char body[FIELD_MAX * 6 + 64];
-    size_t o = (size_t)snprintf(body, sizeof(body), "{\"%s\":", key);
-
-    o += json_quote(body + o, sizeof(body) - o - 2, val, n);
-    body[o++] = '}';
-    body[o] = '\0';
-    return fc_json(&g_api, API_PATCH, path, token, body, NULL);
-}
+/* ---- iCalendar ----------------------------------------------------------------- */
 
 static bool is_text_prop(const char *line, size_t name_len)
 {
@@ -132,11 +164,11 @@ static bool is_text_prop(const char *line, size_t name_len)
     return false;
 }
 
-/* Unescapes an RFC 5545 TEXT value into out. */
-static void ics_unescape(const char *v, size_t n, char *out, size_t cap)
+/* Unescapes an RFC 5545 TEXT value into out (room for n + 1 bytes). */
+static void ics_unescape(const char *v, size_t n, char *out)
 {
     size_t o = 0;
-    for (size_t i = 0; i < n && o + 1 < cap; i++) {
+    for (size_t i = 0; i < n; i++) {
         if (v[i] == '\\' && i + 1 < n) {
             i++;
             out[o++] = (v[i] == 'n' || v[i] == 'N') ? '\n' : v[i];
@@ -147,16 +179,20 @@ static void ics_unescape(const char *v, size_t n, char *out, size_t cap)
     out[o] = '\0';
 }
 
-/* Checks the iCalendar document; returns true when the title is a SUMMARY. */
-static bool check_ics(const char *doc, size_t len, const char *title)
+/* Checks the iCalendar document; returns true when a SUMMARY is the title
+ * (NULL: none looked for). OUT: vevents, the number of VEVENTs. */
+static bool check_ics(const char *doc, size_t len, const char *title, size_t *vevents)
 {
-    static char unfolded[API_BODY_MAX * 8], value[FIELD_MAX * 8];
+    char *unfolded = xmalloc(len + 1), *value = xmalloc(len + 1);
     size_t u = 0, depth = 0, lines = 0;
     bool found = false, in_calendar = false, ended = false;
     const char *p = doc, *end = doc + len;
 
+    *vevents = 0;
     if (len < 2 || doc[len - 2] != '\r' || doc[len - 1] != '\n')
         fail("ics: does not end with CRLF", doc, len);
+    if (!utf8_ok(doc, len))
+        fail("ics: not well-formed UTF-8", doc, len);
     /* Physical lines: length, line ends, folding. */
     while (p < end) {
         const char *nl = memchr(p, '\n', (size_t)(end - p));
@@ -173,13 +209,9 @@ static bool check_ics(const char *doc, size_t len, const char *title)
                 fail("ics: the first line is a continuation", doc, len);
             if (n > 1 && ((unsigned char)p[1] & 0xC0) == 0x80)
                 fail("ics: a fold splits a UTF-8 sequence", p, n);
-            if (u + n > sizeof(unfolded))
-                fail("ics: too long to check", doc, len);
             memcpy(unfolded + u, p + 1, n - 1);
             u += n - 1;
         } else {
-            if (u + n + 1 > sizeof(unfolded))
-                fail("ics: too long to check", doc, len);
             if (lines > 0)
                 unfolded[u++] = '\n';
             memcpy(unfolded + u, p, n);
@@ -212,6 +244,8 @@ static bool check_ics(const char *doc, size_t len, const char *title)
                 if (in_calendar || strncmp(line, "BEGIN:VCALENDAR", n) != 0 || n != 15)
                     fail("ics: not one VCALENDAR", line, n);
                 in_calendar = true;
+            } else if (n == 12 && strncmp(line, "BEGIN:VEVENT", 12) == 0) {
+                (*vevents)++;
             }
             depth++;
         } else if (strncmp(line, "END:", 4) == 0) {
@@ -239,8 +273,8 @@ static bool check_ics(const char *doc, size_t len, const char *title)
                 }
             }
             if (name_len == 7 && strncmp(line, "SUMMARY", 7) == 0) {
-                ics_unescape(v, vn, value, sizeof(value));
-                if (title != NULL && strstr(value, title) != NULL)
+                ics_unescape(v, vn, value);
+                if (title != NULL && strcmp(value, title) == 0)
                     found = true;
             }
         }
@@ -248,14 +282,19 @@ static bool check_ics(const char *doc, size_t len, const char *title)
     }
     if (!in_calendar || !ended)
         fail("ics: BEGIN/END:VCALENDAR unbalanced", doc, len);
+    free(unfolded);
+    free(value);
     return found;
 }
 
-/* Checks the CSV document; returns true when a field equals the title. */
-static bool check_csv(const char *doc, size_t len, const char *title)
+/* ---- CSV ----------------------------------------------------------------------- */
+
+/* Checks the CSV document; returns true when a field is the title (NULL:
+ * none looked for). OUT: records, the number of records after the header. */
+static bool check_csv(const char *doc, size_t len, const char *title, size_t *records)
 {
-    static char field[FIELD_MAX * 8];
-    size_t i = 0, header_fields = 0, fields = 0, records = 0;
+    char *field = xmalloc(len + 1);
+    size_t i = 0, header_fields = 0, fields = 0, n_records = 0;
     bool found = false;
 
     while (i < len) {
@@ -267,16 +306,14 @@ static bool check_csv(const char *doc, size_t len, const char *title)
                     fail("csv: an unterminated quoted field", doc, len);
                 if (doc[i] == '"') {
                     if (i + 1 < len && doc[i + 1] == '"') {
-                        if (f + 1 < sizeof(field))
-                            field[f++] = '"';
+                        field[f++] = '"';
                         i += 2;
                         continue;
                     }
                     i++;
                     break;
                 }
-                if (f + 1 < sizeof(field))
-                    field[f++] = doc[i];
+                field[f++] = doc[i];
                 i++;
             }
             if (i < len && doc[i] != ',' && doc[i] != '\r' && doc[i] != '\n')
@@ -285,16 +322,16 @@ static bool check_csv(const char *doc, size_t len, const char *title)
             while (i < len && doc[i] != ',' && doc[i] != '\r' && doc[i] != '\n') {
                 if (doc[i] == '"')
                     fail("csv: a quote inside an unquoted field", doc, len);
-                if (f + 1 < sizeof(field))
-                    field[f++] = doc[i];
+                field[f++] = doc[i];
                 i++;
             }
         }
         field[f] = '\0';
         fields++;
-        if (title != NULL && title[0] != '\0' &&
-            (strcmp(field, title) == 0 ||
-             (field[0] == '\'' && strcmp(field + 1, title) == 0)))
+        if (f > 0 && strchr("=+-@\t\r", field[0]) != NULL)
+            fail("csv: a field starts a spreadsheet formula", field, f);
+        if (title != NULL && (strcmp(field, title) == 0 ||
+                              (field[0] == '\'' && strcmp(field + 1, title) == 0)))
             found = true;
         if (i >= len || doc[i] == '\r' || doc[i] == '\n') {
             if (i < len && doc[i] == '\r') {
@@ -304,11 +341,11 @@ static bool check_csv(const char *doc, size_t len, const char *title)
             }
             if (i < len)
                 i++;
-            if (records == 0)
+            if (n_records == 0)
                 header_fields = fields;
             else if (fields != header_fields)
                 fail("csv: a record with a different field count", doc, len);
-            records++;
+            n_records++;
             fields = 0;
         } else {
             i++; /* the comma */
@@ -316,143 +353,178 @@ static bool check_csv(const char *doc, size_t len, const char *title)
                 fail("csv: ends with a comma", doc, len);
         }
     }
-    if (records == 0)
+    if (n_records == 0)
         fail("csv: no header", doc, len);
+    free(field);
+    *records = n_records - 1;
     return found;
 }
 
-/* GETs path anonymously into a fresh copy; returns the status. */
-static int get_doc(const char *path, char **out, size_t *len)
-{
-    struct api_response resp;
-    int status;
-    const char *bad;
+/* ---- the schedule document ----------------------------------------------------- */
 
-    fc_call(&g_api, API_GET, path, NULL, NULL, NULL, NULL, 0, &resp);
-    if ((bad = fc_check_response(&resp, false)) != NULL)
-        fail(bad, resp.body, resp.body_len);
-    status = resp.status;
-    *len = resp.body_len;
-    *out = malloc(resp.body_len + 1);
-    if (*out == NULL)
-        abort();
-    if (resp.body_len > 0)
-        memcpy(*out, resp.body, resp.body_len);
-    (*out)[resp.body_len] = '\0';
-    api_response_release(&resp);
-    return status;
+static json_t *jstr(const char *s, size_t n)
+{
+    return json_stringn_nocheck(s, n);
 }
 
-/* The stored title of topic 0 (owned, or NULL) and whether it has a session. */
-static char *stored_title(bool *scheduled)
+static json_t *named(const char *id, const char *key, json_t *value)
 {
-    char path[512];
-    json_t *topics = NULL, *sched = NULL, *v;
-    size_t i;
-    char *title = NULL;
+    json_t *o = json_object();
 
-    *scheduled = false;
-    snprintf(path, sizeof(path), "/api/v1/events/%s/topics", g_fix.event);
-    fc_json(&g_api, API_GET, path, NULL, NULL, &topics);
-    json_array_foreach(json_is_array(topics) ? topics : json_object_get(topics, "topics"),
-                       i, v)
-    {
-        char id[FC_ID_MAX];
-        if (fc_id(v, "id", id) == 0 && strcmp(id, g_fix.topic[0]) == 0 &&
-            json_is_string(json_object_get(v, "title")))
-            title = strdup(json_string_value(json_object_get(v, "title")));
+    json_object_set_new(o, "id", json_string(id));
+    json_object_set_new(o, key, value);
+    return o;
+}
+
+static json_t *session(const char *topic, json_t *title, json_t *theme, json_t *hosts,
+                       const char *room, const char *slot, json_int_t seated)
+{
+    json_t *o = json_object();
+
+    json_object_set_new(o, "topic", json_string(topic));
+    json_object_set_new(o, "title", title);
+    json_object_set_new(o, "theme", theme);
+    json_object_set_new(o, "hosts", hosts);
+    json_object_set_new(o, "room", json_string(room));
+    json_object_set_new(o, "slot", json_string(slot));
+    json_object_set_new(o, "seated", json_integer(seated));
+    return o;
+}
+
+/*
+ * The document publication would build: slots S0 (label f[3]) and S1, rooms
+ * R0 (name f[2]) and R1, and n_sessions sessions: T0 (title f[0], theme
+ * f[1], host f[5]) in R0/S0, or in R9/S9 (known to nobody) when dangling; T1
+ * (title f[1], theme f[0], hosts f[5] and another) in R1/S0; T2 (a plain
+ * title, no theme, no hosts) in R0/S1.
+ */
+static json_t *build_doc(const char *const *f, const size_t *fn, int n_sessions,
+                         bool dangling, json_int_t seated)
+{
+    json_t *doc = json_object(), *slots = json_array(), *rooms = json_array();
+    json_t *sessions = json_array(), *slot, *hosts;
+
+    json_object_set_new(doc, "version", json_integer(1));
+    json_object_set_new(doc, "published_at", json_string("2025-09-18T06:30:00Z"));
+    json_object_set_new(doc, "timezone", json_string("Europe/Paris"));
+    slot = named("S0", "label", jstr(f[3], fn[3]));
+    json_object_set_new(slot, "starts_at", json_string("2025-09-18T07:00:00Z"));
+    json_object_set_new(slot, "ends_at", json_string("2025-09-18T08:00:00Z"));
+    json_array_append_new(slots, slot);
+    slot = named("S1", "label", json_string("Après-midi, 14 h"));
+    json_object_set_new(slot, "starts_at", json_string("2025-09-18T12:00:00Z"));
+    json_object_set_new(slot, "ends_at", json_string("2025-09-18T13:00:00Z"));
+    json_array_append_new(slots, slot);
+    json_object_set_new(doc, "slots", slots);
+    json_array_append_new(rooms, named("R0", "name", jstr(f[2], fn[2])));
+    json_array_append_new(rooms, named("R1", "name", json_string("Salle \"B\"; 2e")));
+    json_object_set_new(doc, "rooms", rooms);
+
+    hosts = json_array();
+    json_array_append_new(hosts, jstr(f[5], fn[5]));
+    json_array_append_new(sessions, session("T0", jstr(f[0], fn[0]), jstr(f[1], fn[1]),
+                                            hosts, dangling ? "R9" : "R0",
+                                            dangling ? "S9" : "S0", seated));
+    if (n_sessions > 1) {
+        hosts = json_array();
+        json_array_append_new(hosts, jstr(f[5], fn[5]));
+        json_array_append_new(hosts, json_string("Zoé"));
+        json_array_append_new(sessions, session("T1", jstr(f[1], fn[1]),
+                                                jstr(f[0], fn[0]), hosts, "R1", "S0", 3));
     }
-    snprintf(path, sizeof(path), "/api/v1/events/%s/schedule", g_fix.event);
-    fc_json(&g_api, API_GET, path, NULL, NULL, &sched);
-    json_array_foreach(json_object_get(sched, "sessions"), i, v)
-    {
-        char id[FC_ID_MAX];
-        if (fc_id(v, "topic", id) == 0 && strcmp(id, g_fix.topic[0]) == 0)
-            *scheduled = true;
-    }
-    json_decref(topics);
-    json_decref(sched);
-    return title;
+    if (n_sessions > 2)
+        json_array_append_new(sessions,
+                              session("T2", json_string("=SUM(A1:A2)"), json_string(""),
+                                      json_array(), "R0", "S1", 0));
+    json_object_set_new(doc, "sessions", sessions);
+    return doc;
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    const char *field[N_FIELDS];
+    static const char empty[] = "";
+    const char *field[N_FIELDS] = {empty, empty, empty, empty, empty, empty};
+    char *copy[N_FIELDS] = {NULL};
     size_t flen[N_FIELDS] = {0};
-    char path[512], body[256];
     const char *s = (const char *)data, *end = s + size;
-    char *ics = NULL, *csv = NULL, *title;
-    size_t ics_len = 0, csv_len = 0;
-    bool scheduled;
-    int n = 0;
+    const unsigned char *extra = NULL;
+    size_t n_extra = 0, ics_len, csv_len, vevents, records, kept;
+    int n = 0, n_sessions, only_mode;
+    bool dangling, t0_kept, in_ics, in_csv;
+    json_t *doc, *only = NULL;
+    char *ics, *csv, *summary;
 
     if (size > N_FIELDS * FIELD_MAX)
         return 0;
     while (n < N_FIELDS && s <= end) {
         const char *z = memchr(s, '\0', (size_t)(end - s));
-        field[n] = s;
         flen[n] = z != NULL ? (size_t)(z - s) : (size_t)(end - s);
+        /* A copy of its own, so that ASan sees any read past its end. */
+        copy[n] = xmalloc(flen[n] + 1);
+        memcpy(copy[n], s, flen[n]);
+        copy[n][flen[n]] = '\0';
+        field[n] = copy[n];
         n++;
         if (z == NULL)
             break;
         s = z + 1;
+        if (n == N_FIELDS) {
+            extra = (const unsigned char *)s;
+            n_extra = (size_t)(end - s);
+        }
     }
-    if (fc_reset(&g_api) != 0)
-        abort();
+    n_sessions = n_extra > 0 ? 1 + extra[0] % 3 : 1;
+    only_mode = n_extra > 0 ? (extra[0] >> 2) & 3 : 0;
+    dangling = n_extra > 0 && (extra[0] & 0x10) != 0;
+    doc = build_doc(field, flen, n_sessions, dangling,
+                    n_extra > 1 ? (json_int_t)extra[1] - 1 : 2);
 
-    snprintf(path, sizeof(path), "/api/v1/events/%s/topics/%s", g_fix.event,
-             g_fix.topic[0]);
-    if (n > 0)
-        patch_one(path, g_fix.part_token[0], "title", field[0], flen[0]);
-    if (n > 1)
-        patch_one(path, g_fix.part_token[0], "description", field[1], flen[1]);
-    snprintf(path, sizeof(path), "/api/v1/events/%s/rooms/%s", g_fix.event,
-             g_fix.room[0]);
-    if (n > 2)
-        patch_one(path, g_fix.fac_token, "name", field[2], flen[2]);
-    snprintf(path, sizeof(path), "/api/v1/events/%s/slots/%s", g_fix.event,
-             g_fix.slot[0]);
-    if (n > 3)
-        patch_one(path, g_fix.fac_token, "label", field[3], flen[3]);
-    snprintf(path, sizeof(path), "/api/v1/events/%s", g_fix.event);
-    if (n > 4)
-        patch_one(path, g_fix.fac_token, "name", field[4], flen[4]);
-    snprintf(path, sizeof(path), "/api/v1/events/%s/me", g_fix.event);
-    if (n > 5)
-        patch_one(path, g_fix.part_token[0], "name", field[5], flen[5]);
-
-    snprintf(path, sizeof(path), "/api/v1/events/%s/schedule/publish", g_fix.event);
-    snprintf(body, sizeof(body), "{\"allocation\":\"%s\"}", g_alloc_id);
-    if (fc_json(&g_api, API_POST, path, g_fix.fac_token, body, NULL) / 100 != 2) {
-        /* Integer ids are sent as integers. */
-        snprintf(body, sizeof(body), "{\"allocation\":%s}", g_alloc_id);
-        if (fc_json(&g_api, API_POST, path, g_fix.fac_token, body, NULL) / 100 != 2)
-            fail("publishing failed", NULL, 0);
+    /* Which topics the calendar keeps: all; T0; all but T0; none. */
+    if (only_mode != 0) {
+        only = json_object();
+        if (only_mode == 1)
+            json_object_set_new(only, "T0", json_true());
+        if (only_mode == 2) {
+            json_object_set_new(only, "T1", json_true());
+            json_object_set_new(only, "T2", json_true());
+        }
     }
+    t0_kept = only_mode <= 1;
+    kept = only_mode == 0   ? (size_t)n_sessions
+           : only_mode == 1 ? 1
+           : only_mode == 2 ? (size_t)n_sessions - 1
+                            : 0;
 
-    title = stored_title(&scheduled);
-    snprintf(path, sizeof(path), "/api/v1/events/%s/schedule.ics", g_fix.event);
-    if (get_doc(path, &ics, &ics_len) != 200)
-        fail("schedule.ics did not answer 200", ics, ics_len);
-    snprintf(path, sizeof(path), "/api/v1/events/%s/schedule.csv", g_fix.event);
-    if (get_doc(path, &csv, &csv_len) != 200)
-        fail("schedule.csv did not answer 200", csv, csv_len);
-    /* A title the API stored and scheduled must come back from both exports. */
+    ics = export_ics("E1", field[4], "2025-09-18T06:30:00Z", doc, only, &ics_len);
+    csv = export_csv(doc, &csv_len);
     g_inputs++;
-    {
-        bool in_ics = check_ics(ics, ics_len, title);
-        bool in_csv = check_csv(csv, csv_len, title);
-        bool expected = scheduled && title != NULL && title[0] != '\0';
-        if (expected && !in_ics)
-            fail("ics: the scheduled title is not in any SUMMARY", ics, ics_len);
-        if (expected && !in_csv)
-            fail("csv: the scheduled title is not in any field", csv, csv_len);
-        if (expected)
-            g_titles_checked++;
-    }
-    free(title);
+    if (ics == NULL || strlen(ics) != ics_len)
+        fail("ics: the length is wrong", ics, ics_len);
+    if (csv == NULL || strlen(csv) != csv_len)
+        fail("csv: the length is wrong", csv, csv_len);
+
+    summary = expected_summary(field[0]);
+    in_ics = check_ics(ics, ics_len, summary[0] != '\0' ? summary : NULL, &vevents);
+    in_csv = check_csv(csv, csv_len, field[0][0] != '\0' ? field[0] : NULL, &records);
+    if (vevents != kept)
+        fail("ics: not one VEVENT per session kept", ics, ics_len);
+    if (records != (size_t)n_sessions)
+        fail("csv: not one record per session", csv, csv_len);
+    /* The title must come back from both exports. */
+    if (summary[0] != '\0' && t0_kept && !in_ics)
+        fail("ics: the title is not in any SUMMARY", ics, ics_len);
+    if (field[0][0] != '\0' && !in_csv)
+        fail("csv: the title is not in any field", csv, csv_len);
+    g_ics_titles += in_ics;
+    g_csv_titles += in_csv;
+
+    free(summary);
     free(ics);
     free(csv);
+    json_decref(only);
+    json_decref(doc);
+    for (int i = 0; i < n; i++)
+        free(copy[i]);
     return 0;
 }
