@@ -145,6 +145,31 @@ static void test_export_fmt_ics_text_escaped(void **state)
     free(got);
 }
 
+/* Regression: before export_fmt.c, 75 stray continuation bytes in a row left
+ * the folding no place to cut and it looped forever. */
+static void test_export_fmt_ics_stray_continuations_end(void **state)
+{
+    char *title = repeat('\x80', 200, ""), *got;
+    size_t line = 0, replacements = 0;
+
+    (void)state;
+    got = summary_of(title);
+    for (const char *p = got; *p; p++) {
+        if (p[0] == '\r' && p[1] == '\n') {
+            assert_true(line <= 75);
+            line = 0;
+            p++;
+            continue;
+        }
+        if (strncmp(p, "\xEF\xBF\xBD", 3) == 0)
+            replacements++;
+        line++;
+    }
+    assert_int_equal(replacements, 200);
+    free(got);
+    free(title);
+}
+
 static void test_export_fmt_ics_whole_event(void **state)
 {
     json_t *doc = one_session("Café, thé");
@@ -264,6 +289,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_export_fmt_ics_folds_at_75_octets),
         cmocka_unit_test(test_export_fmt_ics_continuations_hold_74),
+        cmocka_unit_test(test_export_fmt_ics_stray_continuations_end),
         cmocka_unit_test(test_export_fmt_ics_text_escaped),
         cmocka_unit_test(test_export_fmt_ics_whole_event),
         cmocka_unit_test(test_export_fmt_ics_empty_and_filtered),
