@@ -92,6 +92,13 @@ enum forum_status store_limit_pages(struct store *s, unsigned long pages,
 enum forum_status store_ping(struct store *s);
 
 /*
+ * The memory SQLite holds now, for every connection of the process, and
+ * its high-water mark, in bytes (/metrics). OUT: cache, the part of used
+ * that the connections' page caches hold.
+ */
+void store_memory(int64_t *used, int64_t *highwater, int64_t *cache);
+
+/*
  * Copies the live database into a new file at dest with SQLite's online
  * backup API (readers and the writer carry on meanwhile).
  */

@@ -687,4 +687,20 @@ void api_metrics_write(struct api *api, struct buf *out)
     COUNTER("forumd_schedule_not_modified_total", not_modified,
             "Schedule reads answered 304.");
 #undef COUNTER
+    {
+        int64_t used, highwater, cache;
+
+        store_memory(&used, &highwater, &cache);
+        buf_printf(out,
+                   "# HELP forumd_sqlite_memory_bytes Memory SQLite holds, all "
+                   "connections.\n# TYPE forumd_sqlite_memory_bytes gauge\n"
+                   "forumd_sqlite_memory_bytes %lld\n"
+                   "# HELP forumd_sqlite_memory_highwater_bytes The most SQLite has "
+                   "held.\n# TYPE forumd_sqlite_memory_highwater_bytes gauge\n"
+                   "forumd_sqlite_memory_highwater_bytes %lld\n"
+                   "# HELP forumd_sqlite_page_cache_bytes The part of it in page "
+                   "caches.\n# TYPE forumd_sqlite_page_cache_bytes gauge\n"
+                   "forumd_sqlite_page_cache_bytes %lld\n",
+                   (long long)used, (long long)highwater, (long long)cache);
+    }
 }

@@ -285,6 +285,9 @@ static void *worker_main(void *arg)
         /* After this call http/ may send and release the response: touch it no more. */
         if (ready != NULL)
             ready(ready_cls);
+        /* The solver's scratch memory is free now: hand it back to the system
+         * rather than let each allocation leave the heap a little larger. */
+        forum_mem_release();
     }
     return NULL;
 }

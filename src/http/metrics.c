@@ -3,7 +3,10 @@
 #include "internal.h"
 
 #include <inttypes.h>
+#include <malloc.h>
 #include <stdatomic.h>
+#include <stdio.h>
+#include <unistd.h>
 
 /* Upper bounds of the latency buckets in microseconds; the last is +Inf. */
 static const uint64_t bucket_us[HTTP_LATENCY_BUCKETS] = {
@@ -42,6 +45,40 @@ void http_metrics_request(struct http_metrics *m, int status, uint64_t micros,
 static uint64_t load(const _Atomic uint64_t *v)
 {
     return atomic_load_explicit(v, memory_order_relaxed);
+}
+
+/* The process's resident memory in bytes (Linux /proc), or -1. */
+static int64_t resident_bytes(void)
+{
+    FILE *f = fopen("/proc/self/statm", "r");
+    long long size = 0, resident = -1;
+    long page = sysconf(_SC_PAGESIZE);
+
+    if (f == NULL)
+        return -1;
+    if (fscanf(f, "%lld %lld", &size, &resident) != 2)
+        resident = -1;
+    fclose(f);
+    return resident < 0 || page <= 0 ? -1 : (int64_t)(resident * page);
+}
+
+/* Process-wide memory: what the system gives us and what malloc holds of it. */
+static void format_memory(struct buf *out)
+{
+    struct mallinfo2 mi = mallinfo2();
+
+    buf_printf(out,
+               "# HELP process_resident_memory_bytes Resident memory size in bytes.\n"
+               "# TYPE process_resident_memory_bytes gauge\n"
+               "process_resident_memory_bytes %" PRId64 "\n"
+               "# HELP forumd_heap_bytes Memory malloc has taken from the system "
+               "(all arenas, mmapped blocks included).\n"
+               "# TYPE forumd_heap_bytes gauge\n"
+               "forumd_heap_bytes %zu\n"
+               "# HELP forumd_heap_in_use_bytes The part of it allocated now.\n"
+               "# TYPE forumd_heap_in_use_bytes gauge\n"
+               "forumd_heap_in_use_bytes %zu\n",
+               resident_bytes(), mi.arena + mi.hblkhd, mi.uordblks + mi.hblkhd);
 }
 
 void http_metrics_format(const struct http_metrics *m, struct buf *out)
@@ -100,4 +137,5 @@ void http_metrics_format(const struct http_metrics *m, struct buf *out)
                "forumd_http_request_duration_seconds_sum %.6f\n"
                "forumd_http_request_duration_seconds_count %" PRIu64 "\n",
                (double)load(&m->latency_sum_us) / 1e6, count);
+    format_memory(out);
 }

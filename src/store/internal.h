@@ -21,6 +21,15 @@ extern const int store_migrations_count;
 
 #define STORE_STMT_CACHE 96
 
+/*
+ * Each connection's page cache, in KiB (PRAGMA cache_size). SQLite's
+ * default is 2000; the daemon has one connection per server thread plus
+ * the allocation worker's and the main thread's, and the operating system
+ * caches the file anyway, so a smaller cache bounds the resident memory
+ * that grows with the database (docs/operations.md, Memory).
+ */
+#define STORE_PAGE_CACHE_KIB 512
+
 struct store {
     sqlite3 *db;
     struct {

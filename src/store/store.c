@@ -378,6 +378,11 @@ enum forum_status store_open(const char *path, struct store **out,
         rc = exec(s, "PRAGMA synchronous=FULL", err);
     if (rc == FORUM_OK)
         rc = exec(s, "PRAGMA foreign_keys=ON", err);
+    if (rc == FORUM_OK) {
+        char sql[48];
+        snprintf(sql, sizeof(sql), "PRAGMA cache_size=-%d", STORE_PAGE_CACHE_KIB);
+        rc = exec(s, sql, err);
+    }
     if (rc != FORUM_OK)
         goto fail;
     *out = s;
@@ -477,6 +482,18 @@ enum forum_status store_ping(struct store *s)
     rc = sqlite3_step(st);
     store__done(st);
     return rc == SQLITE_ROW ? FORUM_OK : FORUM_ESTORE;
+}
+
+void store_memory(int64_t *used, int64_t *highwater, int64_t *cache)
+{
+    sqlite3_int64 cur = 0, hi = 0, pages = 0, pages_hi = 0;
+
+    sqlite3_status64(SQLITE_STATUS_MEMORY_USED, &cur, &hi, 0);
+    /* No page-cache pool is configured: every cached page is an "overflow". */
+    sqlite3_status64(SQLITE_STATUS_PAGECACHE_OVERFLOW, &pages, &pages_hi, 0);
+    *used = cur;
+    *highwater = hi;
+    *cache = pages;
 }
 
 enum forum_status store_backup(struct store *s, const char *dest, struct forum_error *err)

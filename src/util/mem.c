@@ -5,6 +5,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 
 static unsigned long fail_at;   /* 0: never fail */
 static unsigned long alloc_seq; /* allocations since the hook was set */
@@ -104,4 +107,11 @@ char *forum_xstrndup(const char *s, size_t n)
     memcpy(p, s, len);
     p[len] = '\0';
     return p;
+}
+
+void forum_mem_release(void)
+{
+#ifdef __GLIBC__
+    malloc_trim(0);
+#endif
 }

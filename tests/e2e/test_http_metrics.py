@@ -57,6 +57,26 @@ def test_metrics_on_loopback(srv):
     expect(len(api_lines) > 0, "the api's metrics lines", sorted(values)[:20])
 
 
+def test_memory_gauges(srv):
+    """The memory gauges are there and consistent (their values are measured
+    by tests/bench/soak.py, not asserted)."""
+    r = srv.get("/metrics")
+    expect(r.status == 200, "GET /metrics", r)
+    g = {name: counter(r.text, name) for name in [
+        "process_resident_memory_bytes", "forumd_heap_bytes", "forumd_heap_in_use_bytes",
+        "forumd_sqlite_memory_bytes", "forumd_sqlite_memory_highwater_bytes",
+        "forumd_sqlite_page_cache_bytes"]}
+    for name in g:
+        expect("\n# TYPE %s gauge\n" % name in r.text, "a gauge " + name, r.text[-1500:])
+    expect(g["process_resident_memory_bytes"] > 1 << 20, "resident memory above 1 MiB", g)
+    expect(0 < g["forumd_sqlite_memory_bytes"] <= g["forumd_sqlite_memory_highwater_bytes"],
+           "SQLite holds some memory, at most its high-water mark", g)
+    expect(g["forumd_sqlite_page_cache_bytes"] <= g["forumd_sqlite_memory_bytes"],
+           "the page caches are part of SQLite's memory", g)
+    expect(g["forumd_heap_in_use_bytes"] <= g["forumd_heap_bytes"],
+           "malloc uses at most what it holds", g)
+
+
 def non_loopback_address():
     """An address of this host that is not loopback, or None."""
     for probe in ["192.0.2.1", "10.255.255.255", "8.8.8.8"]:

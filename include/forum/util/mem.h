@@ -34,4 +34,11 @@ void forum_mem_fail_nth(unsigned long n);
 /* Returns how many allocations went through the wrappers since the hook was set. */
 unsigned long forum_mem_count(void);
 
+/*
+ * Gives the memory malloc keeps free back to the system (glibc's
+ * malloc_trim; nothing elsewhere). Called when a burst of allocations is
+ * over, so that a long-running daemon's resident size follows what it uses.
+ */
+void forum_mem_release(void);
+
 #endif /* FORUM_UTIL_MEM_H */
