@@ -20,11 +20,11 @@ mkdir -p "$work/$target/corpus" "$work/$target/artifacts"
 dict=""
 [ -f "$src/tests/fuzz/$target.dict" ] && dict="-dict=$src/tests/fuzz/$target.dict"
 echo "fuzz_long: $target: $runs runs or ${secs}s; log $work/$target/log" >&2
+rc=0
 # shellcheck disable=SC2086
 nice -n 19 "$exe" -runs="$runs" -max_total_time="$secs" -timeout=30 -rss_limit_mb=2560 \
     -max_len=16384 -print_final_stats=1 -detect_leaks=1 -reload=0 \
     -artifact_prefix="$work/$target/artifacts/" $dict \
-    "$work/$target/corpus" "$src/tests/fuzz/corpus/$target" >"$work/$target/log" 2>&1
-rc=$?
+    "$work/$target/corpus" "$src/tests/fuzz/corpus/$target" >"$work/$target/log" 2>&1 || rc=$?
 tail -n 25 "$work/$target/log"
 exit $rc

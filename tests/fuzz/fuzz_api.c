@@ -14,8 +14,9 @@
  * may have changed it (a write, or a failed authentication that the
  * limiter counts), so that each input replays the same way.
  *
- * Valid allocation requests that would run the solver for more than 50 ms
- * are skipped (fc_slow_allocation): the solver runs to its time limit.
+ * Valid allocation requests that would run the solver for more than
+ * FC_SOLVER_MS_MAX (5) ms are skipped (fc_slow_allocation): the solver runs
+ * to its time limit.
  *
  * Besides the sanitizers, every answer must keep fc_check_response() and
  * the role rules of docs/api.md: nothing that needs a role is done without

@@ -542,7 +542,7 @@ bool fc_slow_allocation(enum api_method m, const char *path, const char *body, s
         return false;
     }
     limit = json_object_get(doc, "time_limit_ms");
-    slow = limit == NULL || !json_is_integer(limit) || json_integer_value(limit) > 50;
+    slow = limit == NULL || !json_is_integer(limit) || json_integer_value(limit) > FC_SOLVER_MS_MAX;
     json_decref(doc);
     return slow;
 }
