@@ -16,7 +16,11 @@ Starts a real `forumd serve` (tests/e2e/harness.py), fills an event
 At the end it checks that every acknowledged vote is what GET /me/votes
 returns (no acknowledged vote lost), then prints the figures: requests,
 errors, latency percentiles per kind, resident memory of the daemon after
-warm-up and at the end (drift), and writes them as JSON with --json.
+warm-up (60 s), at the end of the load and at most (drift), and writes them
+as JSON with --json. Every 5 s it samples the resident size with the
+daemon's own memory gauges from /metrics (malloc's heap and what of it is
+in use, SQLite's memory and page caches, open connections), which tell a
+leak from fragmentation and from caches filling.
 
     tests/bench/soak.py --forumd build/src/forumd            # 10 minutes, 300 pollers
     tests/bench/soak.py --duration 30 --pollers 50 --votes-per-s 10
@@ -270,12 +274,41 @@ async def reallocator(srv, eid, fac, stats, stop_at, every, time_limit_ms):
         conn.close()
 
 
-async def sampler(pid, samples, stop_at, every=5.0):
+# The daemon's own gauges sampled with its resident size: /metrics name -> key.
+GAUGES = {"forumd_heap_bytes": "heap_kib", "forumd_heap_in_use_bytes": "heap_in_use_kib",
+          "forumd_sqlite_memory_bytes": "sqlite_kib",
+          "forumd_sqlite_page_cache_bytes": "sqlite_page_cache_kib",
+          "forumd_http_connections_open": "connections_open"}
+
+
+async def daemon_gauges(conn):
+    """The daemon's gauges from /metrics (sizes in KiB), a dict."""
+    try:
+        status, _, body = await conn.request("GET", "/metrics")
+    except (OSError, asyncio.IncompleteReadError):
+        return {}
+    out = {}
+    if status != 200:
+        return out
+    for line in body.decode("utf-8", "replace").splitlines():
+        name, _, value = line.partition(" ")
+        if name in GAUGES:
+            key = GAUGES[name]
+            out[key] = int(float(value)) // (1024 if key.endswith("_kib") else 1)
+    return out
+
+
+async def sampler(srv, samples, stop_at, every=5.0):
+    """Samples (seconds, VmRSS KiB, the daemon's memory gauges) every few seconds."""
     t_start = time.monotonic()
-    while time.monotonic() < stop_at:
-        samples.append((round(time.monotonic() - t_start, 1), rss_kib(pid)))
-        await asyncio.sleep(every)
-    samples.append((round(time.monotonic() - t_start, 1), rss_kib(pid)))
+    conn = Conn(srv.host, srv.port)
+    # Only while the load runs: once it stops, the pollers' connections close
+    # and the figure would drop.
+    while time.monotonic() < stop_at - 0.5:
+        samples.append((round(time.monotonic() - t_start, 1), rss_kib(srv.proc.pid),
+                        await daemon_gauges(conn)))
+        await asyncio.sleep(min(every, max(0.0, stop_at - 0.5 - time.monotonic())))
+    conn.close()
 
 
 async def run_load(srv, eid, fac, parts, topics, args, stats, acked, samples):
@@ -291,7 +324,7 @@ async def run_load(srv, eid, fac, parts, topics, args, stats, acked, samples):
                            random.Random(rng.random())))
     tasks.append(reallocator(srv, eid, fac, stats, stop_at, args.realloc_every,
                              args.time_limit_ms))
-    tasks.append(sampler(srv.proc.pid, samples, stop_at))
+    tasks.append(sampler(srv, samples, stop_at))
     await asyncio.gather(*tasks)
 
 
@@ -328,9 +361,12 @@ def soak(srv, args):
     asyncio.run(run_load(srv, eid, fac, parts, topics, args, stats, acked, samples))
     elapsed = time.monotonic() - t0
     lost = check_votes(srv, eid, parts, acked)
-    warm = [kib for t, kib in samples if kib and t >= min(60.0, args.duration / 4)]
-    rss_warm, rss_end = (warm[0], warm[-1]) if warm else (None, None)
+    warm = [(kib, gauges) for t, kib, gauges in samples
+            if kib and t >= min(60.0, args.duration / 4)]
+    rss_warm, rss_end = (warm[0][0], warm[-1][0]) if warm else (None, None)
+    rss_max = max(kib for kib, _ in warm) if warm else None
     drift = (100.0 * (rss_end - rss_warm) / rss_warm) if rss_warm else None
+    memory = {"warm": warm[0][1], "end": warm[-1][1]} if warm else {}
     return {
         "duration_s": round(elapsed, 1),
         "pollers": args.pollers, "poll_interval_s": args.poll_interval,
@@ -343,6 +379,8 @@ def soak(srv, args):
         "latency": stats.percentiles(),
         "rss_kib_warm": rss_warm, "rss_kib_end": rss_end,
         "rss_drift_percent": round(drift, 2) if drift is not None else None,
+        "rss_kib_max": rss_max,
+        "memory_kib": memory,
         "rss_samples": samples,
         "votes_acknowledged_checked": sum(len(v) for v in acked.values()),
         "votes_lost": len(lost), "lost_detail": lost[:5],
