@@ -10,9 +10,10 @@
  * query and the body, {e} {s} {S} {r} {R} {p} {P} {t} {T} stand for the
  * fixture's ids (see fuzz_client.h).
  *
- * The state is put back to the fixture before an input when the one before
- * may have changed it (a write, or a failed authentication that the
- * limiter counts), so that each input replays the same way.
+ * The database is put back to the fixture before an input when the one
+ * before committed something (PRAGMA data_version), so that each input
+ * replays the same way; the API's memory (schedule cache, rate-limit
+ * buckets) every 4096 inputs.
  *
  * Valid allocation requests that would run the solver for more than
  * FC_SOLVER_MS_MAX (5) ms are skipped (fc_slow_allocation): the solver runs
@@ -36,7 +37,6 @@
 static struct fc_api g_api;
 static struct fc_fixture g_fix;
 static struct fc_snapshot g_snap;
-static bool g_dirty = true; /* the last input may have changed the state */
 static unsigned long g_inputs;
 
 static void cleanup(void)
@@ -124,8 +124,6 @@ static void one_request(const uint8_t *data, size_t size)
 
     if (fc_slow_allocation(m, path, left > 0 ? body : NULL, body_len))
         return;
-    if (!(m == API_GET || m == API_HEAD || m == API_OPTIONS) || ak >= FC_AUTH_BAD)
-        g_dirty = true; /* a write, or a failed authentication the limiter counts */
     fc_call(&g_api, m, path, has_query ? query : NULL, ak == FC_AUTH_NONE ? NULL : auth,
             ct, left > 0 ? body : NULL, body_len, &resp);
     bad = fc_check_response(&resp, false);
@@ -157,17 +155,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     size_t start = 0;
 
     /*
-     * Put the fixture back unless the last input only read with good tokens:
-     * the database through SQLite's backup API, and every 4096 inputs the
-     * whole API too (its schedule cache and rate-limit buckets).
+     * Put the fixture back if the last input committed anything: the
+     * database through SQLite's backup API, and every 4096 inputs the whole
+     * API too (its schedule cache and rate-limit buckets).
      */
     if (++g_inputs % 4096 == 0) {
         if (fc_snapshot_restore(&g_api, &g_snap) != 0)
             abort();
-    } else if (g_dirty && fc_reset(&g_api) != 0) {
-        abort();
+    } else {
+        int changed = fc_db_changed(&g_api);
+        if (changed < 0 || (changed > 0 && fc_reset(&g_api) != 0))
+            abort();
     }
-    g_dirty = false;
     for (int i = 0; i < 4 && start <= size; i++) {
         const uint8_t *hit = NULL;
         if (size - start >= 4)

@@ -89,6 +89,7 @@ void fc_close(struct fc_api *fc)
     sqlite3_close(fc->live);
     sqlite3_close(fc->saved);
     fc->live = fc->saved = NULL;
+    fc->data_version = 0;
     if (fc->dir[0] == '\0')
         return;
     d = opendir(fc->dir);
@@ -512,6 +513,7 @@ int fc_snapshot_restore(struct fc_api *fc, const struct fc_snapshot *snap)
     fc_close_api(fc);
     sqlite3_close(fc->live); /* its view of the files is about to go */
     fc->live = NULL;
+    fc->data_version = 0;
     if (fc_snapshot_write(fc, snap) != 0)
         return -1;
     return open_api(fc);
@@ -599,4 +601,25 @@ int fc_reset(struct fc_api *fc)
     if (fc->saved == NULL || open_live(fc) != 0)
         return -1;
     return copy_db(fc->live, fc->saved);
+}
+
+int fc_db_changed(struct fc_api *fc)
+{
+    sqlite3_stmt *st = NULL;
+    long long v;
+    int changed;
+
+    if (open_live(fc) != 0 ||
+        sqlite3_prepare_v2(fc->live, "PRAGMA data_version", -1, &st, NULL) != SQLITE_OK ||
+        sqlite3_step(st) != SQLITE_ROW) {
+        sqlite3_finalize(st);
+        return -1;
+    }
+    /* data_version moves when another connection commits, never for live's own
+     * writes (fc_reset's copy); 0 stands for "not read on this connection". */
+    v = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    changed = fc->data_version == 0 || v != fc->data_version;
+    fc->data_version = v;
+    return changed;
 }

@@ -27,6 +27,7 @@ struct fc_api {
     char db_path[300]; /* dir + "/forumd.db" */
     void *live;        /* private: fc_reset()'s connection to db_path (sqlite3 *) */
     void *saved;       /* private: the copy fc_save() made (sqlite3 *) */
+    long long data_version; /* private: live's PRAGMA data_version at the last check */
 };
 
 /*
@@ -49,6 +50,14 @@ int fc_save(struct fc_api *fc);
  * fc_snapshot_restore() for that. Returns 0 or -1.
  */
 int fc_reset(struct fc_api *fc);
+/*
+ * Returns 1 when the API committed something to the database since the
+ * last call (or when that cannot be known: the first call, a reopened
+ * connection), 0 when not, -1 on error. Cheaper than fc_reset(), which
+ * makes every API connection parse the schema again: call that only when
+ * this says so.
+ */
+int fc_db_changed(struct fc_api *fc);
 
 /*
  * Creates a temporary directory (under /dev/shm when it exists) and the API
