@@ -544,7 +544,8 @@ bool fc_slow_allocation(enum api_method m, const char *path, const char *body, s
         return false;
     }
     limit = json_object_get(doc, "time_limit_ms");
-    slow = limit == NULL || !json_is_integer(limit) || json_integer_value(limit) > FC_SOLVER_MS_MAX;
+    slow = limit == NULL || !json_is_integer(limit) ||
+           json_integer_value(limit) > FC_SOLVER_MS_MAX;
     json_decref(doc);
     return slow;
 }

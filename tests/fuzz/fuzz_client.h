@@ -23,10 +23,10 @@
 /* An API over a temporary directory holding one database file. */
 struct fc_api {
     struct api *api;
-    char dir[256];     /* the temporary directory */
-    char db_path[300]; /* dir + "/forumd.db" */
-    void *live;        /* private: fc_reset()'s connection to db_path (sqlite3 *) */
-    void *saved;       /* private: the copy fc_save() made (sqlite3 *) */
+    char dir[256];          /* the temporary directory */
+    char db_path[300];      /* dir + "/forumd.db" */
+    void *live;             /* private: fc_reset()'s connection to db_path (sqlite3 *) */
+    void *saved;            /* private: the copy fc_save() made (sqlite3 *) */
     long long data_version; /* private: live's PRAGMA data_version at the last check */
 };
 
