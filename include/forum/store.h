@@ -98,6 +98,10 @@ enum forum_status store_ping(struct store *s);
  */
 void store_memory(int64_t *used, int64_t *highwater, int64_t *cache);
 
+/* Frees the memory s's connection holds but does not need now (its page
+ * cache), for a connection used in bursts. */
+void store_release_memory(struct store *s);
+
 /*
  * Copies the live database into a new file at dest with SQLite's online
  * backup API (readers and the writer carry on meanwhile).

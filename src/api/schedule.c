@@ -285,8 +285,11 @@ static void *worker_main(void *arg)
         /* After this call http/ may send and release the response: touch it no more. */
         if (ready != NULL)
             ready(ready_cls);
-        /* The solver's scratch memory is free now: hand it back to the system
-         * rather than let each allocation leave the heap a little larger. */
+        /* The solver's scratch memory is free now, and this connection's page
+         * cache (the draft just written) is not needed until the next job: hand
+         * both back rather than let each allocation leave the heap larger. */
+        if (s != NULL)
+            store_release_memory(s);
         forum_mem_release();
     }
     return NULL;

@@ -496,6 +496,11 @@ void store_memory(int64_t *used, int64_t *highwater, int64_t *cache)
     *cache = pages;
 }
 
+void store_release_memory(struct store *s)
+{
+    sqlite3_db_release_memory(s->db);
+}
+
 enum forum_status store_backup(struct store *s, const char *dest, struct forum_error *err)
 {
     sqlite3 *to = NULL;
