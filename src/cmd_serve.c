@@ -19,6 +19,7 @@
 #include "forum/api.h"
 #include "forum/http.h"
 #include "forum/util/log.h"
+#include "forum/util/mem.h"
 
 static const char serve_usage[] =
     "usage: forumd serve [options]\n"
@@ -295,6 +296,7 @@ int cmd_serve(int argc, char **argv)
     pthread_sigmask(SIG_BLOCK, &sigs, NULL);
     signal(SIGPIPE, SIG_IGN);
     raise_fd_limit();
+    forum_mem_init_daemon();
 
     /* Bind first, so that the port is known for the links (also with port 0). */
     if (http_config_bind(&hcfg, &err) != FORUM_OK) {

@@ -115,3 +115,10 @@ void forum_mem_release(void)
     malloc_trim(0);
 #endif
 }
+
+void forum_mem_init_daemon(void)
+{
+#ifdef __GLIBC__
+    mallopt(M_ARENA_MAX, 2);
+#endif
+}

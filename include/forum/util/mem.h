@@ -41,4 +41,13 @@ unsigned long forum_mem_count(void);
  */
 void forum_mem_release(void);
 
+/*
+ * For a long-running daemon, before it starts threads: at most two malloc
+ * arenas (glibc; nothing elsewhere). Each thread's own arena keeps its free
+ * memory to itself, so with one arena per server thread freed memory is
+ * scattered and the resident size creeps up; the per-thread caches keep
+ * the fast path uncontended.
+ */
+void forum_mem_init_daemon(void);
+
 #endif /* FORUM_UTIL_MEM_H */
