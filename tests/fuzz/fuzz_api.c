@@ -16,7 +16,7 @@
  * buckets) every 4096 inputs.
  *
  * Valid allocation requests that would run the solver for more than
- * FC_SOLVER_MS_MAX (5) ms are skipped (fc_slow_allocation): the solver runs
+ * FC_SOLVER_MS_MAX (1) ms are skipped (fc_slow_allocation): the solver runs
  * to its time limit.
  *
  * Besides the sanitizers, every answer must keep fc_check_response() and
