@@ -229,6 +229,9 @@ double alloc__state_recompute_total(const struct alloc__state *st);
 
 /* ---- partition search (part.c) ---- */
 
+/* True when each participant class may enter either every room or none. */
+bool alloc__rooms_alike(const struct alloc__model *m);
+
 /* True when rooms do not matter and every counted vote weighs the same: no
  * topic has hosts, every non-fixed topic may use every room and slot and
  * every room seats all its voters, each participant may enter all rooms or

@@ -37,13 +37,8 @@
 #define PART_RELOC 0.5
 #endif
 
-bool alloc__part_applies(const struct alloc__model *m)
+bool alloc__rooms_alike(const struct alloc__model *m)
 {
-    if (m->T == 0 || m->S == 0 || m->host_start[m->T] != 0)
-        return false;
-    /* A move ORs the voter sets of the topics of two slots: keep it cheap. */
-    if ((int64_t)((m->P + 63) / 64) * (int64_t)m->R > 2048)
-        return false;
     for (int32_t k = 0; k < m->n_classes; k++) {
         const uint64_t *row = m->class_room + (size_t)k * (size_t)m->class_words;
         bool first = (row[0] & 1u) != 0;
@@ -51,6 +46,18 @@ bool alloc__part_applies(const struct alloc__model *m)
             if ((((row[r >> 6] >> (r & 63)) & 1u) != 0) != first)
                 return false;
     }
+    return true;
+}
+
+bool alloc__part_applies(const struct alloc__model *m)
+{
+    if (m->T == 0 || m->S == 0 || m->host_start[m->T] != 0)
+        return false;
+    /* A move ORs the voter sets of the topics of two slots: keep it cheap. */
+    if ((int64_t)((m->P + 63) / 64) * (int64_t)m->R > 2048)
+        return false;
+    if (!alloc__rooms_alike(m))
+        return false;
     for (int32_t t = 0; t < m->T; t++) {
         int32_t voters = m->voter_start[t + 1] - m->voter_start[t];
         if (m->fixed_cell[t] >= 0)

@@ -75,19 +75,6 @@ struct ctx {
     bool part;           /* the partition search applies (part.c) */
 };
 
-/* True when each participant class may enter either every room or none. */
-static bool rooms_alike(const struct alloc__model *m)
-{
-    for (int32_t k = 0; k < m->n_classes; k++) {
-        const uint64_t *row = m->class_room + (size_t)k * (size_t)m->class_words;
-        bool first = (row[0] & 1u) != 0;
-        for (int32_t r = 1; r < m->R; r++)
-            if ((((row[r >> 6] >> (r & 63)) & 1u) != 0) != first)
-                return false;
-    }
-    return true;
-}
-
 /* Counts units of work; true when the search must stop. The callback is
  * consulted only when the counter crosses a multiple of ALLOC_STOP_CHECK_EVERY. */
 static bool tick(struct ctx *x, uint64_t units)
@@ -583,6 +570,28 @@ fail:
     return rc;
 }
 
+/*
+ * Loads x->cyc_best into x->st, scores it exactly and makes it the best
+ * placement when it beats it. OUT: sat, sched, its exact score.
+ */
+static enum forum_status keep_if_better(struct ctx *x, int64_t *sat, int64_t *sched)
+{
+    const struct alloc__model *m = x->m;
+    enum forum_status rc;
+
+    if ((rc = alloc__state_load(&x->st, x->cyc_best)) != FORUM_OK)
+        return rc;
+    if ((rc = exact_score(x, sat, sched, x->slot_val)) != FORUM_OK)
+        return rc;
+    if (better(*sat, *sched, x->best_sat, x->best_sched)) {
+        memcpy(x->best_val, x->slot_val, (size_t)m->S * sizeof *x->slot_val);
+        x->best_sat = *sat;
+        x->best_sched = *sched;
+        memcpy(x->best, x->cyc_best, (size_t)m->T * sizeof *x->best);
+    }
+    return FORUM_OK;
+}
+
 /* The search proper; leaves the best placement in x->best and x->st. */
 static enum forum_status search(struct ctx *x)
 {
@@ -610,16 +619,8 @@ static enum forum_status search(struct ctx *x)
         if ((rc = alloc__part_search(m, x->cyc_best, alloc__rng_next(&x->rng), tick_cb,
                                      x)) != FORUM_OK)
             return rc;
-        if ((rc = alloc__state_load(&x->st, x->cyc_best)) != FORUM_OK)
+        if ((rc = keep_if_better(x, &sat, &sched)) != FORUM_OK)
             return rc;
-        if ((rc = exact_score(x, &sat, &sched, x->slot_val)) != FORUM_OK)
-            return rc;
-        if (better(sat, sched, x->best_sat, x->best_sched)) {
-            memcpy(x->best_val, x->slot_val, (size_t)m->S * sizeof *x->slot_val);
-            x->best_sat = sat;
-            x->best_sched = sched;
-            memcpy(x->best, x->cyc_best, tbytes);
-        }
     }
     for (int cycle = 0; !x->stopped && x->n_movable > 0; cycle++) {
         /* Cycle 0 is a short cold descent from the construction: on large
@@ -639,16 +640,8 @@ static enum forum_status search(struct ctx *x)
         if ((rc = anneal(x, len, hot, t1)) != FORUM_OK)
             return rc;
         /* Polish the cycle's best with exact scoring. */
-        if ((rc = alloc__state_load(&x->st, x->cyc_best)) != FORUM_OK)
+        if ((rc = keep_if_better(x, &sat, &sched)) != FORUM_OK)
             return rc;
-        if ((rc = exact_score(x, &sat, &sched, x->slot_val)) != FORUM_OK)
-            return rc;
-        if (better(sat, sched, x->best_sat, x->best_sched)) {
-            memcpy(x->best_val, x->slot_val, (size_t)m->S * sizeof *x->slot_val);
-            x->best_sat = sat;
-            x->best_sched = sched;
-            memcpy(x->best, x->cyc_best, tbytes);
-        }
         /* When the approximation was exact (no session over capacity, so
          * everyone got their best choice), polishing adds little: keep it short. */
         uint64_t plen = fabs(x->st.total - (double)sat) < 0.5 ? len / 16 : len;
@@ -714,7 +707,7 @@ enum forum_status alloc_solve(const struct alloc_problem *p,
     /* In fast mode a room only matters through the features people need; when
      * every class of participants may enter all rooms or none, swapping rooms
      * within a slot never changes the value: do not waste steps on it. */
-    x.p_sameslot = x.st.fast && rooms_alike(&m) ? 0.0 : ALLOC_P_SAMESLOT;
+    x.p_sameslot = x.st.fast && alloc__rooms_alike(&m) ? 0.0 : ALLOC_P_SAMESLOT;
     x.p_unplace = x.st.fast ? ALLOC_P_UNPLACE_FAST : ALLOC_P_UNPLACE;
     x.part = alloc__part_applies(&m);
     if ((rc = order_topics(&m, x.movable, &x.n_movable)) != FORUM_OK)
