@@ -126,7 +126,7 @@ static enum forum_status get_count(struct parser *ps, json_t *v, const char *fie
 static enum forum_status lookup(struct parser *ps, json_t *map, json_t *v,
                                 const char *field, const char *what, size_t *out)
 {
-    const char *id;
+    const char *id = NULL;
     enum forum_status rc = get_string(ps, v, field, &id);
     if (rc != FORUM_OK)
         return rc;
@@ -157,7 +157,7 @@ static enum forum_status collect_ids(struct parser *ps, json_t *root, const char
         return rc;
     json_array_foreach(*arr, i, el)
     {
-        const char *id;
+        const char *id = NULL;
         if (!json_is_object(el)) {
             field1(field, list, i);
             return fail(ps, field, "must be an object");
@@ -219,7 +219,7 @@ static enum forum_status ref_list(struct parser *ps, json_t *obj, const char *li
         return rc;
     json_array_foreach(arr, j, el)
     {
-        size_t ix;
+        size_t ix = 0;
         field3(field, list, i, key, j);
         if ((rc = lookup(ps, map, el, field, what, &ix)) != FORUM_OK)
             return rc;
@@ -243,7 +243,7 @@ static enum forum_status feature_list(struct parser *ps, json_t *obj, const char
         return rc;
     json_array_foreach(arr, j, el)
     {
-        const char *name;
+        const char *name = NULL;
         field3(field, list, i, key, j);
         if ((rc = get_string(ps, el, field, &name)) != FORUM_OK)
             return rc;
@@ -288,7 +288,7 @@ static enum forum_status parse_slots(struct parser *ps, json_t *arr)
             return nomem(ps);
         json_t *label = json_object_get(el, "label");
         if (label != NULL && !json_is_null(label)) {
-            const char *text;
+            const char *text = NULL;
             field2(field, "slots", i, "label");
             enum forum_status rc = get_string(ps, label, field, &text);
             if (rc != FORUM_OK)
@@ -311,7 +311,7 @@ static enum forum_status parse_rooms(struct parser *ps, json_t *arr)
     json_array_foreach(arr, i, el)
     {
         struct alloc_room *r = &p->rooms[i];
-        json_int_t cap;
+        json_int_t cap = 0;
         r->id = forum_try_strdup(json_string_value(json_object_get(el, "id")));
         if (r->id == NULL)
             return nomem(ps);
@@ -361,7 +361,7 @@ static enum forum_status parse_topics(struct parser *ps, json_t *arr)
                 }
         json_t *v = json_object_get(el, "max_size");
         if (v != NULL && !json_is_null(v)) {
-            json_int_t size;
+            json_int_t size = 0;
             field2(field, "topics", i, "max_size");
             if ((rc = get_count(ps, v, field, ALLOC_MAX_CAPACITY, &size)) != FORUM_OK)
                 return rc;
@@ -440,7 +440,7 @@ static enum forum_status parse_participants(struct parser *ps, json_t *arr,
             json_t *ix = json_object_get(ps->topic_ids, key);
             if (ix == NULL)
                 return fail(ps, field, "unknown topic \"%s\"", safe);
-            json_int_t weight;
+            json_int_t weight = 0;
             if ((rc = get_count(ps, w, field, ALLOC_MAX_WEIGHT, &weight)) != FORUM_OK)
                 return rc;
             q->votes[q->n_votes].topic = (size_t)json_integer_value(ix);

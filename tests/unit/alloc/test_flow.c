@@ -28,7 +28,7 @@ struct tcase {
 /* Best total over every assignment (each person: one option or none). */
 static int64_t brute(const struct tcase *c, int32_t i, int32_t *used)
 {
-    if (i == c->n)
+    if (i >= c->n || i >= MAX_N)
         return 0;
     int64_t best = brute(c, i + 1, used); /* person i unseated */
     for (int32_t j = c->opt_start[i]; j < c->opt_start[i + 1]; j++) {
