@@ -1,7 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The allocator: places topics into (room, slot) cells and seats the
- * participants, maximising the satisfied votes (design/ALLOCATOR.md).
+ * The allocator: places topics (and the parallel groups of group topics)
+ * into (room, slot) cells and seats the participants, optimising the
+ * lexicographic score of design/ALLOCATOR.md, contract v2: by default the
+ * most topics scheduled, then the fewest previous sessions moved, then the
+ * most satisfied votes (ALLOC_TOPICS_FIRST).
  *
  * This is a pure core: no I/O, no JSON, no SQL, no globals, no clock. The
  * caller passes a seed and a budget (an iteration count and/or a
@@ -59,6 +62,13 @@ struct alloc_room {
     size_t n_unavailable;
 };
 
+/* A group topic's parallel sessions (contract v2, "groups"). */
+struct alloc_groups {
+    uint32_t max;      /* at most this many groups, >= 1 */
+    uint32_t size_min; /* attendees of each group, hosts included, >= 1 */
+    uint32_t size_max; /* >= size_min */
+};
+
 struct alloc_topic {
     char *id;      /* owned, non-empty */
     size_t *hosts; /* owned: participant indices, no duplicates */
@@ -69,6 +79,14 @@ struct alloc_topic {
     uint32_t max_size; /* largest group, hosts included, when has_max_size */
     size_t fixed_room; /* room index, or ALLOC_NONE */
     size_t fixed_slot; /* slot index, or ALLOC_NONE (both set or both unset) */
+    /* The only slots the topic may use (its block of the day): when has_slots,
+     * slots[0..n_slots) lists them (owned, ascending, no duplicates; empty
+     * means no slot at all); otherwise every slot. */
+    bool has_slots;
+    size_t *slots;
+    size_t n_slots;
+    bool has_groups; /* runs as 1..groups.max parallel sessions in one slot */
+    struct alloc_groups groups;
 };
 
 struct alloc_vote {
@@ -84,6 +102,20 @@ struct alloc_participant {
     size_t n_unavailable;
     struct alloc_vote *votes; /* owned; a topic appears at most once */
     size_t n_votes;
+};
+
+/* A session of the published schedule, for a re-run (contract v2, "previous"). */
+struct alloc_previous {
+    size_t topic;   /* topic index */
+    uint32_t group; /* >= 1; 1 for ordinary topics */
+    size_t room;    /* room index */
+    size_t slot;    /* slot index */
+};
+
+/* The order in which the score's levels are compared (options.objective). */
+enum alloc_objective {
+    ALLOC_TOPICS_FIRST = 0, /* more scheduled, then fewer moved, then more satisfied */
+    ALLOC_VOTES_FIRST,      /* fewer moved, then more satisfied, then more scheduled */
 };
 
 /*
@@ -103,6 +135,9 @@ struct alloc_problem {
     size_t n_participants;
     char **features; /* owned: the feature names, each owned */
     size_t n_features;
+    struct alloc_previous *previous; /* owned; at most one per (topic, group), per cell */
+    size_t n_previous;
+    enum alloc_objective objective;
 };
 
 /* Frees p and everything it owns. p may be NULL. */
@@ -156,6 +191,7 @@ const char *alloc_why_name(enum alloc_why why);
 
 struct alloc_session {
     size_t topic;
+    uint32_t group; /* 1..k for a group topic's k sessions; 1 otherwise */
     size_t room;
     size_t slot;
     size_t *attendees; /* owned: participant indices, hosts first, then ascending */
@@ -164,7 +200,9 @@ struct alloc_session {
 
 struct alloc_score {
     int64_t satisfied; /* sum of the weights of the attended counted votes */
-    int64_t scheduled; /* topics with a session */
+    int64_t scheduled; /* topics with at least one session */
+    int64_t moved;     /* previous sessions not at the same (topic, group, room, slot) */
+    int64_t unserved;  /* voters who attend no session of a topic they voted for */
     int64_t demand;    /* sum of the weights of all counted votes */
     int64_t bound;     /* proven upper bound on satisfied (>= the optimum) */
 };

@@ -27,6 +27,7 @@ void alloc_problem_free(struct alloc_problem *p)
         free(p->topics[i].id);
         free(p->topics[i].hosts);
         free(p->topics[i].needs);
+        free(p->topics[i].slots);
     }
     for (size_t i = 0; i < p->n_participants; i++) {
         free(p->participants[i].id);
@@ -41,6 +42,7 @@ void alloc_problem_free(struct alloc_problem *p)
     free(p->topics);
     free(p->participants);
     free(p->features);
+    free(p->previous);
     free(p);
 }
 
