@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The allocator's JSON edge (implemented in src/api/alloc_json.c): the
- * problem document in, the solution document out (design/ALLOCATOR.md).
- * Only api/ sees jansson; this header does not expose it.
+ * The allocator's JSON edge (implemented in src/alloc_json/, library forum_alloc_json):
+ * the problem document in, the solution document out (design/ALLOCATOR.md). Only api/
+ * sees jansson; this header does not expose it.
  */
 #ifndef FORUM_ALLOC_JSON_H
 #define FORUM_ALLOC_JSON_H
