@@ -108,6 +108,9 @@ enum alloc_check_vs {
     ALLOC_VS_WORSE,
 };
 
+/* Returns the static name of objective: "topics_first" or "votes_first". */
+const char *alloc_check_objective_name(enum alloc_objective objective);
+
 /* Returns a static name for vs: "better", "equal", "worse" or "none". */
 const char *alloc_check_vs_name(enum alloc_check_vs vs);
 
@@ -133,6 +136,9 @@ struct alloc_check_report {
     char warnings[ALLOC_CHECK_MAX_WARNINGS] /* findings that do not invalidate */
                  [ALLOC_CHECK_TEXT_MAX];
     size_t n_warnings;
+    /* The claimed score, when there is one, is the recomputed one and its
+     * bound is not below satisfied (nor below the reference's). */
+    bool claim_ok;
     /* Set by alloc_check_against_ref(). */
     bool has_ref;
     bool has_ratio; /* false when the ref's satisfied is 0 and ours is not */
