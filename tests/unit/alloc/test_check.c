@@ -597,7 +597,7 @@ static void test_check_unscheduled(void **state)
            "topic \"T1\" has a session but is listed");
     broken(NULL, edit_unscheduled_missing, RULE(0), 0,
            "topic \"T4\" has no session but is not listed");
-    broken(NULL, edit_unscheduled_unknown, RULE(0), 0, "it names unknown topics");
+    broken(NULL, edit_unscheduled_unknown, RULE(0), 0, "it names 1 unknown topic;");
 }
 
 static void claim(struct alloc_check_figure *f, double v)
