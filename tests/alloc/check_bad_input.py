@@ -5,7 +5,7 @@ exits with status 2, prints nothing on stdout and exactly the expected line
 on stderr. Then random mutations of valid documents must never crash the
 parser: exit 0 with a JSON document, or 2 with one line on stderr.
 
-usage: check_bad_input.py FORUMD SHARED_DIR
+usage: check_bad_input.py FORUMD DATA_DIR    (DATA_DIR: tests/data, for its instances/)
 """
 import glob
 import json

@@ -1,8 +1,10 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: MIT
-"""Every instance of shared/instances/ through `forumd solve`:
+"""Every instance of tests/data/instances/ (copied from the team's shared
+folder) through `forumd solve`:
 
-- each solution (default time limit) is accepted by the referee, its claimed
+- each solution (default time limit) is accepted by the referee (`forumd
+  check`), its claimed
   score is the recomputed one, bound >= satisfied, and the bound is not below
   the reference optimum or best known value (*.ref.json): it is proven;
 - exact-a ... exact-f reach the proven optimum with a fixed step budget
@@ -12,7 +14,7 @@
   time limit equals the step-limited replay of the steps it reported
   (`--verbose`): the clock is only consulted at fixed step boundaries.
 
-usage: check_instances.py FORUMD SHARED_DIR
+usage: check_instances.py FORUMD DATA_DIR    (DATA_DIR: tests/data)
 """
 import glob
 import json
@@ -47,7 +49,7 @@ def main():
         if rc != 0:
             fail(f"{name}: exit status {rc}: {err}")
         sol = json.loads(out)
-        check_verdict(name, referee(shared, path, out), sol)
+        check_verdict(name, referee(forumd, path, out), sol)
         if ref and sol["score"]["bound"] < ref["satisfied"]:
             fail(f"{name}: bound {sol['score']['bound']} below the known {ref['satisfied']}")
         line = f"{name}: satisfied {sol['score']['satisfied']} bound {sol['score']['bound']}"
