@@ -24,15 +24,20 @@ struct alloc_json_options {
     uint64_t time_limit_ms;
     bool has_seed;
     uint64_t seed;
+    bool has_objective; /* the objective itself is in alloc_problem.objective */
 };
 
 /*
  * Parses and validates a problem document of len bytes (text need not be
- * NUL-terminated). Strict: duplicate keys, wrong types, unknown references,
- * duplicate ids, negative or non-integer capacities and weights, oversized
- * lists and fixed placements that break a hard rule are rejected; unknown
- * fields are ignored; a host's vote for its own topic is dropped. Safe on
- * hostile input.
+ * NUL-terminated), contract v2. Strict: duplicate keys, wrong types, unknown
+ * references, duplicate ids, negative or non-integer capacities, sizes and
+ * weights, `groups` with a field missing or below 1 or size_min above
+ * size_max, a fixed slot outside the topic's `slots`, two `previous` entries
+ * for one (topic, group) or one cell, an unknown `options.objective`,
+ * oversized lists and fixed placements that break a hard rule are rejected;
+ * unknown fields are ignored; a host's vote for its own topic is dropped.
+ * A topic's `slots` are stored sorted, duplicates dropped. Safe on hostile
+ * input.
  *
  * On success returns FORUM_OK and stores an owned problem in *out (free
  * with alloc_problem_free()), and fills *opts when opts is not NULL.

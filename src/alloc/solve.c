@@ -515,6 +515,7 @@ static enum forum_status build_result(struct ctx *x, struct alloc_result **out)
             sess_of[t] = res->n_sessions;
             struct alloc_session *se = &res->sessions[res->n_sessions++];
             se->topic = (size_t)t;
+            se->group = 1;
             se->room = (size_t)r;
             se->slot = (size_t)s;
             se->attendees =
@@ -554,6 +555,29 @@ static enum forum_status build_result(struct ctx *x, struct alloc_result **out)
     }
     res->score.scheduled = (int64_t)n_sessions;
     res->score.demand = m->demand;
+    for (size_t i = 0; i < m->p->n_previous; i++) {
+        const struct alloc_previous *e = &m->p->previous[i];
+        res->score.moved +=
+            e->group != 1 ||
+            st->place[e->topic] != (int32_t)(e->slot * (size_t)m->R + e->room);
+    }
+    /* unserved: voters attending no session of a topic they voted for */
+    uint8_t *served = forum_try_calloc((size_t)m->P + 1, 1);
+    if (served == NULL) {
+        rc = FORUM_ENOMEM;
+        goto fail;
+    }
+    for (size_t i = 0; i < res->n_sessions; i++) {
+        const struct alloc_session *se = &res->sessions[i];
+        for (size_t k = 0; k < se->n_attendees; k++) {
+            int32_t q = (int32_t)se->attendees[k];
+            for (int32_t v = m->vote_start[q]; v < m->vote_start[q + 1]; v++)
+                served[q] |= m->vote_t[v] == (int32_t)se->topic;
+        }
+    }
+    for (int32_t q = 0; q < m->P; q++)
+        res->score.unserved += m->vote_start[q] < m->vote_start[q + 1] && !served[q];
+    free(served);
     if ((rc = alloc__bound(m, &res->score.bound)) != FORUM_OK)
         goto fail;
     res->iterations = x->iters;
