@@ -10,6 +10,7 @@
 
 #include "forum/alloc.h"
 #include "forum/alloc_json.h"
+#include "forum/util/etag.h"
 #include "forum/util/log.h"
 #include "forum/util/mem.h"
 #include "internal.h"
@@ -529,28 +530,6 @@ void api__cache_drop(struct api *api, const char *eid)
         }
     }
     pthread_rwlock_unlock(&api->cache_mu);
-}
-
-/* True when the If-None-Match header names etag (or is "*"). */
-static bool etag_matches(const char *inm, const char *etag)
-{
-    size_t n = strlen(etag);
-
-    if (inm == NULL)
-        return false;
-    for (const char *p = inm; *p;) {
-        while (*p == ' ' || *p == ',')
-            p++;
-        if (*p == '*')
-            return true;
-        if (strncmp(p, "W/", 2) == 0)
-            p += 2; /* weak comparison, as RFC 9110 asks for If-None-Match */
-        if (strncmp(p, etag, n) == 0 && (p[n] == '\0' || p[n] == ',' || p[n] == ' '))
-            return true;
-        while (*p && *p != ',')
-            p++;
-    }
-    return false;
 }
 
 void api__schedule_get(struct api_ctx *c)
