@@ -48,11 +48,32 @@ enum api_role {
 struct api_ctx;
 typedef void (*api_handler_fn)(struct api_ctx *c);
 
+/*
+ * What api_handle() does for a route before and around its handler. The
+ * route table says it; dispatch has no other rule (no handler or path
+ * comparisons, nothing decided by the HTTP method).
+ */
+enum api_route_flag {
+    /* Opens this thread's database connection before the handler (a route
+     * with a role other than API_ROLE_ANYONE needs it to check the token). */
+    API_STORE = 1u << 0,
+    /* Loads the path's event (the first parameter) into c->event, or 404. */
+    API_EVENT = 1u << 1,
+    /* Changes data: counts against the writer's per-token write limit, and the
+     * handler runs holding the write mutex (docs/decisions/0003). */
+    API_WRITES = 1u << 2,
+    /* Changes data later, off the server thread (an allocation): counts
+     * against the write limit, but the handler only reads and queues; the
+     * worker takes the write mutex while it stores. */
+    API_QUEUES = 1u << 3,
+};
+
 struct api_route {
     enum api_method method;
     const char *pattern; /* "/api/v1/events/ * /slots": '*' matches one segment */
     api_handler_fn handler;
     enum api_role role;
+    unsigned flags;   /* enum api_route_flag */
     size_t body_max;  /* 0: the route takes no body */
     const char *name; /* metrics label */
 };

@@ -31,6 +31,11 @@ enum forum_status api__problem_build(struct store *s, const char *eid, json_t **
     json_t *doc = NULL, *arr;
 
     *out = NULL;
+    /* One snapshot: a write committed between two lists (a topic deleted
+     * with its votes) must not give a document that names what is gone. */
+    rc = store_read_begin(s, err);
+    if (rc != FORUM_OK)
+        return rc;
     rc = store_slot_list(s, eid, &slots, &n_slots, err);
     if (rc == FORUM_OK)
         rc = store_room_list(s, eid, &rooms, &n_rooms, err);
@@ -40,6 +45,7 @@ enum forum_status api__problem_build(struct store *s, const char *eid, json_t **
         rc = store_participant_list(s, eid, &people, &n_people, err);
     if (rc == FORUM_OK)
         rc = store_vote_list(s, eid, NULL, &votes, &n_votes, err);
+    store_read_end(s);
     if (rc != FORUM_OK)
         goto out;
     doc = json_object();
@@ -250,11 +256,14 @@ static void *worker_main(void *arg)
         char *solution = NULL;
         void (*ready)(void *);
         void *ready_cls;
+        bool stopping;
 
         pthread_mutex_lock(&api->job_mu);
         while (api->jobs == NULL && !api->stopping)
             pthread_cond_wait(&api->job_cv, &api->job_mu);
         job = api->jobs;
+        /* Read under job_mu, as it is written: api_free() sets it from another thread. */
+        stopping = api->stopping;
         if (job == NULL) {
             pthread_mutex_unlock(&api->job_mu);
             break;
@@ -267,7 +276,7 @@ static void *worker_main(void *arg)
         s = api__store(api, &err);
         if (s == NULL)
             rc = err.code ? err.code : FORUM_ESTORE;
-        else if (api->stopping)
+        else if (stopping)
             rc = forum_error_set(&err, FORUM_ESTORE, NULL, "the server is stopping");
         else
             rc = api__solve_and_store(s, job->eid, job->problem, job->len,
