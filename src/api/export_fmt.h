@@ -5,7 +5,7 @@
  * HTTP, no clock, so that tests and fuzzers call them directly; export.c
  * wraps them in the handlers.
  *
- * The schedule document is the one publication builds (src/api/schedule.c):
+ * The schedule document is the one publication builds (src/api/publish.c):
  *
  *     {"published_at": "...Z",
  *      "slots":    [{"id", "label", "starts_at", "ends_at"}, ...],

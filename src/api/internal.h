@@ -100,7 +100,7 @@ struct api_conn {
     struct api_conn *next;
 };
 
-struct api_job; /* an allocation waiting for or in the worker (schedule.c) */
+struct api_job; /* an allocation waiting for or in the worker (worker.c) */
 
 /* A fixed table of counters keyed by a string (tokens, addresses). */
 struct api_limiter {
@@ -136,7 +136,7 @@ struct api {
         cache_mu; /* readers share it: the hot path never waits on another reader */
     struct api_sched *cache;
 
-    /* The allocation worker (schedule.c). */
+    /* The allocation worker (worker.c). */
     pthread_t worker;
     bool worker_started;
     pthread_mutex_t job_mu;
@@ -321,11 +321,15 @@ enum forum_status api__solve_and_store(struct store *s, const char *eid,
                                        long time_limit_ms, atomic_bool *stop,
                                        pthread_mutex_t *write_mu, char *aid,
                                        char **solution, struct forum_error *err);
-/* Starts and stops the allocation worker (schedule.c). */
+/* Starts and stops the allocation worker (worker.c). */
 enum forum_status api__worker_start(struct api *api, struct forum_error *err);
 void api__worker_stop(struct api *api);
 /* Drops every cached schedule (api_free) or the one of eid. */
 void api__cache_drop(struct api *api, const char *eid);
+/* A cache entry for version of eid holding body (taken), with one reference. */
+struct api_sched *api__sched_new(const char *eid, long version, char *body);
+/* Puts e in the cache unless a newer version is there. Takes e's reference. */
+void api__cache_put(struct api *api, struct api_sched *e);
 /* Renders an owned JSON value for a topic as the caller may see it. */
 json_t *api__topic_json(const struct api_ctx *c, const struct store_topic *t,
                         const struct store_event *e);
