@@ -157,6 +157,23 @@ bool api__failed(struct api_ctx *c, enum forum_status rc, const struct forum_err
     return true;
 }
 
+json_t *api__strv_json(const struct store_strv *sv)
+{
+    json_t *arr = json_array();
+
+    for (size_t i = 0; i < sv->n; i++)
+        json_array_append_new(arr, json_string(sv->v[i]));
+    return arr;
+}
+
+bool api__phase_open(struct api_ctx *c, bool open, const char *code, const char *what)
+{
+    if (open || api__is_facilitator(c))
+        return true;
+    api__error(c, 409, code, NULL, "%s are closed for this event", what);
+    return false;
+}
+
 /* ---- connections --------------------------------------------------------------------
  */
 

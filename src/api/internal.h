@@ -220,6 +220,9 @@ bool api__failures_blocked(struct api_ctx *c);
 bool api__is_facilitator(const struct api_ctx *c);
 /* True when the caller is a participant of the path's event. */
 bool api__is_participant(const struct api_ctx *c);
+/* True when the phase is open (or the caller is the facilitator); otherwise
+ * answers 409 code ("<what> are closed for this event") and returns false. */
+bool api__phase_open(struct api_ctx *c, bool open, const char *code, const char *what);
 
 /* ---- strict JSON input (json_in.c) ----------------------------------------------- */
 
