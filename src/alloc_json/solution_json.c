@@ -16,6 +16,7 @@
 #include <jansson.h>
 
 #include "forum/util/mem.h"
+#include "internal.h"
 
 /* How many findings the JSON verdict lists, as the reference referee does. */
 #define VERDICT_ERRORS 20
@@ -305,7 +306,6 @@ enum forum_status alloc_json_parse_solution(const struct alloc_problem *p,
 {
     struct reader rd = {.p = p};
     json_t *root = NULL, *sessions;
-    json_error_t jerr;
     enum forum_status rc = FORUM_ENOMEM;
 
     if (out == NULL || p == NULL)
@@ -313,21 +313,8 @@ enum forum_status alloc_json_parse_solution(const struct alloc_problem *p,
     *out = NULL;
     if (claimed != NULL)
         *claimed = NULL;
-    if (text == NULL || len > ALLOC_JSON_MAX_BYTES) {
-        rc = forum_error_set(err, FORUM_EINVAL, "",
-                             "the document is missing or larger than %u bytes",
-                             ALLOC_JSON_MAX_BYTES);
-        goto out;
-    }
-    root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
-    if (root == NULL) {
-        rc = forum_error_set(err, FORUM_EINVAL, "",
-                             "malformed JSON at line %d, column %d: %s", jerr.line,
-                             jerr.column, jerr.text);
-        goto out;
-    }
-    if (!json_is_object(root)) {
-        rc = forum_error_set(err, FORUM_EINVAL, "", "the document must be a JSON object");
+    if ((root = alloc_json__load_object(text, len, "the document", err)) == NULL) {
+        rc = FORUM_EINVAL;
         goto out;
     }
     sessions = json_object_get(root, "sessions");
@@ -404,24 +391,14 @@ enum forum_status alloc_json_parse_ref(const char *text, size_t len,
                                        struct alloc_check_ref *out,
                                        struct forum_error *err)
 {
-    json_error_t jerr;
     json_t *root = NULL, *v;
     enum forum_status rc = FORUM_EINVAL;
 
-    if (out == NULL || text == NULL || len > ALLOC_JSON_MAX_BYTES)
-        return forum_error_set(err, FORUM_EINVAL, "",
-                               "the reference is missing or too large");
+    if (out == NULL)
+        return forum_error_set(err, FORUM_EINVAL, "", "no output pointer");
     memset(out, 0, sizeof *out);
-    root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
-    if (root == NULL) {
-        forum_error_set(err, FORUM_EINVAL, "", "malformed JSON at line %d, column %d: %s",
-                        jerr.line, jerr.column, jerr.text);
+    if ((root = alloc_json__load_object(text, len, "the reference", err)) == NULL)
         goto out;
-    }
-    if (!json_is_object(root)) {
-        forum_error_set(err, FORUM_EINVAL, "", "the reference must be a JSON object");
-        goto out;
-    }
     v = json_object_get(root, "satisfied");
     if (!json_is_integer(v)) {
         forum_error_set(err, FORUM_EINVAL, "satisfied", "must be an integer");
