@@ -271,7 +271,16 @@ enum forum_status api__publish_allocation(struct api *api, struct store *s,
         forum_xcalloc(json_array_size(sessions) + w.n_blocks + 1, sizeof(*sc.sessions));
     json_array_foreach(sessions, i, x)
     {
+        const struct store_session *y = &sc.sessions[n];
         rc = placed_session(&w, x, &sc.sessions[n++], err);
+        for (size_t k = 0; rc == FORUM_OK && k + 1 < n; k++) {
+            const struct store_session *z = &sc.sessions[k];
+            if (strcmp(z->id, y->id) == 0 || (strcmp(z->room_id, y->room_id) == 0 &&
+                                              strcmp(z->slot_id, y->slot_id) == 0))
+                rc = forum_error_set(err, FORUM_ECONFLICT, "allocation",
+                                     "this draft places two sessions in one room and "
+                                     "slot, or one session twice: allocate again");
+        }
         if (rc != FORUM_OK)
             goto out;
     }
