@@ -23,6 +23,28 @@ static bool in_everyones_block(const struct store_block *v, size_t n, const char
     return false;
 }
 
+/*
+ * A room's unavailable slots: its own, and every slot of a plenary or a
+ * break (the plenary holds its room and everyone; a break holds everyone).
+ * The same rule as the topics' `slots`, said where a solver that reads only
+ * contract v1 sees it too.
+ */
+static json_t *room_unavailable(const struct store_room *r,
+                                const struct store_slot *slots, size_t n_slots,
+                                const struct store_block *blocks, size_t n_blocks)
+{
+    json_t *arr = json_array();
+
+    for (size_t i = 0; i < n_slots; i++) {
+        bool off = in_everyones_block(blocks, n_blocks, slots[i].id);
+        for (size_t k = 0; !off && k < r->unavailable.n; k++)
+            off = strcmp(r->unavailable.v[k], slots[i].id) == 0;
+        if (off)
+            json_array_append_new(arr, json_string(slots[i].id));
+    }
+    return arr;
+}
+
 enum forum_status api__problem_build(struct store *s, const char *eid, json_t **out,
                                      struct forum_error *err)
 {
@@ -73,7 +95,9 @@ enum forum_status api__problem_build(struct store *s, const char *eid, json_t **
         json_object_set_new(o, "id", json_string(rooms[i].id));
         json_object_set_new(o, "capacity", json_integer(rooms[i].capacity));
         json_object_set_new(o, "features", api__strv_json(&rooms[i].features));
-        json_object_set_new(o, "unavailable", api__strv_json(&rooms[i].unavailable));
+        json_object_set_new(
+            o, "unavailable",
+            room_unavailable(&rooms[i], slots, n_slots, blocks, n_blocks));
         json_array_append_new(arr, o);
     }
     json_object_set_new(doc, "rooms", arr);
