@@ -121,15 +121,6 @@ static bool block_fields(struct api_ctx *c, struct store_block *b, bool creating
     return true;
 }
 
-static const struct store_slot *slot_find(const struct store_slot *v, size_t n,
-                                          const char *id)
-{
-    for (size_t i = 0; i < n; i++)
-        if (strcmp(v[i].id, id) == 0)
-            return &v[i];
-    return NULL;
-}
-
 /* Everything the rules of one block need, loaded once. */
 struct block_world {
     struct store_slot *slots;
@@ -241,7 +232,8 @@ static bool block_check(struct api_ctx *c, const struct store_block *b, const ch
         goto out;
     }
     for (size_t i = 0; i < b->slots.n; i++) {
-        const struct store_slot *sl = slot_find(w.slots, w.n_slots, b->slots.v[i]);
+        const struct store_slot *sl =
+            api__by_id(w.slots, w.n_slots, sizeof(*w.slots), b->slots.v[i]);
         if (sl == NULL) {
             api__error(c, 422, "invalid", "slots", "no such slot in this event: %.40s",
                        b->slots.v[i]);
@@ -267,7 +259,7 @@ static bool block_check(struct api_ctx *c, const struct store_block *b, const ch
             for (size_t j = 0; j < o->slots.n; j++) {
                 if (strcmp(b->slots.v[i], o->slots.v[j]) == 0) {
                     const struct store_slot *sl =
-                        slot_find(w.slots, w.n_slots, b->slots.v[i]);
+                        api__by_id(w.slots, w.n_slots, sizeof(*w.slots), b->slots.v[i]);
                     api__error(c, 422, "slot_taken", "slots",
                                "slot \"%s\" is in the block \"%s\" already",
                                sl ? sl->label : b->slots.v[i], o->name);
@@ -302,7 +294,8 @@ static bool block_check(struct api_ctx *c, const struct store_block *b, const ch
         for (size_t k = 0; k < b->slots.n; k++)
             in = in || strcmp(b->slots.v[k], t->fixed_slot) == 0;
         if ((in && !api__block_allocated(b->kind)) || (mine && !in && b->slots.n > 0)) {
-            const struct store_slot *sl = slot_find(w.slots, w.n_slots, t->fixed_slot);
+            const struct store_slot *sl =
+                api__by_id(w.slots, w.n_slots, sizeof(*w.slots), t->fixed_slot);
             api__error(c, 422, "invalid", "slots",
                        "the topic \"%s\" is locked in slot \"%s\": unlock it first",
                        t->title, sl ? sl->label : t->fixed_slot);

@@ -48,9 +48,12 @@ static void view_add(struct export_view *view, const struct store_schedule *sc,
                      const struct store_session *x, const char *locale, bool cancelled)
 {
     struct export_session *it = &view->v[view->n++];
-    const struct store_version_room *room = api__version_room(sc, x->room_id);
-    const struct store_version_slot *slot = api__version_slot(sc, x->slot_id);
-    const struct store_version_block *block = api__version_block(sc, x->block_id);
+    const struct store_version_room *room =
+        api__by_id(sc->rooms, sc->n_rooms, sizeof(*sc->rooms), x->room_id);
+    const struct store_version_slot *slot =
+        api__by_id(sc->slots, sc->n_slots, sizeof(*sc->slots), x->slot_id);
+    const struct store_version_block *block =
+        api__by_id(sc->blocks, sc->n_blocks, sizeof(*sc->blocks), x->block_id);
     const char **hosts = forum_xcalloc(x->hosts.n + 1, sizeof(*hosts));
 
     for (size_t h = 0; h < x->hosts.n; h++)

@@ -360,13 +360,6 @@ enum forum_status api__schedule_load(struct api *api, struct store *s, const cha
 void api__sched_unref(void *p);
 /* The public schedule document of sc (sessions.c), owned. */
 json_t *api__schedule_json(const struct store_schedule *sc);
-/* The grid of sc: the room, slot or block id as published, or NULL. */
-const struct store_version_room *api__version_room(const struct store_schedule *sc,
-                                                   const char *id);
-const struct store_version_slot *api__version_slot(const struct store_schedule *sc,
-                                                   const char *id);
-const struct store_version_block *api__version_block(const struct store_schedule *sc,
-                                                     const char *id);
 /* "title — groupe 2" (fr) or "title — group 2" (other locales), owned. */
 char *api__group_title(const char *title, long group, const char *locale);
 /* How many sessions x's topic has in sc (its groups); 1 for a plenary or a break. */
@@ -375,6 +368,12 @@ long api__session_groups(const struct store_schedule *sc, const struct store_ses
 bool api__block_allocated(const char *kind);
 /* Renders an owned JSON value for a block. */
 json_t *api__block_json(const struct store_block *b);
+/*
+ * The element of v (n elements of size bytes, each a struct whose first member
+ * is its `char *id`: the store's slots, rooms, topics, blocks and a version's
+ * grid) whose id is id, or NULL (also when id is NULL). Borrowed from v.
+ */
+const void *api__by_id(const void *v, size_t n, size_t size, const char *id);
 /* A list of strings as an owned JSON array. */
 json_t *api__strv_json(const struct store_strv *sv);
 

@@ -59,37 +59,8 @@ static enum forum_status world_load(struct store *s, const char *eid, struct pub
     return rc;
 }
 
-static const struct store_slot *find_slot(const struct pub_world *w, const char *id)
-{
-    for (size_t i = 0; id != NULL && i < w->n_slots; i++)
-        if (strcmp(w->slots[i].id, id) == 0)
-            return &w->slots[i];
-    return NULL;
-}
-
-static const struct store_room *find_room(const struct pub_world *w, const char *id)
-{
-    for (size_t i = 0; id != NULL && i < w->n_rooms; i++)
-        if (strcmp(w->rooms[i].id, id) == 0)
-            return &w->rooms[i];
-    return NULL;
-}
-
-static const struct store_topic *find_topic(const struct pub_world *w, const char *id)
-{
-    for (size_t i = 0; id != NULL && i < w->n_topics; i++)
-        if (strcmp(w->topics[i].id, id) == 0)
-            return &w->topics[i];
-    return NULL;
-}
-
-static const struct store_block *find_block(const struct pub_world *w, const char *id)
-{
-    for (size_t i = 0; id != NULL && i < w->n_blocks; i++)
-        if (strcmp(w->blocks[i].id, id) == 0)
-            return &w->blocks[i];
-    return NULL;
-}
+/* The slot, room, topic or block of w whose id is id, or NULL. */
+#define FIND(w, what, id) api__by_id((w)->what, (w)->n_##what, sizeof(*(w)->what), (id))
 
 /* The block slot sid is in, or NULL. */
 static const struct store_block *block_of_slot(const struct pub_world *w, const char *sid)
@@ -157,14 +128,14 @@ static enum forum_status placed_session(const struct pub_world *w, json_t *x,
     const char *rid = json_string_value(json_object_get(x, "room"));
     const char *sid = json_string_value(json_object_get(x, "slot"));
     json_t *group = json_object_get(x, "group"), *who = json_object_get(x, "attendees");
-    const struct store_topic *t = find_topic(w, tid);
-    const struct store_slot *slot = find_slot(w, sid);
+    const struct store_topic *t = FIND(w, topics, tid);
+    const struct store_slot *slot = FIND(w, slots, sid);
     const struct store_block *b, *in;
     char id[STORE_ID_MAX + 16];
     size_t i;
     json_t *p;
 
-    if (t == NULL || find_room(w, rid) == NULL || slot == NULL)
+    if (t == NULL || FIND(w, rooms, rid) == NULL || slot == NULL)
         return stale(err, "names topics, rooms or slots that are gone");
     in = block_of_slot(w, sid);
     if (in != NULL && !api__block_allocated(in->kind))
@@ -176,7 +147,7 @@ static enum forum_status placed_session(const struct pub_world *w, json_t *x,
         snprintf(id, sizeof(id), "%s-%ld", tid, out->group);
     else
         snprintf(id, sizeof(id), "%s", tid);
-    b = find_block(w, t->block_id);
+    b = FIND(w, blocks, t->block_id);
     out->id = forum_xstrdup(id);
     out->topic_id = forum_xstrdup(tid);
     out->block_id = b ? forum_xstrdup(b->id) : NULL;
@@ -212,7 +183,7 @@ static enum forum_status placed_session(const struct pub_world *w, json_t *x,
 static void everyone_session(const struct pub_world *w, const struct store_block *b,
                              struct store_session *out)
 {
-    const struct store_slot *first = find_slot(w, b->slots.v[0]);
+    const struct store_slot *first = FIND(w, slots, b->slots.v[0]);
 
     out->id = forum_xstrdup(b->id);
     out->group = 1;

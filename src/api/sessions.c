@@ -11,33 +11,6 @@
 #include "forum/util/mem.h"
 #include "internal.h"
 
-const struct store_version_room *api__version_room(const struct store_schedule *sc,
-                                                   const char *id)
-{
-    for (size_t i = 0; id != NULL && i < sc->n_rooms; i++)
-        if (strcmp(sc->rooms[i].id, id) == 0)
-            return &sc->rooms[i];
-    return NULL;
-}
-
-const struct store_version_slot *api__version_slot(const struct store_schedule *sc,
-                                                   const char *id)
-{
-    for (size_t i = 0; id != NULL && i < sc->n_slots; i++)
-        if (strcmp(sc->slots[i].id, id) == 0)
-            return &sc->slots[i];
-    return NULL;
-}
-
-const struct store_version_block *api__version_block(const struct store_schedule *sc,
-                                                     const char *id)
-{
-    for (size_t i = 0; id != NULL && i < sc->n_blocks; i++)
-        if (strcmp(sc->blocks[i].id, id) == 0)
-            return &sc->blocks[i];
-    return NULL;
-}
-
 long api__session_groups(const struct store_schedule *sc, const struct store_session *x)
 {
     long n = 0;
@@ -71,7 +44,8 @@ static json_t *str_or_null(const char *s)
 static void session_common(json_t *o, const struct store_schedule *sc,
                            const struct store_session *x)
 {
-    const struct store_version_room *room = api__version_room(sc, x->room_id);
+    const struct store_version_room *room =
+        api__by_id(sc->rooms, sc->n_rooms, sizeof(*sc->rooms), x->room_id);
 
     json_object_set_new(o, "id", json_string(x->id));
     json_object_set_new(o, "topic", str_or_null(x->topic_id));
@@ -178,8 +152,10 @@ void api__me_agenda(struct api_ctx *c)
     arr = json_array();
     for (size_t i = 0; i < sc.n_sessions; i++) {
         const struct store_session *x = &sc.sessions[i];
-        const struct store_version_room *room = api__version_room(&sc, x->room_id);
-        const struct store_version_slot *slot = api__version_slot(&sc, x->slot_id);
+        const struct store_version_room *room =
+            api__by_id(sc.rooms, sc.n_rooms, sizeof(*sc.rooms), x->room_id);
+        const struct store_version_slot *slot =
+            api__by_id(sc.slots, sc.n_slots, sizeof(*sc.slots), x->slot_id);
         json_t *o = json_object();
         session_common(o, &sc, x);
         json_object_set_new(o, "room_name", json_string(room ? room->name : ""));
