@@ -60,10 +60,11 @@ static void event_path(const char *eid, const char *suffix, char *out, size_t ca
         strcat(out, suffix);
 }
 
-static json_t *icon(const char *src, const char *sizes)
+/* The icons of web/icons/ (scripts/icons.sh makes the PNGs from the SVG). */
+static json_t *icon(const char *src, const char *sizes, const char *type)
 {
-    return json_pack("{s:s, s:s, s:s, s:s}", "src", src, "sizes", sizes, "type",
-                     "image/png", "purpose", "any");
+    return json_pack("{s:s, s:s, s:s, s:s}", "src", src, "sizes", sizes, "type", type,
+                     "purpose", "any");
 }
 
 static void send_manifest(struct api_ctx *c, bool wall)
@@ -84,13 +85,15 @@ static void send_manifest(struct api_ctx *c, bool wall)
      * The scope is the event's path without a slash, so that both /e/{eid}
      * and /e/{eid}/wall are inside it; id and start_url carry no token.
      */
-    doc = json_pack(
-        "{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:[o,o]}", "id", start, "name",
-        name, "description", wall ? w->wall_desc : w->participant_desc, "lang", w->lang,
-        "start_url", start, "scope", scope, "display", wall ? "fullscreen" : "standalone",
-        "theme_color", MANIFEST_THEME, "background_color",
-        wall ? MANIFEST_WALL_BG : MANIFEST_BG, "icons",
-        icon("/icons/icon-192.png", "192x192"), icon("/icons/icon-512.png", "512x512"));
+    doc =
+        json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:[o,o,o]}", "id", start,
+                  "name", name, "description", wall ? w->wall_desc : w->participant_desc,
+                  "lang", w->lang, "start_url", start, "scope", scope, "display",
+                  wall ? "fullscreen" : "standalone", "theme_color", MANIFEST_THEME,
+                  "background_color", wall ? MANIFEST_WALL_BG : MANIFEST_BG, "icons",
+                  icon("/icons/icon-192.png", "192x192", "image/png"),
+                  icon("/icons/icon-512.png", "512x512", "image/png"),
+                  icon("/icons/icon.svg", "any", "image/svg+xml"));
     if (doc != NULL && wall)
         json_object_set_new(doc, "orientation", json_string("landscape"));
     text = doc != NULL ? json_dumps(doc, JSON_COMPACT) : NULL;
