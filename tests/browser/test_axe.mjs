@@ -122,7 +122,7 @@ for (const pg of PAGES) {
                 assert.equal(await page.evaluate(() => document.documentElement.lang), lang);
                 const res = await runAxe(page);
                 const blocking = res.violations.filter((v) => BLOCKING.includes(v.impact));
-                summary.push(`${label}: ${res.violations.length} violation(s), ${blocking.length} serious or critical, ${res.incomplete.length} rule(s) to review by hand${res.incomplete.length ? ` (${res.incomplete.map((v) => v.id).join(", ")})` : ""}${res.violations.length ? `\n    ${describe(res.violations).join('\n    ')}` : ''}`);
+                summary.push(`${label}: ${res.violations.length} violation(s), ${blocking.length} serious or critical, ${res.incomplete.length} rule(s) to review by hand${res.incomplete.length ? ` (${res.incomplete.map((v) => v.id).join(', ')})` : ''}${res.violations.length ? `\n    ${describe(res.violations).join('\n    ')}` : ''}`);
                 assert.deepEqual(describe(blocking), [], `${label}: serious or critical WCAG A/AA violations`);
                 assert.deepEqual(page.problems, []);
                 await page.context().close();
@@ -131,8 +131,8 @@ for (const pg of PAGES) {
     }
 }
 
-// The check itself can fail: a planted image without text and grey on grey
-// text are found, with their impact.
+// The check itself can fail: a planted image without text, a field
+// without a label and grey on grey text are found, with their impact.
 test('axe finds planted violations', async () => {
     const page = await openPage(browser);
     await page.goto(`${d.url}/`);
@@ -143,12 +143,14 @@ test('axe finds planted violations', async () => {
         const p = document.createElement('p');
         p.textContent = 'faint';
         p.style.setProperty('color', '#bbbbbb');
-        document.getElementById('main').append(img, p);
+        const input = document.createElement('input');
+        document.getElementById('main').append(img, p, input);
     });
     const res = await runAxe(page);
     const found = Object.fromEntries(res.violations.map((v) => [v.id, v.impact]));
     assert.equal(found['image-alt'], 'critical');
     assert.equal(found['color-contrast'], 'serious');
+    assert.equal(found.label, 'critical');
     await page.context().close();
 });
 
