@@ -8,7 +8,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { startDaemon, seedEvent, launchBrowser, openPage, S, fill, WEB_DIR } from './lib/harness.mjs';
+import { startDaemon, seedEvent, launchBrowser, openPage, S, fill, WEB_DIR, webFiles } from './lib/harness.mjs';
 
 const L = S.fr;
 let d;
@@ -29,20 +29,6 @@ after(async () => {
         assert.equal(code, 0);
     }
 });
-
-function webFiles() {
-    const out = [];
-    const walk = (dir) => {
-        for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
-            if (e.name.startsWith('.')) continue;
-            const p = path.join(dir, e.name);
-            if (e.isDirectory()) walk(p);
-            else out.push(path.relative(WEB_DIR, p).split(path.sep).join('/'));
-        }
-    };
-    walk(WEB_DIR);
-    return out.sort();
-}
 
 const TYPES = { html: 'text/html', js: 'text/javascript', css: 'text/css', json: 'application/json', svg: 'image/svg+xml', png: 'image/png' };
 

@@ -17,7 +17,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Daemon, startDaemon, seedEvent, launchBrowser, openPage, S, fill, until, WEB_DIR } from './lib/harness.mjs';
+import { Daemon, startDaemon, seedEvent, launchBrowser, openPage, S, fill, until, WEB_DIR, webFiles } from './lib/harness.mjs';
 
 const L = S.fr;
 // Offline, the browser logs each failed request as a console error.
@@ -67,20 +67,6 @@ async function cacheContents(page) {
     });
 }
 
-function webFiles(dir) {
-    const out = [];
-    const walk = (p) => {
-        for (const e of fs.readdirSync(p, { withFileTypes: true })) {
-            if (e.name.startsWith('.')) continue;
-            const f = path.join(p, e.name);
-            if (e.isDirectory()) walk(f);
-            else out.push(`/${path.relative(dir, f).split(path.sep).join('/')}`);
-        }
-    };
-    walk(dir);
-    return out.sort();
-}
-
 // The list forumd puts before web/sw.js.
 async function releaseOf(daemon) {
     const res = await fetch(`${daemon.url}/sw.js`);
@@ -99,7 +85,7 @@ test('the manifests are valid and the service worker controls the participant pa
     // /sw.js: web/sw.js after the list of every other web file with the ETag it is served with.
     const { release, rest } = await releaseOf(d);
     assert.equal(rest, fs.readFileSync(path.join(WEB_DIR, 'sw.js'), 'utf8'));
-    assert.deepEqual(Object.keys(release.files).sort(), webFiles(WEB_DIR).filter((f) => f !== '/sw.js'));
+    assert.deepEqual(Object.keys(release.files).sort(), webFiles().filter((f) => f !== 'sw.js').map((f) => `/${f}`));
     for (const [file, etag] of Object.entries(release.files)) {
         const res = await fetch(d.url + file);
         assert.equal(res.headers.get('etag'), etag, file);
