@@ -88,6 +88,16 @@ enum forum_status store_migrate(struct store *s, int target, struct forum_error 
 enum forum_status store_limit_pages(struct store *s, unsigned long pages,
                                     struct forum_error *err);
 
+/*
+ * Opens a read transaction on s: every read through s until store_read_end()
+ * sees one snapshot of the database (WAL), whatever other connections
+ * commit meanwhile, and blocks no writer. No write through s in between;
+ * no nesting.
+ */
+enum forum_status store_read_begin(struct store *s, struct forum_error *err);
+/* Ends the read transaction of store_read_begin() (nothing to do when none). */
+void store_read_end(struct store *s);
+
 /* Returns FORUM_OK when the database answers a trivial query. */
 enum forum_status store_ping(struct store *s);
 

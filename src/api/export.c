@@ -2,13 +2,16 @@
 /*
  * The published schedule for people and programs: a participant's agenda
  * (JSON and a read-only iCalendar feed), the event's iCalendar and CSV. The
- * handlers find the document and answer; export_fmt.c writes the text.
+ * handlers find the schedule and answer; the writers of forum/export.h
+ * write the text.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "export_fmt.h"
+#include "forum/export.h"
+#include "forum/util/mem.h"
 #include "internal.h"
 
 /* The string member key of o (borrowed), "" when o or the member is missing. */
@@ -17,6 +20,70 @@ static const char *str(json_t *o, const char *key)
     const char *s = json_string_value(json_object_get(o, key));
 
     return s ? s : "";
+}
+
+static json_t *by_id(json_t *arr, const char *id)
+{
+    size_t i;
+    json_t *x;
+
+    json_array_foreach(arr, i, x)
+    {
+        const char *xid = json_string_value(json_object_get(x, "id"));
+        if (xid != NULL && strcmp(xid, id) == 0)
+            return x;
+    }
+    return NULL;
+}
+
+/* The sessions of doc as the writers take them, keeping only the topics that
+ * are keys of only (NULL: all). Owned array (free() it and each hosts array);
+ * the strings are borrowed from doc. OUT: n. */
+static struct export_session *doc_sessions(json_t *doc, json_t *only, size_t *n)
+{
+    json_t *sessions = json_object_get(doc, "sessions"), *x;
+    struct export_session *v = forum_xcalloc(json_array_size(sessions) + 1, sizeof(*v));
+    size_t i;
+
+    *n = 0;
+    json_array_foreach(sessions, i, x)
+    {
+        struct export_session *it = &v[*n];
+        json_t *room, *slot, *hosts = json_object_get(x, "hosts");
+        const char **names;
+
+        it->topic = str(x, "topic");
+        if (only != NULL && json_object_get(only, it->topic) == NULL)
+            continue;
+        it->id = it->topic;
+        it->group = 1;
+        it->kind = "forum";
+        it->title = str(x, "title");
+        it->theme = str(x, "theme");
+        it->room = str(x, "room");
+        it->slot = str(x, "slot");
+        it->seated = (long)json_integer_value(json_object_get(x, "seated"));
+        names = forum_xcalloc(json_array_size(hosts) + 1, sizeof(*names));
+        for (size_t h = 0; h < json_array_size(hosts); h++)
+            names[h] = json_string_value(json_array_get(hosts, h));
+        it->hosts = names;
+        it->n_hosts = json_array_size(hosts);
+        room = by_id(json_object_get(doc, "rooms"), it->room);
+        slot = by_id(json_object_get(doc, "slots"), it->slot);
+        it->room_name = str(room, "name");
+        it->slot_label = str(slot, "label");
+        it->starts_at = str(slot, "starts_at");
+        it->ends_at = str(slot, "ends_at");
+        (*n)++;
+    }
+    return v;
+}
+
+static void sessions_free(struct export_session *v, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free((void *)(uintptr_t)v[i].hosts);
+    free(v);
 }
 
 /*
@@ -63,7 +130,7 @@ void api__me_agenda(struct api_ctx *c)
     struct forum_error err;
     enum forum_status rc;
     json_t *doc, *mine, *arr = json_array();
-    struct export_item *items;
+    struct export_session *items;
     size_t n;
 
     forum_error_clear(&err);
@@ -77,7 +144,7 @@ void api__me_agenda(struct api_ctx *c)
         api__fail(c, rc, &err);
         return;
     }
-    items = export_items(doc, mine, &n);
+    items = doc_sessions(doc, mine, &n);
     for (size_t i = 0; i < n; i++) {
         json_t *o = json_object();
         json_object_set_new(o, "topic", json_string(items[i].topic));
@@ -90,21 +157,29 @@ void api__me_agenda(struct api_ctx *c)
         json_object_set_new(o, "ends_at", json_string(items[i].ends_at));
         json_array_append_new(arr, o);
     }
-    free(items);
+    sessions_free(items, n);
     json_decref(doc);
     json_decref(mine);
     api__json(c, 200, arr);
 }
 
-/* ---- iCalendar, CSV: the writers are in export_fmt.c ------------------------- */
+/* ---- iCalendar, CSV: the writers are in src/export/ ----------------------------- */
 
 /* Answers the iCalendar of doc, keeping the topics that are keys of only (NULL: all). */
 static void send_ics(struct api_ctx *c, json_t *doc, json_t *only)
 {
-    size_t len;
-    char *text = export_ics(CTX_EID(c), c->has_event ? c->event.name : "forumd",
-                            str(doc, "published_at"), doc, only, &len);
+    struct export_schedule sc;
+    size_t len, n;
+    struct export_session *v = doc_sessions(doc, only, &n);
+    char *text;
 
+    sc.event_id = CTX_EID(c);
+    sc.name = c->has_event ? c->event.name : "forumd";
+    sc.published_at = str(doc, "published_at");
+    sc.sessions = v;
+    sc.n_sessions = n;
+    text = export_ics(&sc, &len);
+    sessions_free(v, n);
     api__text(c, 200, "text/calendar; charset=utf-8", text, len);
 }
 
@@ -172,9 +247,9 @@ void api__feed_ics(struct api_ctx *c)
         /* Nothing published yet: an empty calendar that the app polls later. */
         char now[21], *text;
         size_t len;
+        struct export_schedule sc = {CTX_EID(c), c->event.name, now, NULL, 0};
         store_now(now);
-        /* Written before the call: its arguments are evaluated in no set order. */
-        text = export_ics(CTX_EID(c), c->event.name, now, NULL, NULL, &len);
+        text = export_ics(&sc, &len);
         api__text(c, 200, "text/calendar; charset=utf-8", text, len);
         return;
     }
@@ -188,12 +263,21 @@ void api__feed_ics(struct api_ctx *c)
 void api__schedule_csv(struct api_ctx *c)
 {
     json_t *doc;
-    size_t len;
+    size_t len, n;
     char *text;
+    struct export_schedule sc;
+    struct export_session *v;
 
     if (!published_doc(c, &doc))
         return;
-    text = export_csv(doc, &len);
+    v = doc_sessions(doc, NULL, &n);
+    sc.event_id = CTX_EID(c);
+    sc.name = c->event.name;
+    sc.published_at = str(doc, "published_at");
+    sc.sessions = v;
+    sc.n_sessions = n;
+    text = export_csv(&sc, &len);
+    sessions_free(v, n);
     json_decref(doc);
     api__text(c, 200, "text/csv; charset=utf-8", text, len);
     api_response_add_header(c->resp, "Content-Disposition",

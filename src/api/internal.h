@@ -48,11 +48,32 @@ enum api_role {
 struct api_ctx;
 typedef void (*api_handler_fn)(struct api_ctx *c);
 
+/*
+ * What api_handle() does for a route before and around its handler. The
+ * route table says it; dispatch has no other rule (no handler or path
+ * comparisons, nothing decided by the HTTP method).
+ */
+enum api_route_flag {
+    /* Opens this thread's database connection before the handler (a route
+     * with a role other than API_ROLE_ANYONE needs it to check the token). */
+    API_STORE = 1u << 0,
+    /* Loads the path's event (the first parameter) into c->event, or 404. */
+    API_EVENT = 1u << 1,
+    /* Changes data: counts against the writer's per-token write limit, and the
+     * handler runs holding the write mutex (docs/decisions/0003). */
+    API_WRITES = 1u << 2,
+    /* Changes data later, off the server thread (an allocation): counts
+     * against the write limit, but the handler only reads and queues; the
+     * worker takes the write mutex while it stores. */
+    API_QUEUES = 1u << 3,
+};
+
 struct api_route {
     enum api_method method;
     const char *pattern; /* "/api/v1/events/ * /slots": '*' matches one segment */
     api_handler_fn handler;
     enum api_role role;
+    unsigned flags;   /* enum api_route_flag */
     size_t body_max;  /* 0: the route takes no body */
     const char *name; /* metrics label */
 };
@@ -79,7 +100,7 @@ struct api_conn {
     struct api_conn *next;
 };
 
-struct api_job; /* an allocation waiting for or in the worker (schedule.c) */
+struct api_job; /* an allocation waiting for or in the worker (worker.c) */
 
 /* A fixed table of counters keyed by a string (tokens, addresses). */
 struct api_limiter {
@@ -115,7 +136,7 @@ struct api {
         cache_mu; /* readers share it: the hot path never waits on another reader */
     struct api_sched *cache;
 
-    /* The allocation worker (schedule.c). */
+    /* The allocation worker (worker.c). */
     pthread_t worker;
     bool worker_started;
     pthread_mutex_t job_mu;
@@ -199,6 +220,9 @@ bool api__failures_blocked(struct api_ctx *c);
 bool api__is_facilitator(const struct api_ctx *c);
 /* True when the caller is a participant of the path's event. */
 bool api__is_participant(const struct api_ctx *c);
+/* True when the phase is open (or the caller is the facilitator); otherwise
+ * answers 409 code ("<what> are closed for this event") and returns false. */
+bool api__phase_open(struct api_ctx *c, bool open, const char *code, const char *what);
 
 /* ---- strict JSON input (json_in.c) ----------------------------------------------- */
 
@@ -302,11 +326,15 @@ enum forum_status api__solve_and_store(struct store *s, const char *eid,
                                        long time_limit_ms, atomic_bool *stop,
                                        pthread_mutex_t *write_mu, char *aid,
                                        char **solution, struct forum_error *err);
-/* Starts and stops the allocation worker (schedule.c). */
+/* Starts and stops the allocation worker (worker.c). */
 enum forum_status api__worker_start(struct api *api, struct forum_error *err);
 void api__worker_stop(struct api *api);
 /* Drops every cached schedule (api_free) or the one of eid. */
 void api__cache_drop(struct api *api, const char *eid);
+/* A cache entry for version of eid holding body (taken), with one reference. */
+struct api_sched *api__sched_new(const char *eid, long version, char *body);
+/* Puts e in the cache unless a newer version is there. Takes e's reference. */
+void api__cache_put(struct api *api, struct api_sched *e);
 /* Renders an owned JSON value for a topic as the caller may see it. */
 json_t *api__topic_json(const struct api_ctx *c, const struct store_topic *t,
                         const struct store_event *e);

@@ -100,9 +100,6 @@ enum forum_status http_release_script(const struct http_file *files, size_t n,
                                       const char *root_real, const void *sw,
                                       size_t sw_len, struct buf *out);
 
-/* True when an If-None-Match header value lists etag (or is "*"). */
-bool http_etag_matches(const char *if_none_match, const char *etag);
-
 /* Latency histogram bucket bounds in microseconds (the last is +Inf). */
 #define HTTP_LATENCY_BUCKETS 14
 

@@ -25,6 +25,7 @@
 
 #include <microhttpd.h>
 
+#include "forum/util/etag.h"
 #include "forum/util/log.h"
 #include "forum/util/mem.h"
 #include "internal.h"
@@ -481,12 +482,12 @@ static enum MHD_Result dispatch_static(struct request *rq, enum api_method m)
         if (srv->prepared != NULL) {
             size_t i = (size_t)(f - srv->config.files);
 
-            if (http_etag_matches(inm, f->etag))
+            if (etag_matches(inm, f->etag))
                 return queue_prepared(rq, MHD_HTTP_NOT_MODIFIED,
                                       srv->prepared[srv->config.n_files + i]);
             return queue_prepared(rq, MHD_HTTP_OK, srv->prepared[i]);
         }
-        if (http_etag_matches(inm, f->etag))
+        if (etag_matches(inm, f->etag))
             return send_not_modified(rq, f->etag);
         r = static_response(f->data, f->len, f->content_type);
         if (r == NULL)
@@ -504,7 +505,7 @@ static enum MHD_Result dispatch_static(struct request *rq, enum api_method m)
             close(f.fd);
             return send_error(rq, &err_method, "GET, HEAD");
         }
-        if (http_etag_matches(inm, f.etag)) {
+        if (etag_matches(inm, f.etag)) {
             close(f.fd);
             return send_not_modified(rq, f.etag);
         }

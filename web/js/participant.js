@@ -7,6 +7,7 @@ import { Api, seg, tokens, takeFragment, eventIdFromPath } from './api.js';
 import { h, mount, formValues, copyText } from './dom.js';
 import { t, tn, loadLang, pickLang, langSwitch, fmtRange } from './i18n.js';
 import { errorText, formErrors, field, checkbox, formError, themeClass, setThemes, announce, recent } from './common.js';
+import { sortSlots, indexSchedule, sessionId } from './schedule.js';
 import { offlineMark, onNetworkChange, whenOnline, forgetPersonal } from './offline.js';
 
 const TOPIC_FIELDS = ['title', 'description', 'theme', 'needs', 'max_size'];
@@ -93,7 +94,7 @@ async function loadRooms() {
         const anon = new Api(null);
         const [rooms, slots] = await Promise.all([anon.get(`/events/${seg(state.eid)}/rooms`), anon.get(`/events/${seg(state.eid)}/slots`)]);
         state.rooms = rooms || [];
-        state.slots = (slots || []).slice().sort((a, b) => String(a.starts_at).localeCompare(String(b.starts_at)));
+        state.slots = sortSlots(slots);
     } catch {
         state.rooms = [];
         state.slots = [];
@@ -544,7 +545,7 @@ function renderPrefs() {
 
 function renderAgenda() {
     const tz = state.event.timezone;
-    const items = state.agenda.slice().sort((a, b) => String(a.starts_at).localeCompare(String(b.starts_at)));
+    const items = sortSlots(state.agenda);
     const cal = state.me && state.me.calendar_url ? new URL(state.me.calendar_url, location.origin).href : null;
     return h(
         'section',
@@ -583,9 +584,8 @@ function renderAgenda() {
 function renderSchedule() {
     const sch = state.schedule;
     const tz = sch.timezone || state.event.timezone;
-    const mine = new Set((state.agenda || []).map((a) => a.topic));
-    const rooms = new Map((sch.rooms || []).map((r) => [r.id, r.name]));
-    const slots = (sch.slots || []).slice().sort((a, b) => String(a.starts_at).localeCompare(String(b.starts_at)));
+    const mine = new Set((state.agenda || []).map((a) => sessionId(a)));
+    const idx = indexSchedule(sch);
     const sessions = sch.sessions || [];
     return h(
         'section',
@@ -599,8 +599,8 @@ function renderSchedule() {
                 },
             },
             h('summary', null, h('h2', { id: 'schedule-title' }, tn('schedule.title', sessions.length))),
-            slots.map((sl) => {
-                const here = sessions.filter((x) => x.slot === sl.id);
+            idx.slots.map((sl) => {
+                const here = idx.bySlot.get(sl.id) || [];
                 if (!here.length) return null;
                 return h(
                     'div',
@@ -614,8 +614,8 @@ function renderSchedule() {
                                 'li',
                                 { class: themeClass(x.theme) },
                                 h('strong', null, x.title),
-                                h('span', { class: 'where' }, t('agenda.room', { room: rooms.get(x.room) || x.room })),
-                                mine.has(x.topic) ? h('span', { class: 'yours' }, t('schedule.yours')) : null,
+                                h('span', { class: 'where' }, t('agenda.room', { room: (idx.roomById.get(x.room) || { name: x.room }).name })),
+                                mine.has(sessionId(x)) ? h('span', { class: 'yours' }, t('schedule.yours')) : null,
                             ),
                         ),
                     ),

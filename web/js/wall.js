@@ -8,6 +8,7 @@ import { Api, ApiError, seg, eventIdFromPath } from './api.js';
 import { h, mount } from './dom.js';
 import { t, loadLang, pickLang, LANGS, fmtTime, fmtDay } from './i18n.js';
 import { themeClass, setThemes } from './common.js';
+import { sortSlots, indexSchedule, cellKey } from './schedule.js';
 
 const POLL_MS = 10000;
 const CLOCK_MS = 15000;
@@ -98,7 +99,7 @@ async function pollOnce() {
 // The slots to show: those of the day of the current (or next, or last)
 // slot, at most MAX_COLUMNS of them starting from the current one.
 export function visibleSlots(slots, now) {
-    const sorted = slots.slice().sort((a, b) => String(a.starts_at).localeCompare(String(b.starts_at)));
+    const sorted = sortSlots(slots);
     if (!sorted.length) return { shown: [], current: null, next: null };
     const ms = now.getTime();
     const cur = sorted.find((s) => Date.parse(s.starts_at) <= ms && ms < Date.parse(s.ends_at)) || null;
@@ -140,8 +141,7 @@ function renderGrid(sched) {
     const pages = roomPages(sched.rooms || []);
     const page = state.page % pages.length;
     const rooms = pages[page];
-    const cells = new Map();
-    for (const s of sched.sessions || []) cells.set(`${s.room}\u0000${s.slot}`, s);
+    const idx = indexSchedule(sched);
     const grid = h(
         'table',
         { class: 'wall-grid' },
@@ -181,7 +181,7 @@ function renderGrid(sched) {
                     null,
                     h('th', { scope: 'row' }, h('span', { class: 'room-name' }, r.name)),
                     shown.map((sl) => {
-                        const s = cells.get(`${r.id}\u0000${sl.id}`);
+                        const s = idx.cells.get(cellKey(r.id, sl.id));
                         const cls = [current && sl.id === current.id ? 'now' : '', next && sl.id === next.id && !(current && sl.id === current.id) ? 'next' : ''];
                         if (!s) return h('td', { class: ['free', ...cls] }, '');
                         return h(

@@ -1,0 +1,121 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The allocation problem: the allocator's input document (ALLOCATOR.md
+ * form, ids = API ids) built from the store in one read snapshot, and
+ * GET /allocation/problem.
+ */
+#include <string.h>
+
+#include "internal.h"
+
+enum forum_status api__problem_build(struct store *s, const char *eid, json_t **out,
+                                     struct forum_error *err)
+{
+    struct store_slot *slots = NULL;
+    struct store_room *rooms = NULL;
+    struct store_topic *topics = NULL;
+    struct store_participant *people = NULL;
+    struct store_vote *votes = NULL;
+    size_t n_slots = 0, n_rooms = 0, n_topics = 0, n_people = 0, n_votes = 0;
+    enum forum_status rc;
+    json_t *doc = NULL, *arr;
+
+    *out = NULL;
+    /* One snapshot: a write committed between two lists (a topic deleted
+     * with its votes) must not give a document that names what is gone. */
+    rc = store_read_begin(s, err);
+    if (rc != FORUM_OK)
+        return rc;
+    rc = store_slot_list(s, eid, &slots, &n_slots, err);
+    if (rc == FORUM_OK)
+        rc = store_room_list(s, eid, &rooms, &n_rooms, err);
+    if (rc == FORUM_OK)
+        rc = store_topic_list(s, eid, &topics, &n_topics, err);
+    if (rc == FORUM_OK)
+        rc = store_participant_list(s, eid, &people, &n_people, err);
+    if (rc == FORUM_OK)
+        rc = store_vote_list(s, eid, NULL, &votes, &n_votes, err);
+    store_read_end(s);
+    if (rc != FORUM_OK)
+        goto out;
+    doc = json_object();
+    arr = json_array();
+    for (size_t i = 0; i < n_slots; i++) {
+        json_t *o = json_object();
+        json_object_set_new(o, "id", json_string(slots[i].id));
+        json_object_set_new(o, "label", json_string(slots[i].label));
+        json_array_append_new(arr, o);
+    }
+    json_object_set_new(doc, "slots", arr);
+    arr = json_array();
+    for (size_t i = 0; i < n_rooms; i++) {
+        json_t *o = json_object();
+        json_object_set_new(o, "id", json_string(rooms[i].id));
+        json_object_set_new(o, "capacity", json_integer(rooms[i].capacity));
+        json_object_set_new(o, "features", api__strv_json(&rooms[i].features));
+        json_object_set_new(o, "unavailable", api__strv_json(&rooms[i].unavailable));
+        json_array_append_new(arr, o);
+    }
+    json_object_set_new(doc, "rooms", arr);
+    arr = json_array();
+    for (size_t i = 0; i < n_topics; i++) {
+        json_t *o = json_object();
+        json_object_set_new(o, "id", json_string(topics[i].id));
+        json_object_set_new(o, "hosts", api__strv_json(&topics[i].host_ids));
+        json_object_set_new(o, "needs", api__strv_json(&topics[i].needs));
+        if (topics[i].max_size > 0)
+            json_object_set_new(o, "max_size", json_integer(topics[i].max_size));
+        if (topics[i].fixed_room != NULL) {
+            json_t *f = json_object();
+            json_object_set_new(f, "room", json_string(topics[i].fixed_room));
+            json_object_set_new(f, "slot", json_string(topics[i].fixed_slot));
+            json_object_set_new(o, "fixed", f);
+        }
+        json_array_append_new(arr, o);
+    }
+    json_object_set_new(doc, "topics", arr);
+    arr = json_array();
+    for (size_t i = 0, v = 0; i < n_people; i++) {
+        json_t *o = json_object(), *w = json_object();
+        json_object_set_new(o, "id", json_string(people[i].id));
+        json_object_set_new(o, "needs", api__strv_json(&people[i].needs));
+        json_object_set_new(o, "unavailable", api__strv_json(&people[i].unavailable));
+        /* The votes come sorted by participant id (people by creation): find
+         * this person's first vote by bisection, then take the run. */
+        size_t lo = 0, hi = n_votes;
+        while (lo < hi) {
+            size_t mid = lo + (hi - lo) / 2;
+            if (strcmp(votes[mid].participant_id, people[i].id) < 0)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        for (v = lo; v < n_votes && strcmp(votes[v].participant_id, people[i].id) == 0;
+             v++)
+            json_object_set_new(w, votes[v].topic_id, json_integer(votes[v].weight));
+        json_object_set_new(o, "votes", w);
+        json_array_append_new(arr, o);
+    }
+    json_object_set_new(doc, "participants", arr);
+    *out = doc;
+out:
+    store_slots_free(slots, n_slots);
+    store_rooms_free(rooms, n_rooms);
+    store_topics_free(topics, n_topics);
+    store_participants_free(people, n_people);
+    store_votes_free(votes, n_votes);
+    return rc;
+}
+
+void api__problem_get(struct api_ctx *c)
+{
+    struct forum_error err;
+    enum forum_status rc;
+    json_t *doc;
+
+    forum_error_clear(&err);
+    rc = api__problem_build(c->store, CTX_EID(c), &doc, &err);
+    if (api__failed(c, rc, &err))
+        return;
+    api__json(c, 200, doc);
+}

@@ -1,0 +1,241 @@
+/* SPDX-License-Identifier: MIT */
+/* Topics: proposals, changes by their hosts or the facilitator, locks. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "forum/util/mem.h"
+#include "internal.h"
+
+json_t *api__topic_json(const struct api_ctx *c, const struct store_topic *t,
+                        const struct store_event *e)
+{
+    json_t *o = json_object(), *hosts = json_array();
+    bool mine = false;
+
+    json_object_set_new(o, "id", json_string(t->id));
+    json_object_set_new(o, "title", json_string(t->title));
+    json_object_set_new(o, "description", json_string(t->description));
+    json_object_set_new(o, "theme", json_string(t->theme));
+    json_object_set_new(o, "needs", api__strv_json(&t->needs));
+    json_object_set_new(o, "max_size",
+                        t->max_size > 0 ? json_integer(t->max_size) : json_null());
+    for (size_t i = 0; i < t->host_ids.n; i++) {
+        json_t *h = json_object();
+        json_object_set_new(h, "id", json_string(t->host_ids.v[i]));
+        json_object_set_new(h, "name", json_string(t->host_names.v[i]));
+        json_array_append_new(hosts, h);
+        if (api__is_participant(c) &&
+            strcmp(t->host_ids.v[i], c->who.participant_id) == 0)
+            mine = true;
+    }
+    json_object_set_new(o, "hosts", hosts);
+    if (t->fixed_room != NULL && t->fixed_slot != NULL) {
+        json_t *f = json_object();
+        json_object_set_new(f, "room", json_string(t->fixed_room));
+        json_object_set_new(f, "slot", json_string(t->fixed_slot));
+        json_object_set_new(o, "fixed", f);
+    } else {
+        json_object_set_new(o, "fixed", json_null());
+    }
+    if (api__is_facilitator(c) || e->show_tallies) {
+        json_t *v = json_object();
+        json_object_set_new(v, "count", json_integer(t->vote_count));
+        json_object_set_new(v, "weight", json_integer(t->vote_weight));
+        json_object_set_new(o, "votes", v);
+    }
+    if (mine)
+        json_object_set_new(o, "mine", json_true());
+    return o;
+}
+
+void api__topic_list(struct api_ctx *c)
+{
+    struct store_topic *v;
+    size_t n;
+    struct forum_error err;
+    enum forum_status rc;
+    json_t *arr;
+
+    forum_error_clear(&err);
+    rc = store_topic_list(c->store, CTX_EID(c), &v, &n, &err);
+    if (api__failed(c, rc, &err))
+        return;
+    arr = json_array();
+    for (size_t i = 0; i < n; i++)
+        json_array_append_new(arr, api__topic_json(c, &v[i], &c->event));
+    store_topics_free(v, n);
+    api__json(c, 200, arr);
+}
+
+/* Reads the topic fields over t; fixed only when allowed. */
+static bool topic_fields(struct api_ctx *c, struct store_topic *t, bool creating)
+{
+    static const char *const keys[] = {"title",    "description", "theme", "needs",
+                                       "max_size", "fixed",       NULL};
+    const char *title = NULL, *desc = NULL, *theme = NULL;
+    bool has_title, has_desc, has_theme, has_max;
+    json_t *max, *fixed;
+
+    if (!api__only_keys(c, keys) ||
+        !api__get_string(c, "title", creating, API_NAME_MAX, false, &title, &has_title) ||
+        !api__get_string(c, "description", false, API_DESCRIPTION_MAX, true, &desc,
+                         &has_desc) ||
+        !api__get_string(c, "theme", false, API_LABEL_MAX, false, &theme, &has_theme) ||
+        !api__get_strv(c, "needs", API_FEATURES_MAX, API_FEATURE_MAX, &t->needs, NULL))
+        return false;
+    max = json_object_get(c->body, "max_size");
+    has_max = max != NULL && !json_is_null(max);
+    if (max != NULL && json_is_null(max))
+        t->max_size = 0;
+    if (has_max && !api__get_int(c, "max_size", false, 1, 100000, &t->max_size, NULL))
+        return false;
+    if (has_title) {
+        if (title == NULL || title[0] == '\0') {
+            api__error(c, 422, "empty", "title", "this field cannot be empty");
+            return false;
+        }
+        free(t->title);
+        t->title = forum_xstrdup(title);
+    }
+    if (has_desc) {
+        free(t->description);
+        t->description = forum_xstrdup(desc ? desc : "");
+    }
+    if (has_theme) {
+        free(t->theme);
+        t->theme = forum_xstrdup(theme ? theme : "");
+    }
+    fixed = json_object_get(c->body, "fixed");
+    if (fixed != NULL) {
+        json_t *room = json_object_get(fixed, "room"),
+               *slot = json_object_get(fixed, "slot");
+        if (!api__is_facilitator(c)) {
+            api__error(c, 403, "forbidden", "fixed", "only the facilitator locks topics");
+            return false;
+        }
+        if (json_is_null(fixed)) {
+            free(t->fixed_room);
+            free(t->fixed_slot);
+            t->fixed_room = t->fixed_slot = NULL;
+        } else if (json_is_object(fixed) && json_object_size(fixed) == 2 &&
+                   json_is_string(room) && json_is_string(slot) &&
+                   json_string_length(room) <= STORE_ID_MAX &&
+                   json_string_length(slot) <= STORE_ID_MAX) {
+            free(t->fixed_room);
+            free(t->fixed_slot);
+            t->fixed_room = forum_xstrdup(json_string_value(room));
+            t->fixed_slot = forum_xstrdup(json_string_value(slot));
+        } else {
+            api__error(c, 422, "wrong_type", "fixed", "{room, slot} or null");
+            return false;
+        }
+    }
+    return true;
+}
+
+static void topic_answer(struct api_ctx *c, const char *tid, int status)
+{
+    struct store_topic t;
+    struct forum_error err;
+    enum forum_status rc;
+
+    forum_error_clear(&err);
+    rc = store_topic_get(c->store, CTX_EID(c), tid, &t, &err);
+    if (api__failed(c, rc, &err))
+        return;
+    api__json(c, status, api__topic_json(c, &t, &c->event));
+    store_topic_release(&t);
+}
+
+void api__topic_create(struct api_ctx *c)
+{
+    struct store_topic t;
+    char id[STORE_ID_MAX + 1];
+    struct forum_error err;
+    enum forum_status rc;
+
+    memset(&t, 0, sizeof(t));
+    if (!api__phase_open(c, c->event.proposals_open, "proposals_closed", "proposals") ||
+        !topic_fields(c, &t, true))
+        goto out;
+    if (t.fixed_room != NULL) {
+        api__error(c, 422, "invalid", "fixed", "lock a topic once it exists (PATCH)");
+        goto out;
+    }
+    if (api__is_participant(c))
+        store_strv_push(&t.host_ids, c->who.participant_id);
+    forum_error_clear(&err);
+    rc = store_topic_create(c->store, CTX_EID(c), &t, id, &err);
+    if (api__failed(c, rc, &err))
+        goto out;
+    topic_answer(c, id, 201);
+out:
+    store_topic_release(&t);
+}
+
+void api__topic_get(struct api_ctx *c)
+{
+    topic_answer(c, c->param[1], 200);
+}
+
+/* Loads the path's topic and checks the caller may change it. */
+static bool topic_for_change(struct api_ctx *c, struct store_topic *t)
+{
+    struct forum_error err;
+    enum forum_status rc;
+    bool host = false;
+
+    forum_error_clear(&err);
+    rc = store_topic_get(c->store, CTX_EID(c), c->param[1], t, &err);
+    if (rc != FORUM_OK) {
+        api__fail(c, rc, &err);
+        return false;
+    }
+    if (api__is_facilitator(c))
+        return true;
+    for (size_t i = 0; i < t->host_ids.n; i++)
+        host = host || strcmp(t->host_ids.v[i], c->who.participant_id) == 0;
+    if (!host) {
+        api__error(c, 403, "forbidden", NULL,
+                   "only its hosts and the facilitator change it");
+        store_topic_release(t);
+        return false;
+    }
+    return true;
+}
+
+void api__topic_patch(struct api_ctx *c)
+{
+    struct store_topic t;
+    struct forum_error err;
+    enum forum_status rc;
+
+    if (!topic_for_change(c, &t))
+        return;
+    if (!topic_fields(c, &t, false))
+        goto out;
+    forum_error_clear(&err);
+    rc = store_topic_update(c->store, CTX_EID(c), &t, &err);
+    if (api__failed(c, rc, &err))
+        goto out;
+    topic_answer(c, t.id, 200);
+out:
+    store_topic_release(&t);
+}
+
+void api__topic_delete(struct api_ctx *c)
+{
+    struct store_topic t;
+    struct forum_error err;
+    enum forum_status rc;
+
+    if (!topic_for_change(c, &t))
+        return;
+    forum_error_clear(&err);
+    rc = store_topic_delete(c->store, CTX_EID(c), t.id, &err);
+    store_topic_release(&t);
+    if (api__failed(c, rc, &err))
+        return;
+    api__no_content(c);
+}
