@@ -20,11 +20,12 @@ export class ApiError extends Error {
 // The service worker (web/sw.js) answers a read from its copy when the
 // network fails, with X-Forumd-Stale: <when that copy was received>. Each
 // call tells the page (web/js/offline.js) with a 'forumd:network' event:
-// {online: true} after a live answer, {online: false, since} otherwise.
+// {path, online: true} after a live answer, {path, online: false, since}
+// after a kept copy (since: its time) or no answer at all (since: null).
 const STALE_HEADER = 'X-Forumd-Stale';
 
-function report(online, since) {
-    if (typeof window !== 'undefined') window.dispatchEvent(new CustomEvent('forumd:network', { detail: { online, since: since || null } }));
+function report(path, online, since) {
+    if (typeof window !== 'undefined') window.dispatchEvent(new CustomEvent('forumd:network', { detail: { path, online, since: since || null } }));
 }
 
 export class Api {
@@ -55,14 +56,14 @@ export class Api {
         try {
             res = await fetch(API_PREFIX + path, { method, headers, body, cache: 'no-store', signal: ctl ? ctl.signal : undefined });
         } catch (e) {
-            report(false, null);
+            report(path, false, null);
             throw new ApiError(0, 'network', e && e.message ? e.message : 'network error');
         } finally {
             if (timer) clearTimeout(timer);
         }
         const etag = res.headers.get('ETag');
         const stale = res.headers.get(STALE_HEADER) || null;
-        report(!stale, stale);
+        report(path, !stale, stale);
         if (res.status === 204 || res.status === 304) return { status: res.status, data: null, etag, stale };
         const text = await res.text().catch(() => '');
         let data = null;

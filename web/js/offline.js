@@ -16,11 +16,20 @@ const API_PERSONAL = 'forumd-api-personal';
 // While offline, how often the pages are asked to try again (the browser's
 // "online" event does not come when the Wi-Fi is up but the venue's
 // network is not).
-const RETRY_MS = 15000;
+const RETRY_MS = 10000;
+// After the "online" event, a second try: the event often comes before
+// the network really answers (a Wi-Fi that joins before its address).
+const ONLINE_AGAIN_MS = 3000;
 
-// online: the last call had a live answer. since: when the oldest kept
-// answer shown offline was received (a Date), or null.
+// online: every read the page shows had a live answer. since: when the
+// oldest kept answer shown offline was received (a Date), or null.
 export const network = { online: true, since: null };
+
+// API path -> the time of the kept answer shown for it (a Date), or null
+// for a call that had no answer at all; a live answer for the path (any
+// live answer, for the calls without an answer) takes it out.
+const behind = new Map();
+const NO_ANSWER = '';
 
 const changes = new Set();
 const retries = new Set();
@@ -30,35 +39,43 @@ export function onNetworkChange(fn) {
     changes.add(fn);
 }
 
-// fn() runs when the browser says the network is back, and every RETRY_MS
-// while offline: the page tries again (and a live answer ends "offline").
+// fn() runs when the browser says the network is back (and once more
+// ONLINE_AGAIN_MS later), and every RETRY_MS while offline: the page reads
+// again what it shows (live answers for all of it end "offline").
 export function whenOnline(fn) {
     retries.add(fn);
 }
 
-function update(online, since) {
+function update(path, online, since) {
     const was = network.online;
     if (online) {
-        network.online = true;
-        network.since = null;
+        behind.delete(path);
+        behind.delete(NO_ANSWER);
     } else {
-        network.online = false;
-        if (since && !Number.isNaN(since.getTime()) && (!network.since || since < network.since)) network.since = since;
+        behind.set(since ? path : NO_ANSWER, since);
     }
-    if (was === network.online) {
-        if (!online) for (const fn of changes) fn(network);
-        return;
-    }
-    announce(network.online ? t('offline.back') : t('offline.now'));
-    for (const fn of changes) fn(network);
+    network.online = behind.size === 0;
+    network.since = null;
+    for (const d of behind.values()) if (d && (!network.since || d < network.since)) network.since = d;
+    if (was !== network.online) announce(network.online ? t('offline.back') : t('offline.now'));
+    if (was !== network.online || !network.online) for (const fn of changes) fn(network);
 }
 
-window.addEventListener('forumd:network', (ev) => update(ev.detail.online, ev.detail.since ? new Date(ev.detail.since) : null));
-window.addEventListener('online', () => {
+window.addEventListener('forumd:network', (ev) => {
+    const since = ev.detail.since ? new Date(ev.detail.since) : null;
+    update(String(ev.detail.path || NO_ANSWER), ev.detail.online, since && !Number.isNaN(since.getTime()) ? since : null);
+});
+
+function retry() {
     for (const fn of retries) fn();
+}
+
+window.addEventListener('online', () => {
+    retry();
+    setTimeout(retry, ONLINE_AGAIN_MS);
 });
 setInterval(() => {
-    if (!network.online && !document.hidden) for (const fn of retries) fn();
+    if (!network.online && !document.hidden) retry();
 }, RETRY_MS);
 
 // The offline mark: null while online. tz: the event's time zone.

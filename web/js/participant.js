@@ -58,6 +58,8 @@ async function loadAll() {
         // Public reads go without the token: a stale one cannot spoil them.
         state.event = await new Api(null).get(`/events/${e}`);
     } catch (err) {
+        // Reading everything again (back online) keeps the page when it fails.
+        if (state.event && err.code === 'network') throw err;
         state.fatal = err.status === 404 ? t('error.event_not_found') : errorText(err);
         state.loading = false;
         return;
@@ -837,12 +839,15 @@ function loadFailed(err) {
     state.loading = false;
 }
 
-async function refresh() {
+// all: read everything again, the event, rooms and slots too (back
+// online: nothing on the page stays from the service worker's copies).
+async function refresh(all) {
     const a = document.activeElement;
     const typing = a && /^(INPUT|TEXTAREA|SELECT)$/.test(a.tagName) && a.type !== 'radio';
     if (document.hidden || state.busy || state.editing || typing || !state.event) return;
     try {
-        await Promise.all([loadTopics(), loadMine(), loadSchedule()]);
+        if (all === true) await loadAll();
+        else await Promise.all([loadTopics(), loadMine(), loadSchedule()]);
         render();
     } catch {
         /* keep what is shown; the next round retries */
@@ -871,7 +876,7 @@ async function start() {
     document.addEventListener('visibilitychange', refresh);
     // Offline, the mark shows; back online, the page refreshes by itself.
     onNetworkChange(() => render());
-    whenOnline(() => (state.fatal ? retry() : refresh()));
+    whenOnline(() => (state.fatal ? retry() : refresh(true)));
 }
 
 start();
