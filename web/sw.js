@@ -17,7 +17,7 @@
 //   server was updated, this worker not yet) takes none from it: a page
 //   never mixes two releases.
 // - The reads of the participant page and the wall (the event, topics,
-//   rooms, slots, schedule, one's own data, votes and agenda): network
+//   rooms, slots, blocks, schedule, one's own data, votes and agenda): network
 //   first, else the last good answer (200 or 404), marked with
 //   X-Forumd-Stale: <when it was received>. The key is the URL: tokens
 //   travel in the Authorization header, never in a URL. An answer given
@@ -36,7 +36,7 @@ const API_PERSONAL = 'forumd-api-personal';
 // The pages whose reads are kept for offline use (files of RELEASE.pages).
 const OFFLINE_PAGES = ['/participant.html', '/wall.html'];
 // /api/v1/events/{eid} and the reads below it that those pages make.
-const API_KEPT = /^\/api\/v1\/events\/([^/]+)(?:\/(?:topics|rooms|slots|schedule|me|me\/votes|me\/agenda))?$/;
+const API_KEPT = /^\/api\/v1\/events\/([^/]+)(?:\/(?:topics|rooms|slots|blocks|schedule|me|me\/votes|me\/agenda))?$/;
 // How long the network may take before a kept copy is shown instead.
 const NETWORK_TIMEOUT_MS = 6000;
 // Pages remembered with how they take their files (a worker may be

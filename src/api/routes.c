@@ -43,6 +43,15 @@ const struct api_route api_routes[] = {
     {API_DELETE, E "/rooms/*", api__room_delete, API_ROLE_FACILITATOR, WRITE, 0,
      "room_delete"},
 
+    {API_GET, E "/blocks", api__block_list, API_ROLE_ANYONE, READ, 0, "block_list"},
+    {API_POST, E "/blocks", api__block_create, API_ROLE_FACILITATOR, WRITE, SMALL,
+     "block_create"},
+    {API_GET, E "/blocks/*", api__block_get, API_ROLE_ANYONE, READ, 0, "block_get"},
+    {API_PATCH, E "/blocks/*", api__block_patch, API_ROLE_FACILITATOR, WRITE, SMALL,
+     "block_patch"},
+    {API_DELETE, E "/blocks/*", api__block_delete, API_ROLE_FACILITATOR, WRITE, 0,
+     "block_delete"},
+
     {API_POST, E "/participants", api__participant_create, API_ROLE_OPTIONAL, WRITE,
      SMALL, "participant_create"},
     {API_GET, E "/participants", api__participant_list, API_ROLE_FACILITATOR, READ, 0,

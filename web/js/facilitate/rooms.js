@@ -13,6 +13,7 @@ function roomBody(v) {
         capacity: v.capacity === '' ? NaN : Number(v.capacity),
         features: splitList(v.features),
         unavailable: v.unavailable || [],
+        url: (v.url || '').trim() || null,
     };
 }
 
@@ -37,11 +38,11 @@ async function onAddRoom(e) {
         'room-new',
         async () => {
             await api().post(ev('/rooms'), body);
-            state.newRoom = { name: '', capacity: '', features: '' };
+            state.newRoom = { name: '', capacity: '', features: '', url: '' };
         },
         loadRooms,
         t('fac.room_added'),
-        ['name', 'capacity', 'features', 'unavailable'],
+        ['name', 'capacity', 'features', 'unavailable', 'url'],
     );
     const el = document.getElementById('room-new-name');
     if (el) el.focus();
@@ -56,7 +57,7 @@ async function onSaveRoom(e, room) {
         setErrors(key, errs);
         return rerender();
     }
-    await act(key, () => api().patch(ev(`/rooms/${seg(room.id)}`), body), loadRooms, t('fac.saved'), ['name', 'capacity', 'features', 'unavailable']);
+    await act(key, () => api().patch(ev(`/rooms/${seg(room.id)}`), body), loadRooms, t('fac.saved'), ['name', 'capacity', 'features', 'unavailable', 'url']);
 }
 
 async function onDeleteRoom(room) {
@@ -70,6 +71,7 @@ function roomFields(prefix, v, err) {
         field(t('fac.room_name'), h('input', { id: `${prefix}-name`, name: 'name', value: v.name, maxlength: 100, required: true }), err.name),
         field(t('fac.capacity'), h('input', { id: `${prefix}-capacity`, name: 'capacity', type: 'number', min: 1, value: v.capacity, inputmode: 'numeric', required: true }), err.capacity),
         field(t('fac.features'), h('input', { id: `${prefix}-features`, name: 'features', value: v.features, autocomplete: 'off' }), err.features, t('fac.features_hint')),
+        field(t('fac.room_url'), h('input', { id: `${prefix}-url`, name: 'url', type: 'url', value: v.url || '', maxlength: 500, autocomplete: 'off', inputmode: 'url' }), err.url, t('fac.room_url_hint')),
         state.slots.length
             ? h(
                   'fieldset',
@@ -100,7 +102,7 @@ export function renderRooms() {
                         'form',
                         { class: 'row-form', 'aria-label': t('fac.room_named', { room: r.name }), novalidate: true, onsubmit: (e) => onSaveRoom(e, r) },
                         formError(err._form),
-                        roomFields(`room-${r.id}`, { name: r.name, capacity: r.capacity, features: (r.features || []).join(', '), unavailable: r.unavailable }, err),
+                        roomFields(`room-${r.id}`, { name: r.name, capacity: r.capacity, features: (r.features || []).join(', '), unavailable: r.unavailable, url: r.url || '' }, err),
                         h(
                             'div',
                             { class: 'actions' },
