@@ -40,6 +40,15 @@ static int64_t option_w(const struct alloc__tp *tp, int32_t i, int32_t k)
     return 0;
 }
 
+/* The work of a seating in annealing steps (calibrated by instruction counts:
+ * 4-5 steps on the small instances, 12 on large). */
+#ifndef SEAT_DIV_OPT
+#define SEAT_DIV_OPT 64
+#endif
+#ifndef SEAT_DIV_BF
+#define SEAT_DIV_BF 4096
+#endif
+
 /* Weights up to this are sorted by counting. */
 #define TP_COUNTING_MAX 4096
 
@@ -62,7 +71,7 @@ enum forum_status alloc__tp_solve(const struct alloc__tp *tp, int32_t *assign,
         (nopt + 1) * sizeof(struct triple) + nv * 6 * 8 + nn * 4 + VV * 12 + 2 * nv + 96;
     size_t want = need + nn * 4 + (TP_COUNTING_MAX + 2) * 4 +
                   (nopt + 1) * sizeof(struct triple) + 128;
-    struct alloc__tp_work local = {NULL, 0};
+    struct alloc__tp_work local = {NULL, 0, 0};
     enum forum_status rc = FORUM_ENOMEM;
 
     if (work == NULL)
@@ -138,7 +147,9 @@ enum forum_status alloc__tp_solve(const struct alloc__tp *tp, int32_t *assign,
     }
 
     /* Cancel negative cycles (in cost = -gain) until none is left. */
+    work->passes = 0;
     for (;;) {
+        work->passes++;
         for (size_t x = 0; x < VV; x++) {
             gain[x] = INT64_MIN;
             arg[x] = -1;
@@ -503,5 +514,8 @@ enum forum_status alloc__seat_slot(const struct alloc__model *m, const int32_t *
     }
     out->sat = sat;
     out->missing = required - achieved;
+    uint64_t v = (uint64_t)K + 2;
+    out->work =
+        1 + ((uint64_t)n + nopt) / SEAT_DIV_OPT + v * v * v * w->tp.passes / SEAT_DIV_BF;
     return FORUM_OK;
 }

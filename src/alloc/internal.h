@@ -74,7 +74,16 @@ struct alloc__model {
     int32_t *prev_group;
     int32_t prev_lost; /* entries no solution keeps (always moved) */
     int32_t n_prev;    /* all entries */
-    int32_t *pclass;   /* P: need class (participants with the same needs) */
+    /*
+     * Independent parts: slots linked by the topics that may use them (the
+     * blocks of the day). Topics of different parts share no slot, hence no
+     * cell, host or attendee, so each level of the score is the sum of the
+     * parts' levels.
+     */
+    int32_t n_parts;
+    int32_t *slot_part;  /* S */
+    int32_t *topic_part; /* T: the part of its allowed slots, or -1 if it has none */
+    int32_t *pclass;     /* P: need class (participants with the same needs) */
     int32_t n_classes;
     int32_t class_words;  /* 64-bit words per class in class_room */
     uint64_t *class_room; /* n_classes*class_words: rooms a class may enter */
@@ -156,6 +165,7 @@ struct alloc__tp {
 struct alloc__tp_work {
     void *mem;
     size_t cap;
+    uint64_t passes; /* OUT: Bellman-Ford passes of the last solve */
 };
 
 /*
@@ -200,6 +210,8 @@ struct alloc__seating {
     int64_t sat;     /* the satisfied weight of the slot */
     int64_t missing; /* required seats left empty: 0 when every group of the slot
                         has its hosts and size_min (the slot is then valid) */
+    uint64_t work;   /* the work it took, in units of about one annealing step:
+                        the options listed and the Bellman-Ford passes */
 };
 
 /*

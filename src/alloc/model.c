@@ -96,6 +96,8 @@ void alloc__model_release(struct alloc__model *m)
     free(m->prev_start);
     free(m->prev_cell);
     free(m->prev_group);
+    free(m->slot_part);
+    free(m->topic_part);
     memset(m, 0, sizeof *m);
 }
 
@@ -347,6 +349,47 @@ static enum forum_status build_previous(struct alloc__model *m)
     return FORUM_OK;
 }
 
+static int32_t find(int32_t *parent, int32_t s)
+{
+    while (parent[s] != s) {
+        parent[s] = parent[parent[s]];
+        s = parent[s];
+    }
+    return s;
+}
+
+/* Splits the slots into independent parts (union-find over each topic's slots). */
+static enum forum_status build_parts(struct alloc__model *m)
+{
+    int32_t *parent = alloc_array((size_t)m->S, sizeof *parent);
+    m->slot_part = alloc_array((size_t)m->S, sizeof *m->slot_part);
+    m->topic_part = alloc_array((size_t)m->T, sizeof *m->topic_part);
+    if (parent == NULL || m->slot_part == NULL || m->topic_part == NULL) {
+        free(parent);
+        return FORUM_ENOMEM;
+    }
+    for (int32_t s = 0; s < m->S; s++)
+        parent[s] = s;
+    for (int32_t t = 0; t < m->T; t++)
+        for (int32_t j = m->ok_slot_start[t] + 1; j < m->ok_slot_start[t + 1]; j++)
+            parent[find(parent, m->ok_slot[j])] = find(parent, m->ok_slot[j - 1]);
+    m->n_parts = 0;
+    for (int32_t s = 0; s < m->S; s++)
+        m->slot_part[s] = -1;
+    for (int32_t s = 0; s < m->S; s++) {
+        int32_t root = find(parent, s);
+        if (m->slot_part[root] < 0)
+            m->slot_part[root] = m->n_parts++;
+        m->slot_part[s] = m->slot_part[root];
+    }
+    for (int32_t t = 0; t < m->T; t++)
+        m->topic_part[t] = m->ok_slot_start[t + 1] > m->ok_slot_start[t]
+                               ? m->slot_part[m->ok_slot[m->ok_slot_start[t]]]
+                               : -1;
+    free(parent);
+    return FORUM_OK;
+}
+
 int32_t alloc__kept(const struct alloc__model *m, int32_t t, int32_t s, int32_t k,
                     const int32_t *rooms)
 {
@@ -515,6 +558,9 @@ enum forum_status alloc__model_init(struct alloc__model *m, const struct alloc_p
     if (rc != FORUM_OK)
         goto fail;
     rc = build_previous(m);
+    if (rc != FORUM_OK)
+        goto fail;
+    rc = build_parts(m);
     if (rc != FORUM_OK)
         goto fail;
     free(room_feat);

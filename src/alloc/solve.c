@@ -31,6 +31,9 @@
 #ifndef ALLOC_MAXBASE
 #define ALLOC_MAXBASE 40000
 #endif
+#ifndef ALLOC_PMUL
+#define ALLOC_PMUL 1 /* polish length, in annealing lengths */
+#endif
 #ifndef ALLOC_PT0
 #define ALLOC_PT0 1.0
 #endif
@@ -56,7 +59,10 @@
 #define ALLOC_P_SAMESLOT 0.22
 #endif
 #ifndef ALLOC_P_EJECT
-#define ALLOC_P_EJECT 0.5
+#define ALLOC_P_EJECT 0.7 /* an unplaced topic's entry pushes the occupant on */
+#endif
+#ifndef ALLOC_P_CHAIN
+#define ALLOC_P_CHAIN 0.4 /* a displaced topic goes on rather than into the hole */
 #endif
 
 /* The exact levels of a placement. */
@@ -80,14 +86,15 @@ struct ctx {
     int32_t *init;        /* U: the construction */
     int32_t *fixed_place; /* U: the fixed topics alone, their groups fillable */
     struct lev best_lev;
-    int64_t *slot_val; /* S: exact value of each slot of the placement in st */
-    int64_t *best_val; /* S: exact value of each slot of x->best */
+    struct lev *part_lev; /* 2 * parts: the best levels of each part, and scratch */
+    uint8_t *part_take;   /* parts */
+    int64_t *slot_val;    /* S: exact value of each slot of the placement in st */
+    int64_t *best_val;    /* S: exact value of each slot of x->best */
     double mean_w;
-    uint64_t slot_units; /* work units charged for seating one slot exactly */
-    double p_sameslot;   /* probability of a move within the topic's slot */
-    double p_unplace;    /* probability of unplacing the topic */
-    bool part;           /* the partition search applies (part.c) */
-    int32_t *mu, *mto;   /* the move being proposed: units and their cells */
+    double p_sameslot; /* probability of a move within the topic's slot */
+    double p_unplace;  /* probability of unplacing the topic */
+    bool part;         /* the partition search applies (part.c) */
+    int32_t *mu, *mto; /* the move being proposed: units and their cells */
     int mn;
     int32_t *pick; /* R: scratch for room choices */
 };
@@ -236,7 +243,7 @@ static enum forum_status repair_slot(struct ctx *x, int32_t s, struct alloc__sea
         return rc;
     while (out->missing > 0) {
         int32_t best_u = -1;
-        struct alloc__seating best = {0, INT64_MAX};
+        struct alloc__seating best = {0, INT64_MAX, 0};
         int best_loss = 2;
         for (int32_t r = 0; r < m->R; r++) {
             int32_t u = st->cell_unit[s * m->R + r];
@@ -558,8 +565,9 @@ static enum forum_status place_previous(struct ctx *x, int32_t t, int32_t s)
 }
 
 /*
- * Construction: the fixed topics, then the previous schedule where it still
- * holds, then each topic by weight into the slot (and a fitting room) that
+ * Construction, from the fixed topics alone (x->fixed_place, loaded in x->st
+ * by place_fixed()): the previous schedule where it still holds, then each
+ * topic by weight into the slot (and a fitting room) that
  * improves the approximate levels most. Leaves the result in x->st, valid
  * (groups repaired).
  */
@@ -569,8 +577,7 @@ static enum forum_status construct(struct ctx *x)
     struct alloc__state *st = &x->st;
     enum forum_status rc;
 
-    if ((rc = alloc__state_load(st, x->fixed_place)) != FORUM_OK)
-        return rc;
+    /* x->st holds x->fixed_place already (place_fixed()). */
     for (int32_t t = 0; t < m->T; t++) {
         /* The slot of the topic's most entries (the earliest on a tie). */
         int32_t best_s = -1, best_n = 0;
@@ -718,11 +725,12 @@ static bool propose_chain(struct ctx *x, int32_t a)
         }
         /* b has one session: it moves as a whole (its unit 0). */
         if (from >= 0 && !targeted(x, from) && alloc__cell_allowed(m, b, from) &&
-            (depth == CHAIN_MAX || alloc__rng_unit(&x->rng) < 0.6)) {
+            (depth == CHAIN_MAX || alloc__rng_unit(&x->rng) >= ALLOC_P_CHAIN)) {
             mv_add(x, ub, from);
             return true;
         }
-        if (from < 0 && (depth == CHAIN_MAX || alloc__rng_unit(&x->rng) < 0.3)) {
+        if (from < 0 &&
+            (depth == CHAIN_MAX || alloc__rng_unit(&x->rng) >= ALLOC_P_EJECT)) {
             mv_add(x, ub, -1); /* replaced */
             return true;
         }
@@ -761,8 +769,65 @@ static int32_t free_rooms(struct ctx *x, int32_t t, int32_t s)
     return n;
 }
 
+/*
+ * Chooses up to want rooms of slot s for topic t among the rooms freed by
+ * topic `leaving` (its groups there) and the free rooms, allowed for t and not
+ * yet a destination of the move; appends the units' moves (t's units from
+ * first on). Returns how many were placed.
+ */
+static int32_t take_rooms(struct ctx *x, int32_t t, int32_t s, int32_t leaving,
+                          int32_t want)
+{
+    const struct alloc__model *m = x->m;
+    int32_t n = 0;
+    for (int32_t i = m->ok_room_start[t]; i < m->ok_room_start[t + 1]; i++) {
+        int32_t r = m->ok_room[i], c = s * m->R + r, u = x->st.cell_unit[c];
+        if (m->room_avail[c] && (u < 0 || m->unit_topic[u] == leaving) && !targeted(x, c))
+            x->pick[n++] = r;
+    }
+    for (int32_t i = n - 1; i > 0; i--) {
+        int32_t j = (int32_t)alloc__rng_below(&x->rng, (uint32_t)(i + 1)), v = x->pick[i];
+        x->pick[i] = x->pick[j];
+        x->pick[j] = v;
+    }
+    n = n < want ? n : want;
+    for (int32_t j = 0; j < n; j++)
+        mv_add(x, m->unit_start[t] + j, s * m->R + x->pick[j]);
+    return n;
+}
+
+/*
+ * Topic a (placed, not fixed) and a topic b of another of a's allowed slots
+ * trade slots, each with as many of its groups as the rooms left free by the
+ * other and the free rooms allow (at least one).
+ */
+static bool propose_slot_swap(struct ctx *x, int32_t a)
+{
+    const struct alloc__model *m = x->m;
+    const struct alloc__state *st = &x->st;
+    int32_t sa = st->tslot[a], sb = random_slot(x, a);
+    if (sb == sa)
+        return false;
+    int32_t ub =
+        st->cell_unit[sb * m->R + (int32_t)alloc__rng_below(&x->rng, (uint32_t)m->R)];
+    if (ub < 0)
+        return false;
+    int32_t b = m->unit_topic[ub], ka = st->tk[a], kb = st->tk[b];
+    if (m->fixed_cell[b] >= 0 || !m->topic_slot_ok[(size_t)b * (size_t)m->S + (size_t)sa])
+        return false;
+    int32_t na = take_rooms(x, a, sb, b, ka);
+    int32_t nb = take_rooms(x, b, sa, a, kb);
+    if (na == 0 || nb == 0)
+        return false;
+    for (int32_t j = na; j < ka; j++)
+        mv_add(x, m->unit_start[a] + j, -1);
+    for (int32_t j = nb; j < kb; j++)
+        mv_add(x, m->unit_start[b] + j, -1);
+    return true;
+}
+
 /* Group topic a moves: add, remove or move one of its groups, relocate all of
- * them to another slot, or unplace it. */
+ * them to another slot, trade slots with another topic, or unplace it. */
 static bool propose_group(struct ctx *x, int32_t a)
 {
     const struct alloc__model *m = x->m;
@@ -772,6 +837,8 @@ static bool propose_group(struct ctx *x, int32_t a)
     int32_t first = fixed ? 1 : 0; /* the first group that may change */
     double r = alloc__rng_unit(&x->rng);
 
+    if (!fixed && k > 0 && r < 0.15)
+        return propose_slot_swap(x, a);
     if (k == 0 || (!fixed && r < 0.3)) {
         /* Into (another) slot, with as many groups as there are free rooms for. */
         int32_t ns = random_slot(x, a);
@@ -949,16 +1016,72 @@ static enum forum_status anneal(struct ctx *x, uint64_t len, double t0, double t
     return FORUM_OK;
 }
 
-/* Records the placement in x->st (exact levels lv, slot values in x->slot_val)
- * as the best when it is better. */
+/*
+ * Records the placement in x->st (exact levels lv, slot values in x->slot_val)
+ * as the best when it is better. With several independent parts (blocks of
+ * the day), each part is compared on its own and the best of each is kept:
+ * their union is valid, and better than either whole.
+ */
 static void keep_best(struct ctx *x, const struct lev *lv)
 {
     const struct alloc__model *m = x->m;
-    if (lev_cmp(x->obj, lv, &x->best_lev) <= 0)
+    const struct alloc__state *st = &x->st;
+
+    if (m->n_parts <= 1) {
+        if (lev_cmp(x->obj, lv, &x->best_lev) <= 0)
+            return;
+        x->best_lev = *lv;
+        memcpy(x->best_val, x->slot_val, (size_t)m->S * sizeof *x->slot_val);
+        memcpy(x->best, st->place, (size_t)m->U * sizeof *x->best);
         return;
-    x->best_lev = *lv;
-    memcpy(x->best_val, x->slot_val, (size_t)m->S * sizeof *x->slot_val);
-    memcpy(x->best, x->st.place, (size_t)m->U * sizeof *x->best);
+    }
+    struct lev *cand = x->part_lev + m->n_parts;
+    memset(cand, 0, (size_t)m->n_parts * sizeof *cand);
+    for (int32_t s = 0; s < m->S; s++)
+        cand[m->slot_part[s]].sat += x->slot_val[s];
+    for (int32_t t = 0; t < m->T; t++)
+        if (m->topic_part[t] >= 0) {
+            cand[m->topic_part[t]].sched += st->tk[t] > 0;
+            cand[m->topic_part[t]].kept += st->kept[t];
+        }
+    bool changed = false;
+    for (int32_t k = 0; k < m->n_parts; k++) {
+        x->part_take[k] = lev_cmp(x->obj, &cand[k], &x->part_lev[k]) > 0;
+        changed |= x->part_take[k] != 0;
+    }
+    if (!changed)
+        return;
+    for (int32_t k = 0; k < m->n_parts; k++)
+        if (x->part_take[k])
+            x->part_lev[k] = cand[k];
+    for (int32_t s = 0; s < m->S; s++)
+        if (x->part_take[m->slot_part[s]])
+            x->best_val[s] = x->slot_val[s];
+    for (int32_t t = 0; t < m->T; t++)
+        if (m->topic_part[t] >= 0 && x->part_take[m->topic_part[t]])
+            memcpy(x->best + m->unit_start[t], st->place + m->unit_start[t],
+                   (size_t)(m->unit_start[t + 1] - m->unit_start[t]) * sizeof *x->best);
+    struct lev sum = {0, 0, 0};
+    for (int32_t k = 0; k < m->n_parts; k++) {
+        sum.sched += x->part_lev[k].sched;
+        sum.kept += x->part_lev[k].kept;
+        sum.sat += x->part_lev[k].sat;
+    }
+    x->best_lev = sum;
+}
+
+/* Makes the placement in x->st (exact levels lv, slot values in x->slot_val)
+ * the best, whatever it was, with its parts' levels. */
+static void set_best(struct ctx *x, const struct lev *lv)
+{
+    const struct alloc__model *m = x->m;
+    /* Topics of no part (no allowed slot) are never placed. */
+    for (int32_t u = 0; u < m->U; u++)
+        x->best[u] = -1;
+    for (int32_t k = 0; k < m->n_parts; k++)
+        x->part_lev[k] = (struct lev){-1, -1, -1};
+    x->best_lev = (struct lev){-1, -1, -1};
+    keep_best(x, lv);
 }
 
 /* Adds slot s to the list sl (n entries) unless it is there. */
@@ -982,18 +1105,18 @@ static enum forum_status polish(struct ctx *x, uint64_t units, double t0, double
 {
     const struct alloc__model *m = x->m;
     struct alloc__state *st = &x->st;
-    uint64_t tries = units / (2 * x->slot_units) + 1;
-    double temp = t0, factor = pow(t1 / t0, 1.0 / (double)tries);
+    uint64_t spent = 0;
+    double ratio = log(t1 / t0);
     enum forum_status rc;
 
     if (x->n_movable == 0)
         return FORUM_OK;
-    for (uint64_t i = 0; i < tries; i++) {
+    while (spent < units && !x->stopped) {
         int32_t sl[8], nsl = 0;
-        temp *= factor;
+        double temp = t0 * exp(ratio * (double)spent / (double)units);
         if (!propose(x)) {
-            if (tick(x, 1))
-                break;
+            spent++;
+            (void)tick(x, 1);
             continue;
         }
         for (int k = 0; k < x->mn; k++) {
@@ -1003,9 +1126,8 @@ static enum forum_status polish(struct ctx *x, uint64_t units, double t0, double
             if (x->mto[k] >= 0)
                 add_slot(sl, &nsl, x->mto[k] / m->R);
         }
-        if (tick(x, x->slot_units * (uint64_t)nsl))
-            break;
         int64_t before = 0, after = 0, nv[8];
+        uint64_t cost = 1;
         for (int32_t q = 0; q < nsl; q++)
             before += x->slot_val[sl[q]];
         struct alloc__delta d;
@@ -1016,10 +1138,14 @@ static enum forum_status polish(struct ctx *x, uint64_t units, double t0, double
             struct alloc__seating o;
             if ((rc = seat(x, sl[q], &o)) != FORUM_OK)
                 return rc;
+            cost += o.work;
             nv[q] = o.sat;
             after += o.sat;
             valid = o.missing == 0;
         }
+        /* The work is charged after the fact; a stop ends the loop after this move. */
+        spent += cost;
+        (void)tick(x, cost);
         int64_t dsat = after - before;
         if (!valid || !accept(x, d.placed, d.kept, (double)dsat, temp)) {
             alloc__state_undo(st);
@@ -1371,9 +1497,9 @@ static enum forum_status search(struct ctx *x)
 
     if ((rc = construct(x)) != FORUM_OK)
         return rc;
-    if ((rc = exact_score(x, &x->best_lev, x->best_val)) != FORUM_OK)
+    if ((rc = exact_score(x, &lv, x->slot_val)) != FORUM_OK)
         return rc;
-    memcpy(x->best, x->st.place, ubytes);
+    set_best(x, &lv);
     memcpy(x->init, x->best, ubytes);
     uint64_t base = (uint64_t)x->n_movable * ALLOC_BASE;
     if (base < ALLOC_MINBASE)
@@ -1413,7 +1539,8 @@ static enum forum_status search(struct ctx *x)
             return rc;
         /* When the approximation was exact (no session over capacity, so
          * everyone got their best choice), polishing adds little: keep it short. */
-        uint64_t plen = fabs(x->st.total - (double)lv.sat) < 0.5 ? len / 16 : len;
+        uint64_t plen =
+            fabs(x->st.total - (double)lv.sat) < 0.5 ? len / 16 : len * ALLOC_PMUL;
         if ((rc = polish(x, plen, ALLOC_PT0 * t0, ALLOC_PT1 * x->mean_w, lv)) != FORUM_OK)
             return rc;
     }
@@ -1453,13 +1580,6 @@ enum forum_status alloc_solve(const struct alloc_problem *p,
     alloc__rng_seed(&x.rng, opt->seed);
     int64_t nv = m.vote_start[m.P];
     x.mean_w = nv > 0 ? (double)m.demand / (double)nv : 1.0;
-    /* One exact seating scans the slot's votes and runs Bellman-Ford passes
-     * on K + 2 nodes (3 per group): charge both, in units of about one
-     * annealing step. */
-    uint64_t kk = (uint64_t)m.R + 2 + (m.n_groups > 0 ? 2 * (uint64_t)m.R : 0);
-    x.slot_units =
-        1 + (uint64_t)nv / ((uint64_t)(m.S > 0 ? m.S : 1) * 16u) + kk * kk * kk / 512u;
-
     rc = FORUM_ENOMEM;
     size_t U = (size_t)m.U + 1;
     x.movable = forum_try_malloc(((size_t)m.T + 1) * sizeof *x.movable);
@@ -1470,11 +1590,14 @@ enum forum_status alloc_solve(const struct alloc_problem *p,
     x.mu = forum_try_malloc((2 * U + 4) * sizeof *x.mu);
     x.mto = forum_try_malloc((2 * U + 4) * sizeof *x.mto);
     x.pick = forum_try_malloc(((size_t)m.R + 1) * sizeof *x.pick);
+    x.part_lev = forum_try_calloc(2 * (size_t)m.n_parts + 1, sizeof *x.part_lev);
+    x.part_take = forum_try_calloc((size_t)m.n_parts + 1, 1);
     x.slot_val = forum_try_calloc((size_t)m.S + 1, sizeof *x.slot_val);
     x.best_val = forum_try_calloc((size_t)m.S + 1, sizeof *x.best_val);
     if (x.movable == NULL || x.cyc_best == NULL || x.best == NULL || x.init == NULL ||
         x.fixed_place == NULL || x.mu == NULL || x.mto == NULL || x.pick == NULL ||
-        x.slot_val == NULL || x.best_val == NULL)
+        x.part_lev == NULL || x.part_take == NULL || x.slot_val == NULL ||
+        x.best_val == NULL)
         goto out;
     if ((rc = alloc__seat_work_init(&x.sw, &m)) != FORUM_OK)
         goto out;
@@ -1515,6 +1638,8 @@ out_err:
     free(x.mu);
     free(x.mto);
     free(x.pick);
+    free(x.part_lev);
+    free(x.part_take);
     free(x.slot_val);
     free(x.best_val);
     alloc__model_release(&m);

@@ -38,6 +38,12 @@ static void check_optimum(struct alloc_problem *p, uint64_t seed)
         assert_non_null(strstr(err.field, ".fixed"));
     } else {
         assert_int_equal(rc, FORUM_OK);
+        if (r->score.scheduled != opt.sched || r->score.satisfied != opt.sat ||
+            r->score.moved != (int64_t)p->n_previous - opt.kept)
+            print_message("seed %d objective %d: got %d/%d/%d, optimum %d/%d/%d\n",
+                          (int)seed, (int)p->objective, (int)r->score.scheduled,
+                          (int)r->score.moved, (int)r->score.satisfied, (int)opt.sched,
+                          (int)((int64_t)p->n_previous - opt.kept), (int)opt.sat);
         assert_true(bound >= opt.sat);
         assert_int_equal(r->score.scheduled, opt.sched);
         assert_int_equal(r->score.moved, (int64_t)p->n_previous - opt.kept);

@@ -89,7 +89,7 @@ static void check_assignment(const struct tcase *c, const int32_t *assign, int64
 static void test_flow_matches_brute_force(void **state)
 {
     struct alloc__rng r;
-    struct alloc__tp_work work = {NULL, 0};
+    struct alloc__tp_work work = {NULL, 0, 0};
     (void)state;
     alloc__rng_seed(&r, 7);
     for (int iter = 0; iter < 3000; iter++) {
