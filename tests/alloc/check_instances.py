@@ -1,18 +1,24 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: MIT
-"""Every instance of shared/instances/ through `forumd solve`:
+"""Every instance of tests/data/instances/ (the project's copy of the shared
+instances, contract v2) through `forumd solve`:
 
 - each solution (default time limit) is accepted by the referee, its claimed
   score is the recomputed one, bound >= satisfied, and the bound is not below
   the reference optimum or best known value (*.ref.json): it is proven;
-- exact-a ... exact-f reach the proven optimum with a fixed step budget
+- exact-a ... exact-l reach the reference's `scheduled` and `moved` and the
+  proven optimum's `satisfied` with a fixed step budget, on seeds 1, 2 and 3
   (deterministic, so this test cannot be flaky on a slow or loaded machine;
   the benchmark measures them at the default time limit);
+- bigre (the seed event: three blocks, group topics, remote and step-free
+  participants) reaches its reference (every topic that can run, and the
+  proven optimum) with a fixed step budget;
 - the same seed and step budget give byte-identical output, and a run under a
   time limit equals the step-limited replay of the steps it reported
   (`--verbose`): the clock is only consulted at fixed step boundaries.
 
 usage: check_instances.py FORUMD SHARED_DIR
+(SHARED_DIR is passed to the referee, common.referee().)
 """
 import glob
 import json
@@ -22,7 +28,14 @@ import sys
 
 from common import check_verdict, fail, referee, solve
 
+HERE = os.path.dirname(os.path.abspath(__file__))
+DATA = os.path.join(HERE, "..", "data", "instances")
 EXACT_STEPS = "1000000"
+SEEDS = ("1", "2", "3")
+
+
+def levels(score):
+    return score["scheduled"], score["moved"], score["satisfied"]
 
 
 def main():
@@ -30,11 +43,12 @@ def main():
         print(__doc__, file=sys.stderr)
         return 2
     forumd, shared = sys.argv[1], sys.argv[2]
-    inst = os.path.join(shared, "instances")
-    problems = sorted(p for p in glob.glob(os.path.join(inst, "*.json"))
+    problems = sorted(p for p in glob.glob(os.path.join(DATA, "*.json"))
                       if not p.endswith(".ref.json"))
-    if len(problems) < 8:
-        fail(f"only {len(problems)} instances in {inst}")
+    names = {os.path.basename(p)[:-5] for p in problems}
+    want = {f"exact-{c}" for c in "abcdefghijkl"} | {"bigre", "large", "orbel2017", "orbel2026"}
+    if not want <= names:
+        fail(f"instances missing from {DATA}: {sorted(want - names)}")
     for path in problems:
         name = os.path.basename(path)[:-5]
         with open(path, "rb") as f:
@@ -48,26 +62,36 @@ def main():
             fail(f"{name}: exit status {rc}: {err}")
         sol = json.loads(out)
         check_verdict(name, referee(shared, path, out), sol)
-        if ref and sol["score"]["bound"] < ref["satisfied"]:
-            fail(f"{name}: bound {sol['score']['bound']} below the known {ref['satisfied']}")
-        line = f"{name}: satisfied {sol['score']['satisfied']} bound {sol['score']['bound']}"
-        if name.startswith("exact-"):
-            rc, out, err = solve(forumd, text, "--iterations", EXACT_STEPS, "--time-limit", "0")
-            got = json.loads(out)["score"]["satisfied"]
-            if got != ref["satisfied"]:
-                fail(f"{name}: {got} after {EXACT_STEPS} steps, optimum {ref['satisfied']}")
-            line += f", optimum {got} reached in {EXACT_STEPS} steps"
+        score = sol["score"]
+        if ref and score["bound"] < ref["satisfied"]:
+            fail(f"{name}: bound {score['bound']} below the known {ref['satisfied']}")
+        line = (f"{name}: scheduled {score['scheduled']} moved {score['moved']} "
+                f"satisfied {score['satisfied']} bound {score['bound']}")
+        if name.startswith("exact-") or name == "bigre":
+            target = (ref["scheduled"], ref["moved"], ref["satisfied"])
+            for seed in SEEDS:
+                rc, out, err = solve(forumd, text, "--seed", seed, "--iterations",
+                                     EXACT_STEPS, "--time-limit", "0")
+                if rc != 0:
+                    fail(f"{name}: seed {seed}: exit status {rc}: {err}")
+                got = json.loads(out)
+                check_verdict(f"{name} seed {seed}", referee(shared, path, out), got)
+                if levels(got["score"]) != target:
+                    fail(f"{name}: seed {seed}: {levels(got['score'])} after {EXACT_STEPS} "
+                         f"steps, reference {target}")
+            line += f"; reference {target} on seeds {', '.join(SEEDS)} in {EXACT_STEPS} steps"
         print(line)
-    for name, steps in (("exact-c", "150000"), ("orbel2017", "150000"), ("large", "30000")):
-        with open(os.path.join(inst, name + ".json"), "rb") as f:
+    for name, steps in (("exact-c", "150000"), ("exact-l", "150000"), ("bigre", "150000"),
+                        ("orbel2017", "150000"), ("large", "30000")):
+        with open(os.path.join(DATA, name + ".json"), "rb") as f:
             text = f.read()
         outs = [solve(forumd, text, "--seed", "7", "--iterations", steps, "--time-limit", "0")
                 for _ in range(2)]
         if outs[0][0] != 0 or outs[0][1] != outs[1][1]:
             fail(f"{name}: two runs with seed 7 and {steps} steps differ")
         print(f"{name}: byte-identical with the same seed and steps")
-    for name in ("exact-c", "orbel2017"):
-        with open(os.path.join(inst, name + ".json"), "rb") as f:
+    for name in ("exact-c", "bigre", "orbel2017"):
+        with open(os.path.join(DATA, name + ".json"), "rb") as f:
             text = f.read()
         rc, timed, err = solve(forumd, text, "--seed", "3", "--time-limit", "200", "--verbose")
         m = re.search(r", (\d+) steps,", err)
