@@ -17,6 +17,8 @@ forbid src/alloc '#include\s*[<"](microhttpd|jansson|sqlite3)\.h' "src/alloc is 
 forbid src/alloc '\b(fopen|printf|fprintf|time|clock_gettime|rand|srand|getenv)\s*\(' "src/alloc does no I/O and reads no clock"
 forbid src/store '#include\s*[<"](microhttpd|jansson)\.h|forum/alloc\.h' "src/store sees SQLite only"
 forbid src/http '#include\s*[<"](jansson|sqlite3)\.h|forum/store\.h' "src/http sees libmicrohttpd only"
+forbid src/export '#include\s*[<"](microhttpd|jansson|sqlite3)\.h|forum/(alloc|alloc_json|store|api|http)\.h' "src/export writes text from plain structs: util only"
+forbid include/forum/export.h '#include\s*[<"](microhttpd|jansson|sqlite3)\.h' "export.h stays plain"
 forbid src/api '#include\s*[<"](microhttpd|sqlite3)\.h' "src/api sees no HTTP server and no SQLite"
 forbid src/util '#include\s*[<"](microhttpd|jansson|sqlite3)\.h|forum/(alloc|store|api|http)\.h' "src/util is the leaf"
 forbid include/forum/alloc.h '#include\s*[<"](microhttpd|jansson|sqlite3)\.h' "alloc.h stays pure"

@@ -157,6 +157,36 @@ bool api__failed(struct api_ctx *c, enum forum_status rc, const struct forum_err
     return true;
 }
 
+const void *api__by_id(const void *v, size_t n, size_t size, const char *id)
+{
+    for (size_t i = 0; id != NULL && i < n; i++) {
+        const void *x = (const char *)v + i * size;
+        /* Every such struct starts with its id: a pointer to it converts to a
+         * pointer to that first member. */
+        const char *const *xid = x;
+        if (*xid != NULL && strcmp(*xid, id) == 0)
+            return x;
+    }
+    return NULL;
+}
+
+json_t *api__strv_json(const struct store_strv *sv)
+{
+    json_t *arr = json_array();
+
+    for (size_t i = 0; i < sv->n; i++)
+        json_array_append_new(arr, json_string(sv->v[i]));
+    return arr;
+}
+
+bool api__phase_open(struct api_ctx *c, bool open, const char *code, const char *what)
+{
+    if (open || api__is_facilitator(c))
+        return true;
+    api__error(c, 409, code, NULL, "%s are closed for this event", what);
+    return false;
+}
+
 /* ---- connections --------------------------------------------------------------------
  */
 
@@ -355,7 +385,15 @@ static void compile_routes(void)
     compiled = forum_xcalloc(api_routes_count, sizeof(*compiled));
     for (size_t i = 0; i < api_routes_count; i++) {
         int n = split(api_routes[i].pattern, compiled[i].seg);
+        unsigned f = api_routes[i].flags;
         assert(n > 0);
+        /* The table's own consistency: a token is checked in the database,
+         * an event is loaded from it, the event is the first parameter. */
+        assert(api_routes[i].role == API_ROLE_ANYONE || (f & API_STORE));
+        assert(!(f & (API_EVENT | API_WRITES)) || (f & API_STORE));
+        assert(!(f & API_EVENT) || strchr(api_routes[i].pattern, '*') != NULL);
+        assert(!((f & API_WRITES) && (f & API_QUEUES)));
+        (void)f;
         compiled[i].n = (size_t)n;
         for (int k = 0; k < n; k++)
             if (compiled[i].seg[k].len == 1 && compiled[i].seg[k].s[0] == '*')
@@ -522,10 +560,8 @@ static bool write_allowed(struct api_ctx *c)
     char key[2 * STORE_ID_MAX + 8];
     double factor;
     unsigned wait;
-    enum api_method m = c->req->method;
 
-    if (!c->authed ||
-        !(m == API_POST || m == API_PUT || m == API_PATCH || m == API_DELETE))
+    if (!c->authed || (c->route->flags & (API_WRITES | API_QUEUES)) == 0)
         return true;
     snprintf(key, sizeof(key), "%d/%s/%s", (int)c->who.role, c->who.event_id,
              c->who.participant_id);
@@ -592,8 +628,7 @@ void api_handle(struct api *api, const struct api_request *req, struct api_respo
         }
         goto out;
     }
-    if (c.route->role != API_ROLE_ANYONE || c.route->body_max > 0 ||
-        c.route->handler != api__schedule_get) {
+    if (c.route->flags & API_STORE) {
         forum_error_clear(&err);
         c.store = api__store(api, &err);
         if (c.store == NULL) {
@@ -612,8 +647,7 @@ void api_handle(struct api *api, const struct api_request *req, struct api_respo
         if (!api__parse_body(&c))
             goto out;
     }
-    if (c.n_params > 0 && strncmp(c.route->pattern, "/api/v1/events/*", 16) == 0 &&
-        c.route->handler != api__schedule_get) {
+    if (c.route->flags & API_EVENT) {
         enum forum_status rc;
         forum_error_clear(&err);
         rc = store_event_get(c.store, CTX_EID(&c), &c.event, &err);
@@ -623,12 +657,12 @@ void api_handle(struct api *api, const struct api_request *req, struct api_respo
         }
         c.has_event = true;
     }
-    if (method == API_GET) {
-        c.route->handler(&c);
-    } else {
+    if (c.route->flags & API_WRITES) {
         pthread_mutex_lock(&api->write_mu);
         c.route->handler(&c);
         pthread_mutex_unlock(&api->write_mu);
+    } else {
+        c.route->handler(&c);
     }
     if (!c.done && !resp->pending)
         api__error(&c, 500, "internal", NULL, "no answer");

@@ -27,6 +27,11 @@
 #define API_CODE_MAX 64         /* join codes */
 #define API_TIMEZONE_MAX 64
 #define API_LOCALE_MAX 16
+#define API_URL_MAX 500   /* an online room's link */
+#define API_BLOCKS_MAX 50 /* blocks per event */
+#define API_SLOTS_MAX 500 /* slot ids in one block */
+#define API_HOSTS_MAX 20  /* hosts of one topic */
+#define API_GROUPS_MAX 100
 #define API_JSON_DEPTH 4          /* deeper request bodies get 400 */
 #define API_PARAM_MAX 64          /* one path segment captured as a parameter */
 #define API_PARAMS 3              /* parameters per route */
@@ -48,11 +53,32 @@ enum api_role {
 struct api_ctx;
 typedef void (*api_handler_fn)(struct api_ctx *c);
 
+/*
+ * What api_handle() does for a route before and around its handler. The
+ * route table says it; dispatch has no other rule (no handler or path
+ * comparisons, nothing decided by the HTTP method).
+ */
+enum api_route_flag {
+    /* Opens this thread's database connection before the handler (a route
+     * with a role other than API_ROLE_ANYONE needs it to check the token). */
+    API_STORE = 1u << 0,
+    /* Loads the path's event (the first parameter) into c->event, or 404. */
+    API_EVENT = 1u << 1,
+    /* Changes data: counts against the writer's per-token write limit, and the
+     * handler runs holding the write mutex (docs/decisions/0003). */
+    API_WRITES = 1u << 2,
+    /* Changes data later, off the server thread (an allocation): counts
+     * against the write limit, but the handler only reads and queues; the
+     * worker takes the write mutex while it stores. */
+    API_QUEUES = 1u << 3,
+};
+
 struct api_route {
     enum api_method method;
     const char *pattern; /* "/api/v1/events/ * /slots": '*' matches one segment */
     api_handler_fn handler;
     enum api_role role;
+    unsigned flags;   /* enum api_route_flag */
     size_t body_max;  /* 0: the route takes no body */
     const char *name; /* metrics label */
 };
@@ -79,7 +105,7 @@ struct api_conn {
     struct api_conn *next;
 };
 
-struct api_job; /* an allocation waiting for or in the worker (schedule.c) */
+struct api_job; /* an allocation waiting for or in the worker (worker.c) */
 
 /* A fixed table of counters keyed by a string (tokens, addresses). */
 struct api_limiter {
@@ -115,7 +141,7 @@ struct api {
         cache_mu; /* readers share it: the hot path never waits on another reader */
     struct api_sched *cache;
 
-    /* The allocation worker (schedule.c). */
+    /* The allocation worker (worker.c). */
     pthread_t worker;
     bool worker_started;
     pthread_mutex_t job_mu;
@@ -199,6 +225,9 @@ bool api__failures_blocked(struct api_ctx *c);
 bool api__is_facilitator(const struct api_ctx *c);
 /* True when the caller is a participant of the path's event. */
 bool api__is_participant(const struct api_ctx *c);
+/* True when the phase is open (or the caller is the facilitator); otherwise
+ * answers 409 code ("<what> are closed for this event") and returns false. */
+bool api__phase_open(struct api_ctx *c, bool open, const char *code, const char *what);
 
 /* ---- strict JSON input (json_in.c) ----------------------------------------------- */
 
@@ -215,6 +244,9 @@ bool api__get_bool(struct api_ctx *c, const char *key, bool *out, bool *present)
 /* Replaces *out with the strings of the array (each at most max_len bytes). */
 bool api__get_strv(struct api_ctx *c, const char *key, size_t max_items, size_t max_len,
                    struct store_strv *out, bool *present);
+/* True when s is an http or https URL with a host, of printable ASCII
+ * without spaces, quotes or angle brackets, at most API_URL_MAX bytes. */
+bool api__url_ok(const char *s);
 /* Checks that s is valid single-line text within max bytes. */
 bool api__text_ok(const char *s, size_t max, bool multiline);
 /* Normalises an RFC 3339 time to UTC "YYYY-MM-DDTHH:MM:SSZ" (out: 21 bytes). */
@@ -254,6 +286,11 @@ void api__room_list(struct api_ctx *c);
 void api__room_create(struct api_ctx *c);
 void api__room_patch(struct api_ctx *c);
 void api__room_delete(struct api_ctx *c);
+void api__block_list(struct api_ctx *c);
+void api__block_create(struct api_ctx *c);
+void api__block_get(struct api_ctx *c);
+void api__block_patch(struct api_ctx *c);
+void api__block_delete(struct api_ctx *c);
 void api__participant_create(struct api_ctx *c);
 void api__participant_list(struct api_ctx *c);
 void api__me_get(struct api_ctx *c);
@@ -300,17 +337,43 @@ enum forum_status api__solve_and_store(struct store *s, const char *eid,
                                        long time_limit_ms, atomic_bool *stop,
                                        pthread_mutex_t *write_mu, char *aid,
                                        char **solution, struct forum_error *err);
-/* Starts and stops the allocation worker (schedule.c). */
+/* Starts and stops the allocation worker (worker.c). */
 enum forum_status api__worker_start(struct api *api, struct forum_error *err);
 void api__worker_stop(struct api *api);
 /* Drops every cached schedule (api_free) or the one of eid. */
 void api__cache_drop(struct api *api, const char *eid);
+/* A cache entry for version of eid holding body (taken), with one reference. */
+struct api_sched *api__sched_new(const char *eid, long version, char *body);
+/* Puts e in the cache unless a newer version is there. Takes e's reference. */
+void api__cache_put(struct api *api, struct api_sched *e);
 /* Renders an owned JSON value for a topic as the caller may see it. */
 json_t *api__topic_json(const struct api_ctx *c, const struct store_topic *t,
                         const struct store_event *e);
-/* Loads the latest published schedule body of eid as JSON. OUT: doc, sc. */
-enum forum_status api__schedule_doc(struct api_ctx *c, json_t **doc, long *version,
-                                    char **published_at, struct forum_error *err);
+/*
+ * Renders the latest published version of eid from its rows, puts it in the
+ * cache (unless a newer one is there) and OUT: out, a new reference (drop it
+ * with api__sched_unref()). FORUM_ENOTFOUND before the first publication.
+ */
+enum forum_status api__schedule_load(struct api *api, struct store *s, const char *eid,
+                                     struct api_sched **out, struct forum_error *err);
+/* Drops one reference to a cache entry (a struct api_sched *). */
+void api__sched_unref(void *p);
+/* The public schedule document of sc (sessions.c), owned. */
+json_t *api__schedule_json(const struct store_schedule *sc);
+/* "title — groupe 2" (fr) or "title — group 2" (other locales), owned. */
+char *api__group_title(const char *title, long group, const char *locale);
+/* How many sessions x's topic has in sc (its groups); 1 for a plenary or a break. */
+long api__session_groups(const struct store_schedule *sc, const struct store_session *x);
+/* True for the kinds the allocator places topics in (not a plenary or a break). */
+bool api__block_allocated(const char *kind);
+/* Renders an owned JSON value for a block. */
+json_t *api__block_json(const struct store_block *b);
+/*
+ * The element of v (n elements of size bytes, each a struct whose first member
+ * is its `char *id`: the store's slots, rooms, topics, blocks and a version's
+ * grid) whose id is id, or NULL (also when id is NULL). Borrowed from v.
+ */
+const void *api__by_id(const void *v, size_t n, size_t size, const char *id);
 /* A list of strings as an owned JSON array. */
 json_t *api__strv_json(const struct store_strv *sv);
 

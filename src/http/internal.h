@@ -54,9 +54,6 @@ struct http_disk_file {
 enum forum_status http_disk_open(const char *root_real, const char *path,
                                  struct http_disk_file *file);
 
-/* True when an If-None-Match header value lists etag (or is "*"). */
-bool http_etag_matches(const char *if_none_match, const char *etag);
-
 /* Latency histogram bucket bounds in microseconds (the last is +Inf). */
 #define HTTP_LATENCY_BUCKETS 14
 

@@ -97,8 +97,24 @@ static enum forum_status exec(struct store *s, const char *sql, struct forum_err
 }
 
 static const char SQL_BEGIN[] = "BEGIN IMMEDIATE";
+static const char SQL_BEGIN_READ[] = "BEGIN DEFERRED";
 static const char SQL_COMMIT[] = "COMMIT";
 static const char SQL_ROLLBACK[] = "ROLLBACK";
+
+enum forum_status store_read_begin(struct store *s, struct forum_error *err)
+{
+    sqlite3_stmt *st = store__stmt(s, SQL_BEGIN_READ, err);
+
+    if (st == NULL)
+        return FORUM_ESTORE;
+    return store__run(s, st, err);
+}
+
+void store_read_end(struct store *s)
+{
+    /* A read transaction has nothing to keep: ending it either way is the same. */
+    store__rollback(s);
+}
 
 enum forum_status store__begin(struct store *s, struct forum_error *err)
 {

@@ -1,17 +1,19 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * libFuzzer target: the iCalendar and CSV writers (src/api/export_fmt.c)
- * fed hostile strings, called directly on a schedule document built in
- * memory: no database, no API, no HTTP.
+ * libFuzzer target: the iCalendar and CSV writers (src/export/, forum/export.h)
+ * fed hostile strings, called directly on a schedule built in memory: no
+ * JSON, no database, no API, no HTTP.
  *
  * Input: up to six strings separated by NUL bytes: a topic title, its
  * description (the session's theme), a room name, a slot label, the event
  * name (the calendar's name) and the host's name. Bytes after a sixth NUL
  * choose the shape: the first one the number of sessions (1 to 3), whether
- * the calendar keeps only some topics (as a participant's feed does), and
- * whether the first session names a room and slot the document lacks. The
- * strings enter the document with json_stringn_nocheck(), so invalid UTF-8
- * and control characters reach the writers as they are.
+ * the calendar keeps only some sessions (as a participant's feed does),
+ * whether the first session has no room and slot details (empty strings),
+ * and whether the second is cancelled; a second byte sets the seats. The
+ * room name doubles as the room's link (the URL property must then be
+ * written only for a clean http(s) URL). The strings reach the writers as
+ * they are: invalid UTF-8 and control characters included.
  *
  *   iCalendar (RFC 5545): CRLF line ends only, no line over 75 octets,
  *   continuation lines start with a space or tab and never split a UTF-8
@@ -32,9 +34,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <jansson.h>
-
-#include "export_fmt.h"
+#include "forum/export.h"
 
 #define FIELD_MAX 1024
 #define N_FIELDS 6
@@ -360,84 +360,70 @@ static bool check_csv(const char *doc, size_t len, const char *title, size_t *re
     return found;
 }
 
-/* ---- the schedule document ----------------------------------------------------- */
+/* ---- the schedule ------------------------------------------------------------- */
 
-static json_t *jstr(const char *s, size_t n)
-{
-    return json_stringn_nocheck(s, n);
-}
-
-static json_t *named(const char *id, const char *key, json_t *value)
-{
-    json_t *o = json_object();
-
-    json_object_set_new(o, "id", json_string(id));
-    json_object_set_new(o, key, value);
-    return o;
-}
-
-static json_t *session(const char *topic, json_t *title, json_t *theme, json_t *hosts,
-                       const char *room, const char *slot, json_int_t seated)
-{
-    json_t *o = json_object();
-
-    json_object_set_new(o, "topic", json_string(topic));
-    json_object_set_new(o, "title", title);
-    json_object_set_new(o, "theme", theme);
-    json_object_set_new(o, "hosts", hosts);
-    json_object_set_new(o, "room", json_string(room));
-    json_object_set_new(o, "slot", json_string(slot));
-    json_object_set_new(o, "seated", json_integer(seated));
-    return o;
-}
+static const char *const g_other_hosts[] = {NULL, "Zoé"};
 
 /*
- * The document publication would build: slots S0 (label f[3]) and S1, rooms
- * R0 (name f[2]) and R1, and n_sessions sessions: T0 (title f[0], theme
- * f[1], host f[5]) in R0/S0, or in R9/S9 (known to nobody) when dangling; T1
- * (title f[1], theme f[0], hosts f[5] and another) in R1/S0; T2 (a plain
- * title, no theme, no hosts) in R0/S1.
+ * The schedule publication would give: n_sessions sessions of which T0
+ * (title f[0], theme f[1], host f[5]) in room R0 (name and link f[2]) and
+ * slot S0 (label f[3]), or with no room or slot details when bare; T1 (title
+ * f[1], theme f[0], hosts f[5] and another) in R1/S0, cancelled when asked;
+ * T2 (a formula for a title, no theme, no hosts) in R0/S1.
  */
-static json_t *build_doc(const char *const *f, const size_t *fn, int n_sessions,
-                         bool dangling, json_int_t seated)
+static void build(struct export_session *v, const char *const *f, int n_sessions,
+                  bool bare, bool t1_cancelled, long seated, const char **hosts1)
 {
-    json_t *doc = json_object(), *slots = json_array(), *rooms = json_array();
-    json_t *sessions = json_array(), *slot, *hosts;
-
-    json_object_set_new(doc, "version", json_integer(1));
-    json_object_set_new(doc, "published_at", json_string("2025-09-18T06:30:00Z"));
-    json_object_set_new(doc, "timezone", json_string("Europe/Paris"));
-    slot = named("S0", "label", jstr(f[3], fn[3]));
-    json_object_set_new(slot, "starts_at", json_string("2025-09-18T07:00:00Z"));
-    json_object_set_new(slot, "ends_at", json_string("2025-09-18T08:00:00Z"));
-    json_array_append_new(slots, slot);
-    slot = named("S1", "label", json_string("Après-midi, 14 h"));
-    json_object_set_new(slot, "starts_at", json_string("2025-09-18T12:00:00Z"));
-    json_object_set_new(slot, "ends_at", json_string("2025-09-18T13:00:00Z"));
-    json_array_append_new(slots, slot);
-    json_object_set_new(doc, "slots", slots);
-    json_array_append_new(rooms, named("R0", "name", jstr(f[2], fn[2])));
-    json_array_append_new(rooms, named("R1", "name", json_string("Salle \"B\"; 2e")));
-    json_object_set_new(doc, "rooms", rooms);
-
-    hosts = json_array();
-    json_array_append_new(hosts, jstr(f[5], fn[5]));
-    json_array_append_new(sessions, session("T0", jstr(f[0], fn[0]), jstr(f[1], fn[1]),
-                                            hosts, dangling ? "R9" : "R0",
-                                            dangling ? "S9" : "S0", seated));
-    if (n_sessions > 1) {
-        hosts = json_array();
-        json_array_append_new(hosts, jstr(f[5], fn[5]));
-        json_array_append_new(hosts, json_string("Zoé"));
-        json_array_append_new(sessions, session("T1", jstr(f[1], fn[1]),
-                                                jstr(f[0], fn[0]), hosts, "R1", "S0", 3));
+    memset(v, 0, 3 * sizeof(*v));
+    v[0].id = v[0].topic = "T0";
+    v[0].group = 1;
+    v[0].kind = "forum";
+    v[0].title = f[0];
+    v[0].theme = f[1];
+    v[0].hosts = &f[5];
+    v[0].n_hosts = 1;
+    v[0].seated = seated;
+    if (!bare) {
+        v[0].room = "R0";
+        v[0].room_name = f[2];
+        v[0].room_url = f[2];
+        v[0].slot = "S0";
+        v[0].slot_label = f[3];
+        v[0].starts_at = "2025-09-18T07:00:00Z";
+        v[0].ends_at = "2025-09-18T08:00:00Z";
     }
-    if (n_sessions > 2)
-        json_array_append_new(sessions,
-                              session("T2", json_string("=SUM(A1:A2)"), json_string(""),
-                                      json_array(), "R0", "S1", 0));
-    json_object_set_new(doc, "sessions", sessions);
-    return doc;
+    hosts1[0] = f[5];
+    hosts1[1] = g_other_hosts[1];
+    v[1].id = "T1-2";
+    v[1].topic = "T1";
+    v[1].group = 2;
+    v[1].kind = "groups";
+    v[1].block = f[3];
+    v[1].title = f[1];
+    v[1].summary = f[0];
+    v[1].theme = f[0];
+    v[1].hosts = hosts1;
+    v[1].n_hosts = 2;
+    v[1].room = "R1";
+    v[1].room_name = "Salle \"B\"; 2e";
+    v[1].slot = "S0";
+    v[1].slot_label = f[3];
+    v[1].starts_at = "2025-09-18T07:00:00Z";
+    v[1].ends_at = "2025-09-18T08:00:00Z";
+    v[1].seated = 3;
+    v[1].sequence = 2;
+    v[1].cancelled = t1_cancelled;
+    v[2].id = v[2].topic = "T2";
+    v[2].group = 1;
+    v[2].kind = "forum";
+    v[2].title = "=SUM(A1:A2)";
+    v[2].room = "R0";
+    v[2].room_name = f[2];
+    v[2].slot = "S1";
+    v[2].slot_label = "Après-midi, 14 h";
+    v[2].starts_at = "2025-09-18T12:00:00Z";
+    v[2].ends_at = "2025-09-18T13:00:00Z";
+    (void)n_sessions;
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -449,10 +435,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     size_t flen[N_FIELDS] = {0};
     const char *s = (const char *)data, *end = s + size;
     const unsigned char *extra = NULL;
-    size_t n_extra = 0, ics_len, csv_len, vevents, records, kept;
+    size_t n_extra = 0, ics_len, csv_len, vevents, records, kept = 0, csv_records;
     int n = 0, n_sessions, only_mode;
-    bool dangling, t0_kept, in_ics, in_csv;
-    json_t *doc, *only = NULL;
+    bool bare, t1_cancelled, t0_kept, in_ics, in_csv;
+    struct export_session all[3], kept_v[3];
+    struct export_schedule sc;
+    const char *hosts1[2];
     char *ics, *csv, *summary;
 
     if (size > N_FIELDS * FIELD_MAX)
@@ -476,28 +464,27 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     n_sessions = n_extra > 0 ? 1 + extra[0] % 3 : 1;
     only_mode = n_extra > 0 ? (extra[0] >> 2) & 3 : 0;
-    dangling = n_extra > 0 && (extra[0] & 0x10) != 0;
-    doc = build_doc(field, flen, n_sessions, dangling,
-                    n_extra > 1 ? (json_int_t)extra[1] - 1 : 2);
+    bare = n_extra > 0 && (extra[0] & 0x10) != 0;
+    t1_cancelled = n_extra > 0 && (extra[0] & 0x20) != 0;
+    build(all, field, n_sessions, bare, t1_cancelled,
+          n_extra > 1 ? (long)extra[1] - 1 : 2, hosts1);
 
-    /* Which topics the calendar keeps: all; T0; all but T0; none. */
-    if (only_mode != 0) {
-        only = json_object();
-        if (only_mode == 1)
-            json_object_set_new(only, "T0", json_true());
-        if (only_mode == 2) {
-            json_object_set_new(only, "T1", json_true());
-            json_object_set_new(only, "T2", json_true());
-        }
-    }
+    /* Which sessions the calendar keeps: all; T0; all but T0; none. */
+    for (int i = 0; i < n_sessions; i++)
+        if (only_mode == 0 || (only_mode == 1 && i == 0) || (only_mode == 2 && i > 0))
+            kept_v[kept++] = all[i];
     t0_kept = only_mode <= 1;
-    kept = only_mode == 0   ? (size_t)n_sessions
-           : only_mode == 1 ? 1
-           : only_mode == 2 ? (size_t)n_sessions - 1
-                            : 0;
+    csv_records = (size_t)n_sessions - (n_sessions > 1 && t1_cancelled ? 1 : 0);
 
-    ics = export_ics("E1", field[4], "2025-09-18T06:30:00Z", doc, only, &ics_len);
-    csv = export_csv(doc, &csv_len);
+    sc.event_id = "E1";
+    sc.name = field[4];
+    sc.published_at = "2025-09-18T06:30:00Z";
+    sc.sessions = kept_v;
+    sc.n_sessions = kept;
+    ics = export_ics(&sc, &ics_len);
+    sc.sessions = all;
+    sc.n_sessions = (size_t)n_sessions;
+    csv = export_csv(&sc, &csv_len);
     g_inputs++;
     if (ics == NULL || strlen(ics) != ics_len)
         fail("ics: the length is wrong", ics, ics_len);
@@ -509,21 +496,23 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     in_csv = check_csv(csv, csv_len, field[0][0] != '\0' ? field[0] : NULL, &records);
     if (vevents != kept)
         fail("ics: not one VEVENT per session kept", ics, ics_len);
-    if (records != (size_t)n_sessions)
-        fail("csv: not one record per session", csv, csv_len);
+    if (records != csv_records)
+        fail("csv: not one record per session that is not cancelled", csv, csv_len);
     /* The title must come back from both exports. */
     if (summary[0] != '\0' && t0_kept && !in_ics)
         fail("ics: the title is not in any SUMMARY", ics, ics_len);
     if (field[0][0] != '\0' && !in_csv)
         fail("csv: the title is not in any field", csv, csv_len);
+    /* A link that is not a clean http(s) URL never becomes a URL property. */
+    if (strstr(ics, "\r\nURL:") != NULL && strncmp(field[2], "http://", 7) != 0 &&
+        strncmp(field[2], "https://", 8) != 0)
+        fail("ics: a URL property from a link that is not http(s)", ics, ics_len);
     g_ics_titles += in_ics;
     g_csv_titles += in_csv;
 
     free(summary);
     free(ics);
     free(csv);
-    json_decref(only);
-    json_decref(doc);
     for (int i = 0; i < n; i++)
         free(copy[i]);
     return 0;

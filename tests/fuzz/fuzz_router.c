@@ -16,6 +16,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "forum/util/etag.h"
 #include "fuzz_client.h"
 
 #ifdef FUZZ_WITH_HTTP
@@ -110,7 +111,7 @@ static void check_http_path(const char *raw)
     route = http_page_route(decoded);
     if (route == NULL || http_content_type(route) == NULL)
         abort();
-    (void)http_etag_matches(raw, "\"abc\"");
+    (void)etag_matches(raw, "\"abc\"");
     if (!http_path_is_safe(raw, decoded))
         return;
     if (decoded[0] != '/' || strchr(decoded, '\\') != NULL ||

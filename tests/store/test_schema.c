@@ -282,6 +282,47 @@ static void test_schema_backup_copies(void **state)
     free(copy);
 }
 
+/* A read snapshot (store_read_begin) sees none of what another connection
+ * commits until it ends, and blocks no writer meanwhile. */
+static void test_schema_read_snapshot(void **state)
+{
+    char *path = temp_path("snapshot");
+    struct store *a, *b;
+    struct store_event e = demo_event();
+    struct store_slot *v = NULL, sl = {NULL, (char *)(uintptr_t) "Matin",
+                                       (char *)(uintptr_t) "2025-09-18T07:00:00Z",
+                                       (char *)(uintptr_t) "2025-09-18T08:00:00Z"};
+    char eid[STORE_ID_MAX + 1], tok[STORE_TOKEN_LEN + 1], sid[STORE_ID_MAX + 1];
+    size_t n = 0;
+
+    (void)state;
+    assert_int_equal(store_open(path, &a, NULL), FORUM_OK);
+    assert_int_equal(store_migrate(a, 0, NULL), FORUM_OK);
+    assert_int_equal(store_open(path, &b, NULL), FORUM_OK);
+    assert_int_equal(store_event_create(a, &e, eid, tok, NULL), FORUM_OK);
+    assert_int_equal(store_slot_create(a, eid, &sl, sid, NULL), FORUM_OK);
+
+    assert_int_equal(store_read_begin(a, NULL), FORUM_OK);
+    assert_int_equal(store_slot_list(a, eid, &v, &n, NULL), FORUM_OK);
+    assert_int_equal(n, 1);
+    store_slots_free(v, n);
+    /* The writer on b is not held up, and a does not see its commit... */
+    assert_int_equal(store_slot_delete(b, eid, sid, NULL), FORUM_OK);
+    assert_int_equal(store_slot_list(a, eid, &v, &n, NULL), FORUM_OK);
+    assert_int_equal(n, 1);
+    store_slots_free(v, n);
+    store_read_end(a);
+    /* ...until the snapshot ends. */
+    assert_int_equal(store_slot_list(a, eid, &v, &n, NULL), FORUM_OK);
+    assert_int_equal(n, 0);
+    store_slots_free(v, n);
+    store_read_end(a); /* nothing open: nothing to do */
+    store_close(b);
+    store_close(a);
+    remove_db(path);
+    free(path);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -292,6 +333,7 @@ int main(void)
         cmocka_unit_test(test_schema_tokens_hashed_and_found),
         cmocka_unit_test(test_schema_tokens_never_stored_in_clear),
         cmocka_unit_test(test_schema_backup_copies),
+        cmocka_unit_test(test_schema_read_snapshot),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

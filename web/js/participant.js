@@ -1,14 +1,16 @@
 // SPDX-License-Identifier: MIT
-// The participant page (/e/{eid}): join with a name, propose and edit
-// topics, vote with words, see one's own agenda once the schedule is out.
+// The participant page (/e/{eid}): join with a name, propose topics into a
+// block of the day and edit them, vote with words, see the day by block and
+// one's own agenda (plenary included) once the schedule is out.
 // One state object, one render(state).
 
 import { Api, seg, tokens, takeFragment, eventIdFromPath } from './api.js';
 import { h, mount, formValues, copyText } from './dom.js';
 import { t, tn, loadLang, pickLang, langSwitch, fmtRange } from './i18n.js';
-import { errorText, formErrors, field, checkbox, formError, themeClass, setThemes, announce, recent } from './common.js';
+import { errorText, formErrors, field, checkbox, formError, themeClass, setThemes, announce, recent, sessionTitle, kindLabel } from './common.js';
+import { sortSlots, indexSchedule, sessionId, dayBlocks, isForEveryone } from './schedule.js';
 
-const TOPIC_FIELDS = ['title', 'description', 'theme', 'needs', 'max_size'];
+const TOPIC_FIELDS = ['title', 'description', 'theme', 'needs', 'max_size', 'block'];
 const REFRESH_MS = 30000;
 
 const state = {
@@ -19,6 +21,7 @@ const state = {
     topics: [],
     rooms: [],
     slots: [],
+    blocks: [], // the blocks of the day (GET /blocks)
     votes: {}, // topic id -> weight
     agenda: null, // null: not published (or not joined)
     schedule: null, // the published schedule, or null
@@ -40,7 +43,7 @@ const state = {
 };
 
 function emptyDraft() {
-    return { title: '', description: '', theme: '', needs: [], max_size: '' };
+    return { title: '', description: '', theme: '', needs: [], max_size: '', block: '' };
 }
 
 function api() {
@@ -89,12 +92,18 @@ async function loadTopics() {
 async function loadRooms() {
     try {
         const anon = new Api(null);
-        const [rooms, slots] = await Promise.all([anon.get(`/events/${seg(state.eid)}/rooms`), anon.get(`/events/${seg(state.eid)}/slots`)]);
+        const [rooms, slots, blocks] = await Promise.all([
+            anon.get(`/events/${seg(state.eid)}/rooms`),
+            anon.get(`/events/${seg(state.eid)}/slots`),
+            anon.get(`/events/${seg(state.eid)}/blocks`),
+        ]);
         state.rooms = rooms || [];
-        state.slots = (slots || []).slice().sort((a, b) => String(a.starts_at).localeCompare(String(b.starts_at)));
+        state.slots = sortSlots(slots);
+        state.blocks = blocks || [];
     } catch {
         state.rooms = [];
         state.slots = [];
+        state.blocks = [];
     }
 }
 
@@ -205,6 +214,7 @@ function draftBody(d, forPatch) {
     const size = String(d.max_size).trim();
     if (size !== '') body.max_size = Number(size);
     else if (forPatch) body.max_size = null;
+    if (d.block) body.block = d.block;
     return body;
 }
 
@@ -216,6 +226,7 @@ function readDraft(form) {
         theme: v.theme || '',
         needs: v.needs || [],
         max_size: v.max_size || '',
+        block: v.block || '',
     };
 }
 
@@ -256,6 +267,7 @@ function onEdit(topic) {
             theme: topic.theme || '',
             needs: (topic.needs || []).slice(),
             max_size: topic.max_size ? String(topic.max_size) : '',
+            block: topic.block || '',
         },
         errors: {},
     };
@@ -345,6 +357,21 @@ function allFeatures(extra) {
     return [...set].sort();
 }
 
+// The blocks a participant may propose into (and the one a topic is in).
+function openBlocks(current) {
+    return state.blocks.filter((b) => b.proposals_open || (current && b.id === current));
+}
+
+function blockById(id) {
+    return state.blocks.find((b) => b.id === id) || null;
+}
+
+// "Forum ouvert · Fri 9:30–12:00".
+function blockLabel(b) {
+    const when = b.starts_at ? fmtRange(b.starts_at, b.ends_at, state.event.timezone) : '';
+    return [b.name, when].filter(Boolean).join(' · ');
+}
+
 function allThemes() {
     const set = new Set();
     for (const x of state.topics) if (x.theme) set.add(x.theme);
@@ -358,10 +385,23 @@ function topicForm(prefix, form, onsubmit, submitLabel, extraButtons) {
     const keep = (ev) => {
         form.draft = readDraft(ev.currentTarget);
     };
+    const open = openBlocks(d.block);
     return h(
         'form',
         { class: 'topic-form', novalidate: true, onsubmit, oninput: keep, onchange: keep },
         formError(err._form),
+        open.length
+            ? field(
+                  t('topic.block'),
+                  h(
+                      'select',
+                      { id: `${prefix}-block`, name: 'block' },
+                      open.map((b) => h('option', { value: b.id, selected: (d.block || open[0].id) === b.id }, blockLabel(b))),
+                  ),
+                  err.block,
+                  t('topic.block_hint'),
+              )
+            : null,
         field(
             t('topic.title'),
             h('input', { id: `${prefix}-title`, name: 'title', value: d.title, maxlength: 200, autocomplete: 'off', required: true }),
@@ -528,7 +568,7 @@ function renderPrefs() {
 
 function renderAgenda() {
     const tz = state.event.timezone;
-    const items = state.agenda.slice().sort((a, b) => String(a.starts_at).localeCompare(String(b.starts_at)));
+    const items = sortSlots(state.agenda);
     const cal = state.me && state.me.calendar_url ? new URL(state.me.calendar_url, location.origin).href : null;
     return h(
         'section',
@@ -541,10 +581,12 @@ function renderAgenda() {
                   items.map((s) =>
                       h(
                           'li',
-                          null,
+                          { class: isForEveryone(s) ? 'everyone' : null },
                           h('span', { class: 'when' }, fmtRange(s.starts_at, s.ends_at, tz) || s.slot_label || ''),
-                          h('strong', { class: 'what' }, s.title),
-                          h('span', { class: 'where' }, t('agenda.room', { room: s.room_name || s.room })),
+                          h('strong', { class: 'what' }, sessionTitle(s)),
+                          s.room_name || s.room ? h('span', { class: 'where' }, t('agenda.room', { room: s.room_name || s.room })) : null,
+                          isForEveryone(s) ? h('span', { class: 'tag' }, t('session.everyone')) : null,
+                          s.url ? h('a', { class: 'online', href: s.url, target: '_blank', rel: 'noopener noreferrer' }, t('session.online')) : null,
                       ),
                   ),
               )
@@ -562,15 +604,25 @@ function renderAgenda() {
     );
 }
 
-// The whole published programme, slot by slot: the wall is made for a
-// screen across the room, this is the same for a phone in the hand.
+// The whole published programme, block by block of the day, slot by slot
+// inside a block; a plenary or a break is one item for everyone. The wall
+// is made for a screen across the room, this is the same for a phone.
 function renderSchedule() {
     const sch = state.schedule;
     const tz = sch.timezone || state.event.timezone;
-    const mine = new Set((state.agenda || []).map((a) => a.topic));
-    const rooms = new Map((sch.rooms || []).map((r) => [r.id, r.name]));
-    const slots = (sch.slots || []).slice().sort((a, b) => String(a.starts_at).localeCompare(String(b.starts_at)));
+    const mine = new Set((state.agenda || []).map((a) => sessionId(a)));
+    const idx = indexSchedule(sch);
     const sessions = sch.sessions || [];
+    const item = (x) =>
+        h(
+            'li',
+            { class: [themeClass(x.theme), isForEveryone(x) ? 'everyone' : ''] },
+            h('strong', null, sessionTitle(x)),
+            x.room ? h('span', { class: 'where' }, t('agenda.room', { room: (idx.roomById.get(x.room) || { name: x.room }).name })) : null,
+            isForEveryone(x) ? h('span', { class: 'tag' }, t('session.everyone')) : null,
+            x.url ? h('a', { class: 'online', href: x.url, target: '_blank', rel: 'noopener noreferrer' }, t('session.online')) : null,
+            !isForEveryone(x) && mine.has(sessionId(x)) ? h('span', { class: 'yours' }, t('schedule.yours')) : null,
+        );
     return h(
         'section',
         { class: 'card', 'aria-labelledby': 'schedule-title' },
@@ -583,26 +635,23 @@ function renderSchedule() {
                 },
             },
             h('summary', null, h('h2', { id: 'schedule-title' }, tn('schedule.title', sessions.length))),
-            slots.map((sl) => {
-                const here = sessions.filter((x) => x.slot === sl.id);
-                if (!here.length) return null;
+            dayBlocks(sch).map((b) => {
+                const from = b.slots[0].starts_at;
+                const to = b.slots[b.slots.length - 1].ends_at;
+                const heading = [b.name || t('day.no_block'), b.name ? kindLabel(b.kind) : '', fmtRange(from, to, tz)].filter(Boolean).join(' · ');
+                if (b.kind === 'plenary' || b.kind === 'break') {
+                    const x = sessions.find((y) => y.block === b.id && isForEveryone(y));
+                    return h('div', { class: 'schedule-block' }, h('h3', null, heading), x ? h('ul', null, item(x)) : null);
+                }
                 return h(
                     'div',
-                    { class: 'schedule-slot' },
-                    h('h3', null, [fmtRange(sl.starts_at, sl.ends_at, tz), sl.label].filter(Boolean).join(' · ')),
-                    h(
-                        'ul',
-                        null,
-                        here.map((x) =>
-                            h(
-                                'li',
-                                { class: themeClass(x.theme) },
-                                h('strong', null, x.title),
-                                h('span', { class: 'where' }, t('agenda.room', { room: rooms.get(x.room) || x.room })),
-                                mine.has(x.topic) ? h('span', { class: 'yours' }, t('schedule.yours')) : null,
-                            ),
-                        ),
-                    ),
+                    { class: 'schedule-block' },
+                    h('h3', null, heading),
+                    b.slots.map((sl) => {
+                        const here = (idx.bySlot.get(sl.id) || []).filter((x) => !isForEveryone(x));
+                        if (!here.length) return null;
+                        return h('div', { class: 'schedule-slot' }, h('h4', null, [fmtRange(sl.starts_at, sl.ends_at, tz), sl.label].filter(Boolean).join(' · ')), h('ul', null, here.map(item)));
+                    }),
                 );
             }),
         ),
@@ -677,6 +726,7 @@ function renderTopic(topic) {
         { class: ['topic', 'card', themeClass(topic.theme)], 'aria-labelledby': `topic-${topic.id}-title` },
         h('h3', { id: `topic-${topic.id}-title` }, topic.title),
         topic.theme ? h('p', { class: 'theme-chip' }, topic.theme) : null,
+        topic.block && blockById(topic.block) ? h('p', { class: 'block-chip' }, blockById(topic.block).name) : null,
         topic.description ? h('p', { class: 'description' }, topic.description) : null,
         h(
             'p',

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
-/* Topics, their hosts and needs, votes and the clash report. */
+/* Topics with their hosts and needs. */
 #include "forum/store.h"
 
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -10,8 +11,8 @@
 #define TOPIC_COLS                                                                       \
     "SELECT t.id, t.title, t.description, t.theme, t.max_size, t.fixed_room, "           \
     "t.fixed_slot, (SELECT count(*) FROM votes v WHERE v.topic_id = t.id), "             \
-    "(SELECT coalesce(sum(weight), 0) FROM votes v WHERE v.topic_id = t.id) FROM "       \
-    "topics t "
+    "(SELECT coalesce(sum(weight), 0) FROM votes v WHERE v.topic_id = t.id), "           \
+    "t.block_id, t.groups_max, t.group_size_min, t.group_size_max FROM topics t "
 
 static const char SQL_T_LIST[] = TOPIC_COLS "WHERE t.event_id = ?1 ORDER BY t.rowid";
 static const char SQL_T_GET[] = TOPIC_COLS "WHERE t.event_id = ?1 AND t.id = ?2";
@@ -21,11 +22,14 @@ static const char SQL_T_HOSTS[] = "SELECT h.participant_id, p.name FROM topic_ho
                                   "JOIN participants p ON p.id = h.participant_id WHERE "
                                   "h.topic_id = ?1 ORDER BY h.position";
 static const char SQL_T_INSERT[] =
-    "INSERT INTO topics (id, event_id, title, description, theme, max_size, created_at) "
-    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
+    "INSERT INTO topics (id, event_id, title, description, theme, max_size, created_at, "
+    "block_id, groups_max, group_size_min, group_size_max) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)";
 static const char SQL_T_UPDATE[] =
     "UPDATE topics SET title = ?3, description = ?4, theme = ?5, max_size = ?6, "
-    "fixed_room = ?7, fixed_slot = ?8 WHERE id = ?1 AND event_id = ?2";
+    "fixed_room = ?7, fixed_slot = ?8, block_id = ?9, groups_max = ?10, "
+    "group_size_min = ?11, group_size_max = ?12 WHERE id = ?1 AND event_id = ?2";
+static const char SQL_T_HOSTS_CLEAR[] = "DELETE FROM topic_hosts WHERE topic_id = ?1";
 static const char SQL_T_DELETE[] = "DELETE FROM topics WHERE id = ?1 AND event_id = ?2";
 static const char SQL_T_NEEDS_CLEAR[] = "DELETE FROM topic_needs WHERE topic_id = ?1";
 static const char SQL_T_NEED_ADD[] =
@@ -35,32 +39,6 @@ static const char SQL_T_HOST_ADD[] =
     "(?1, ?2, (SELECT count(*) FROM topic_hosts WHERE topic_id = ?1))";
 static const char SQL_T_IS_HOST[] =
     "SELECT 1 FROM topic_hosts WHERE topic_id = ?1 AND participant_id = ?2";
-static const char SQL_T_EXISTS[] = "SELECT 1 FROM topics WHERE id = ?1 AND event_id = ?2";
-static const char SQL_P_EXISTS[] =
-    "SELECT 1 FROM participants WHERE id = ?1 AND event_id = ?2";
-
-static const char SQL_V_SUM[] = "SELECT coalesce(sum(weight), 0) FROM votes "
-                                "WHERE participant_id = ?1 AND topic_id <> ?2";
-static const char SQL_V_PUT[] =
-    "INSERT INTO votes (participant_id, topic_id, weight) VALUES (?1, ?2, ?3) "
-    "ON CONFLICT (participant_id, topic_id) DO UPDATE SET weight = excluded.weight";
-static const char SQL_V_DELETE[] =
-    "DELETE FROM votes WHERE participant_id = ?1 AND topic_id = ?2 AND "
-    "topic_id IN (SELECT id FROM topics WHERE event_id = ?3)";
-static const char SQL_V_LIST_ONE[] =
-    "SELECT v.participant_id, v.topic_id, v.weight FROM votes v "
-    "JOIN topics t ON t.id = v.topic_id WHERE t.event_id = ?1 AND v.participant_id = ?2 "
-    "ORDER BY t.rowid";
-static const char SQL_V_LIST_ALL[] =
-    "SELECT v.participant_id, v.topic_id, v.weight FROM votes v "
-    "JOIN topics t ON t.id = v.topic_id WHERE t.event_id = ?1 "
-    "ORDER BY v.participant_id, t.rowid";
-static const char SQL_CLASHES[] =
-    "SELECT a.topic_id, b.topic_id, count(*) AS shared FROM votes a "
-    "JOIN votes b ON b.participant_id = a.participant_id AND b.topic_id > a.topic_id "
-    "JOIN topics t ON t.id = a.topic_id WHERE t.event_id = ?1 "
-    "GROUP BY a.topic_id, b.topic_id ORDER BY shared DESC, a.topic_id, b.topic_id LIMIT "
-    "?2";
 
 void store_topic_release(struct store_topic *t)
 {
@@ -70,6 +48,7 @@ void store_topic_release(struct store_topic *t)
     free(t->theme);
     free(t->fixed_room);
     free(t->fixed_slot);
+    free(t->block_id);
     store_strv_release(&t->needs);
     store_strv_release(&t->host_ids);
     store_strv_release(&t->host_names);
@@ -101,6 +80,10 @@ static void topic_read(sqlite3_stmt *st, void *out)
     t->fixed_slot = store__col(st, 6);
     t->vote_count = (long)sqlite3_column_int64(st, 7);
     t->vote_weight = (long)sqlite3_column_int64(st, 8);
+    t->block_id = store__col(st, 9);
+    t->groups_max = (long)sqlite3_column_int64(st, 10);
+    t->group_size_min = (long)sqlite3_column_int64(st, 11);
+    t->group_size_max = (long)sqlite3_column_int64(st, 12);
 }
 
 static enum forum_status topic_lists(struct store *s, void *out, struct forum_error *err)
@@ -162,12 +145,38 @@ static enum forum_status needs_save(struct store *s, const struct store_topic *t
     return rc;
 }
 
-static void bind_max_size(sqlite3_stmt *st, int i, long max_size)
+/* Binds a positive value, or NULL for 0 ("none"). */
+static void bind_positive(sqlite3_stmt *st, int i, long v)
 {
-    if (max_size > 0)
-        sqlite3_bind_int64(st, i, max_size);
+    if (v > 0)
+        sqlite3_bind_int64(st, i, v);
     else
         sqlite3_bind_null(st, i);
+}
+
+/* Binds groups {max, size_min, size_max} from i on: all three, or three NULLs. */
+static void bind_groups(sqlite3_stmt *st, int i, const struct store_topic *t)
+{
+    bool on = t->groups_max > 0;
+
+    bind_positive(st, i, on ? t->groups_max : 0);
+    bind_positive(st, i + 1, on ? t->group_size_min : 0);
+    bind_positive(st, i + 2, on ? t->group_size_max : 0);
+}
+
+/* Names the field a refused topic write is about, from the schema's message. */
+static void topic_field(struct forum_error *err, const char *otherwise)
+{
+    if (err == NULL || err->field[0] != '\0')
+        return;
+    if (strstr(err->msg, "block") != NULL)
+        strcpy(err->field, "block");
+    else if (strstr(err->msg, "group") != NULL)
+        strcpy(err->field, "groups");
+    else if (strstr(err->msg, "host") != NULL)
+        strcpy(err->field, "hosts");
+    else if (otherwise != NULL)
+        strcpy(err->field, otherwise);
 }
 
 enum forum_status store_topic_create(struct store *s, const char *eid,
@@ -194,9 +203,13 @@ enum forum_status store_topic_create(struct store *s, const char *eid,
     store__bind(st, 3, t->title);
     store__bind(st, 4, t->description ? t->description : "");
     store__bind(st, 5, t->theme ? t->theme : "");
-    bind_max_size(st, 6, t->max_size);
+    bind_positive(st, 6, t->max_size);
     store__bind(st, 7, now);
+    store__bind(st, 8, t->block_id);
+    bind_groups(st, 9, t);
     rc = store__run(s, st, err);
+    if (rc == FORUM_EINVAL)
+        topic_field(err, NULL);
     if (rc == FORUM_OK)
         rc = needs_save(s, t, id, err);
     if (rc == FORUM_OK)
@@ -225,19 +238,26 @@ enum forum_status store_topic_update(struct store *s, const char *eid,
     store__bind(st, 3, t->title);
     store__bind(st, 4, t->description ? t->description : "");
     store__bind(st, 5, t->theme ? t->theme : "");
-    bind_max_size(st, 6, t->max_size);
+    bind_positive(st, 6, t->max_size);
     store__bind(st, 7, t->fixed_room);
     store__bind(st, 8, t->fixed_slot);
+    store__bind(st, 9, t->block_id);
+    bind_groups(st, 10, t);
     rc = store__run(s, st, err);
     if (rc == FORUM_ECONFLICT && err != NULL) {
         strcpy(err->field, "fixed");
         strcpy(err->msg, "another topic is locked in that room and slot");
     }
-    if (rc == FORUM_EINVAL && err != NULL && err->field[0] == '\0')
-        strcpy(err->field, "fixed");
+    if (rc == FORUM_EINVAL)
+        topic_field(err, "fixed");
     rc = store__changed(s, rc, "topic", err);
     if (rc == FORUM_OK)
         rc = needs_save(s, t, t->id, err);
+    if (rc == FORUM_OK && t->hosts_set) {
+        rc = store__exec_id(s, SQL_T_HOSTS_CLEAR, t->id, err);
+        if (rc == FORUM_OK)
+            rc = store__strv_save(s, SQL_T_HOST_ADD, t->id, &t->host_ids, "hosts", err);
+    }
 fail:
     return store__end(s, rc, err);
 }
@@ -266,152 +286,4 @@ enum forum_status store_topic_is_host(struct store *s, const char *tid, const ch
     else if (src != SQLITE_DONE)
         return store__fail(s, src, err);
     return FORUM_OK;
-}
-
-/* ---- votes --------------------------------------------------------------------- */
-
-void store_votes_free(struct store_vote *v, size_t n)
-{
-    for (size_t i = 0; i < n; i++) {
-        free(v[i].participant_id);
-        free(v[i].topic_id);
-    }
-    free(v);
-}
-
-static void votes_free(void *v, size_t n)
-{
-    store_votes_free(v, n);
-}
-
-static void vote_read(sqlite3_stmt *st, void *out)
-{
-    struct store_vote *x = out;
-
-    x->participant_id = store__col(st, 0);
-    x->topic_id = store__col(st, 1);
-    x->weight = (long)sqlite3_column_int64(st, 2);
-}
-
-enum forum_status store_vote_put(struct store *s, const char *eid, const char *pid,
-                                 const char *tid, long weight, long budget,
-                                 struct forum_error *err)
-{
-    sqlite3_stmt *st;
-    enum forum_status rc = store__begin(s, err);
-    int src;
-
-    if (rc != FORUM_OK)
-        return rc;
-    rc = store__exists(s, SQL_T_EXISTS, tid, eid, "topic", err);
-    if (rc == FORUM_OK)
-        rc = store__exists(s, SQL_P_EXISTS, pid, eid, "participant", err);
-    if (rc != FORUM_OK)
-        goto fail;
-    if (budget > 0) {
-        long used = 0;
-        st = store__stmt(s, SQL_V_SUM, err);
-        if (st == NULL) {
-            rc = FORUM_ESTORE;
-            goto fail;
-        }
-        store__bind(st, 1, pid);
-        store__bind(st, 2, tid);
-        src = sqlite3_step(st);
-        if (src == SQLITE_ROW)
-            used = (long)sqlite3_column_int64(st, 0);
-        store__done(st);
-        if (src != SQLITE_ROW) {
-            rc = store__fail(s, src, err);
-            goto fail;
-        }
-        if (used + weight > budget) {
-            rc = forum_error_set(err, FORUM_ECONFLICT, "weight",
-                                 "this vote would pass the budget (%ld used of %ld)",
-                                 used, budget);
-            goto fail;
-        }
-    }
-    st = store__stmt(s, SQL_V_PUT, err);
-    if (st == NULL) {
-        rc = FORUM_ESTORE;
-        goto fail;
-    }
-    store__bind(st, 1, pid);
-    store__bind(st, 2, tid);
-    sqlite3_bind_int64(st, 3, weight);
-    rc = store__run(s, st, err);
-fail:
-    return store__end(s, rc, err);
-}
-
-enum forum_status store_vote_delete(struct store *s, const char *eid, const char *pid,
-                                    const char *tid, struct forum_error *err)
-{
-    sqlite3_stmt *st = store__stmt(s, SQL_V_DELETE, err);
-
-    if (st == NULL)
-        return FORUM_ESTORE;
-    store__bind(st, 1, pid);
-    store__bind(st, 2, tid);
-    store__bind(st, 3, eid);
-    return store__changed(s, store__run(s, st, err), "vote", err);
-}
-
-enum forum_status store_vote_list(struct store *s, const char *eid, const char *pid,
-                                  struct store_vote **v, size_t *n,
-                                  struct forum_error *err)
-{
-    sqlite3_stmt *st = store__stmt(s, pid ? SQL_V_LIST_ONE : SQL_V_LIST_ALL, err);
-    void *arr;
-    enum forum_status rc;
-
-    if (st != NULL) {
-        store__bind(st, 1, eid);
-        if (pid != NULL)
-            store__bind(st, 2, pid);
-    }
-    rc = store__rows(s, st, &arr, n, sizeof(**v), vote_read, NULL, votes_free, err);
-    *v = arr;
-    return rc;
-}
-
-void store_clashes_free(struct store_clash *v, size_t n)
-{
-    for (size_t i = 0; i < n; i++) {
-        free(v[i].a);
-        free(v[i].b);
-    }
-    free(v);
-}
-
-static void clashes_free(void *v, size_t n)
-{
-    store_clashes_free(v, n);
-}
-
-static void clash_read(sqlite3_stmt *st, void *out)
-{
-    struct store_clash *c = out;
-
-    c->a = store__col(st, 0);
-    c->b = store__col(st, 1);
-    c->shared = (long)sqlite3_column_int64(st, 2);
-}
-
-enum forum_status store_clash_list(struct store *s, const char *eid, long limit,
-                                   struct store_clash **v, size_t *n,
-                                   struct forum_error *err)
-{
-    sqlite3_stmt *st = store__stmt(s, SQL_CLASHES, err);
-    void *arr;
-    enum forum_status rc;
-
-    if (st != NULL) {
-        store__bind(st, 1, eid);
-        sqlite3_bind_int64(st, 2, limit);
-    }
-    rc = store__rows(s, st, &arr, n, sizeof(**v), clash_read, NULL, clashes_free, err);
-    *v = arr;
-    return rc;
 }

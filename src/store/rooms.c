@@ -1,32 +1,25 @@
 /* SPDX-License-Identifier: MIT */
-/* Slots and rooms: the grid an event is scheduled into. */
+/* Rooms with their features and unavailable slots. */
 #include "forum/store.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "internal.h"
 
-static const char SQL_SLOT_LIST[] =
-    "SELECT id, label, starts_at, ends_at FROM slots "
-    "WHERE event_id = ?1 ORDER BY starts_at, ends_at, rowid";
-static const char SQL_SLOT_GET[] =
-    "SELECT id, label, starts_at, ends_at FROM slots WHERE event_id = ?1 AND id = ?2";
-static const char SQL_SLOT_INSERT[] = "INSERT INTO slots (id, event_id, label, "
-                                      "starts_at, ends_at) VALUES (?1, ?2, ?3, ?4, ?5)";
-static const char SQL_SLOT_UPDATE[] = "UPDATE slots SET label = ?3, starts_at = ?4, "
-                                      "ends_at = ?5 WHERE id = ?1 AND event_id = ?2";
-static const char SQL_SLOT_DELETE[] = "DELETE FROM slots WHERE id = ?1 AND event_id = ?2";
-
 static const char SQL_ROOM_LIST[] =
-    "SELECT id, name, capacity FROM rooms WHERE event_id = ?1 ORDER BY rowid";
+    "SELECT id, name, capacity, url FROM rooms WHERE event_id = ?1 ORDER BY rowid";
 static const char SQL_ROOM_GET[] =
-    "SELECT id, name, capacity FROM rooms WHERE event_id = ?1 AND id = ?2";
+    "SELECT id, name, capacity, url FROM rooms WHERE event_id = ?1 AND id = ?2";
 static const char SQL_ROOM_INSERT[] =
-    "INSERT INTO rooms (id, event_id, name, capacity) VALUES (?1, ?2, ?3, ?4)";
+    "INSERT INTO rooms (id, event_id, name, capacity, url) VALUES (?1, ?2, ?3, ?4, ?5)";
 static const char SQL_ROOM_UPDATE[] =
-    "UPDATE rooms SET name = ?3, capacity = ?4 WHERE id = ?1 AND event_id = ?2";
+    "UPDATE rooms SET name = ?3, capacity = ?4, url = ?5 "
+    "WHERE id = ?1 AND event_id = ?2";
 static const char SQL_ROOM_DELETE[] = "DELETE FROM rooms WHERE id = ?1 AND event_id = ?2";
+static const char SQL_ROOM_BLOCK[] =
+    "SELECT name FROM blocks WHERE room_id = ?1 AND event_id = ?2 ORDER BY rowid LIMIT 1";
 static const char SQL_ROOM_FEATURES[] =
     "SELECT feature FROM room_features WHERE room_id = ?1 ORDER BY feature";
 static const char SQL_ROOM_UNAVAILABLE[] =
@@ -41,101 +34,11 @@ static const char SQL_ROOM_FEATURE_ADD[] =
 static const char SQL_ROOM_UNAVAILABLE_ADD[] =
     "INSERT INTO room_unavailable (room_id, slot_id) VALUES (?1, ?2)";
 
-void store_slot_release(struct store_slot *sl)
-{
-    free(sl->id);
-    free(sl->label);
-    free(sl->starts_at);
-    free(sl->ends_at);
-    memset(sl, 0, sizeof(*sl));
-}
-
-void store_slots_free(struct store_slot *v, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        store_slot_release(&v[i]);
-    free(v);
-}
-
-static void slots_free(void *v, size_t n)
-{
-    store_slots_free(v, n);
-}
-
-static void slot_read(sqlite3_stmt *st, void *out)
-{
-    struct store_slot *sl = out;
-
-    sl->id = store__col(st, 0);
-    sl->label = store__col(st, 1);
-    sl->starts_at = store__col(st, 2);
-    sl->ends_at = store__col(st, 3);
-}
-
-enum forum_status store_slot_list(struct store *s, const char *eid, struct store_slot **v,
-                                  size_t *n, struct forum_error *err)
-{
-    void *arr;
-    enum forum_status rc = store__list(s, SQL_SLOT_LIST, eid, &arr, n, sizeof(**v),
-                                       slot_read, NULL, slots_free, err);
-
-    *v = arr;
-    return rc;
-}
-
-enum forum_status store_slot_get(struct store *s, const char *eid, const char *sid,
-                                 struct store_slot *out, struct forum_error *err)
-{
-    memset(out, 0, sizeof(*out));
-    return store__row(s, SQL_SLOT_GET, eid, sid, slot_read, out, "no such slot", err);
-}
-
-enum forum_status store_slot_create(struct store *s, const char *eid,
-                                    const struct store_slot *sl, char *id,
-                                    struct forum_error *err)
-{
-    sqlite3_stmt *st;
-
-    if (store_random_id('s', 7, id) != FORUM_OK)
-        return forum_error_set(err, FORUM_EINTERNAL, NULL, "no randomness");
-    st = store__stmt(s, SQL_SLOT_INSERT, err);
-    if (st == NULL)
-        return FORUM_ESTORE;
-    store__bind(st, 1, id);
-    store__bind(st, 2, eid);
-    store__bind(st, 3, sl->label);
-    store__bind(st, 4, sl->starts_at);
-    store__bind(st, 5, sl->ends_at);
-    return store__run(s, st, err);
-}
-
-enum forum_status store_slot_update(struct store *s, const char *eid,
-                                    const struct store_slot *sl, struct forum_error *err)
-{
-    sqlite3_stmt *st = store__stmt(s, SQL_SLOT_UPDATE, err);
-
-    if (st == NULL)
-        return FORUM_ESTORE;
-    store__bind(st, 1, sl->id);
-    store__bind(st, 2, eid);
-    store__bind(st, 3, sl->label);
-    store__bind(st, 4, sl->starts_at);
-    store__bind(st, 5, sl->ends_at);
-    return store__changed(s, store__run(s, st, err), "slot", err);
-}
-
-enum forum_status store_slot_delete(struct store *s, const char *eid, const char *sid,
-                                    struct forum_error *err)
-{
-    return store__delete(s, SQL_SLOT_DELETE, sid, eid, "slot", err);
-}
-
-/* ---- rooms ------------------------------------------------------------------- */
-
 void store_room_release(struct store_room *r)
 {
     free(r->id);
     free(r->name);
+    free(r->url);
     store_strv_release(&r->features);
     store_strv_release(&r->unavailable);
     memset(r, 0, sizeof(*r));
@@ -160,6 +63,7 @@ static void room_read(sqlite3_stmt *st, void *out)
     r->id = store__col(st, 0);
     r->name = store__col(st, 1);
     r->capacity = (long)sqlite3_column_int64(st, 2);
+    r->url = store__col(st, 3);
 }
 
 static enum forum_status room_lists(struct store *s, void *out, struct forum_error *err)
@@ -235,6 +139,7 @@ enum forum_status store_room_create(struct store *s, const char *eid,
     store__bind(st, 2, eid);
     store__bind(st, 3, r->name);
     sqlite3_bind_int64(st, 4, r->capacity);
+    store__bind(st, 5, r->url);
     rc = store__run(s, st, err);
     if (rc == FORUM_OK)
         rc = room_save_lists(s, r, id, err);
@@ -261,6 +166,7 @@ enum forum_status store_room_update(struct store *s, const char *eid,
     store__bind(st, 2, eid);
     store__bind(st, 3, r->name);
     sqlite3_bind_int64(st, 4, r->capacity);
+    store__bind(st, 5, r->url);
     rc = store__changed(s, store__run(s, st, err), "room", err);
     if (rc == FORUM_OK)
         rc = room_save_lists(s, r, r->id, err);
@@ -268,8 +174,25 @@ fail:
     return store__end(s, rc, err);
 }
 
+static void name_read(sqlite3_stmt *st, void *out)
+{
+    *(char **)out = store__col(st, 0);
+}
+
 enum forum_status store_room_delete(struct store *s, const char *eid, const char *rid,
                                     struct forum_error *err)
 {
+    char *block = NULL;
+    enum forum_status rc =
+        store__row(s, SQL_ROOM_BLOCK, rid, eid, name_read, &block, "", NULL);
+
+    /* Said in words rather than as the foreign key's "still in use". */
+    if (rc == FORUM_OK) {
+        rc = forum_error_set(err, FORUM_ECONFLICT, NULL,
+                             "the block \"%s\" takes place in this room: change it first",
+                             block ? block : "");
+        free(block);
+        return rc;
+    }
     return store__delete(s, SQL_ROOM_DELETE, rid, eid, "room", err);
 }

@@ -1,50 +1,65 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The export writers (src/api/export_fmt.c) on documents built in memory:
- * iCalendar folding at the 75-octet boundary with 2- and 4-byte UTF-8
- * sequences, TEXT escaping, control characters and invalid UTF-8, the
- * empty calendar, the topic filter; CSV quoting and formula defusing.
+ * The export writers (src/export/) on schedules built in memory: iCalendar
+ * folding at the 75-octet boundary with 2- and 4-byte UTF-8 sequences, TEXT
+ * escaping, control characters and invalid UTF-8, the empty calendar, UIDs
+ * per session identity, SEQUENCE, STATUS:CANCELLED and URL; CSV quoting,
+ * formula defusing, the new columns and cancelled sessions left out.
  */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
-#include <jansson.h>
 
-#include "export_fmt.h"
+#include "forum/export.h"
 
-/* A published document with one session T1 titled title (no NUL inside),
- * in room R1 "Salle A" and slot S1, hosted by "Ann" and "Bo". */
-static json_t *one_session(const char *title)
+static const char *const hosts_ab[] = {"Ann", "Bo"};
+
+/* One session T1 titled title, in room R1 "Salle A" and slot S1, hosted by
+ * "Ann" and "Bo", 4 seated. */
+static struct export_session one_session(const char *title)
 {
-    json_t *doc =
-        json_pack("{s:s, s:[{s:s, s:s, s:s, s:s}], s:[{s:s, s:s}], s:[]}", "published_at",
-                  "2025-09-18T06:30:00Z", "slots", "id", "S1", "label", "Jeudi 9 h",
-                  "starts_at", "2025-09-18T07:00:00Z", "ends_at", "2025-09-18T08:00:00Z",
-                  "rooms", "id", "R1", "name", "Salle A", "sessions");
-    json_t *s =
-        json_pack("{s:s, s:s, s:[s, s], s:s, s:s, s:i}", "topic", "T1", "theme", "",
-                  "hosts", "Ann", "Bo", "room", "R1", "slot", "S1", "seated", 4);
+    struct export_session s;
 
-    assert_non_null(doc);
-    assert_non_null(s);
-    /* Not json_string(): the writers must cope with what no API would store. */
-    json_object_set_new(s, "title", json_stringn_nocheck(title, strlen(title)));
-    json_array_append_new(json_object_get(doc, "sessions"), s);
-    return doc;
+    memset(&s, 0, sizeof(s));
+    s.id = "T1";
+    s.topic = "T1";
+    s.group = 1;
+    s.kind = "forum";
+    s.title = title;
+    s.theme = "";
+    s.hosts = hosts_ab;
+    s.n_hosts = 2;
+    s.room = "R1";
+    s.room_name = "Salle A";
+    s.slot = "S1";
+    s.slot_label = "Jeudi 9 h";
+    s.starts_at = "2025-09-18T07:00:00Z";
+    s.ends_at = "2025-09-18T08:00:00Z";
+    s.seated = 4;
+    return s;
+}
+
+static struct export_schedule schedule_of(const struct export_session *v, size_t n,
+                                          const char *name)
+{
+    struct export_schedule sc = {"E1", name, "2025-09-18T06:30:00Z", v, n};
+    return sc;
 }
 
 /* Returns the physical lines of the SUMMARY property of title's calendar,
  * CRLFs included (owned). */
 static char *summary_of(const char *title)
 {
-    json_t *doc = one_session(title);
+    struct export_session one = one_session(title);
+    struct export_schedule sc = schedule_of(&one, 1, "Forum");
     size_t len;
-    char *ics = export_ics("E1", "Forum", "2025-09-18T06:30:00Z", doc, NULL, &len);
+    char *ics = export_ics(&sc, &len);
     char *from = strstr(ics, "\r\nSUMMARY:"), *to, *out;
 
     assert_non_null(from);
@@ -54,7 +69,6 @@ static char *summary_of(const char *title)
     out = strndup(from, (size_t)(to - from) + 2);
     assert_non_null(out);
     free(ics);
-    json_decref(doc);
     return out;
 }
 
@@ -97,7 +111,7 @@ static void check_fold(size_t n, const char *tail, size_t first_len, const char 
     free(title);
 }
 
-static void test_export_fmt_ics_folds_at_75_octets(void **state)
+static void test_export_ics_folds_at_75_octets(void **state)
 {
     (void)state;
     check_fold(67, "", 75, NULL);  /* exactly 75: one line */
@@ -110,7 +124,7 @@ static void test_export_fmt_ics_folds_at_75_octets(void **state)
     check_fold(66, "😀", 74, "😀");  /* 75-78 */
 }
 
-static void test_export_fmt_ics_continuations_hold_74(void **state)
+static void test_export_ics_continuations_hold_74(void **state)
 {
     char *title = repeat('b', 67 + 74 + 1, ""), *got;
     char want[200];
@@ -127,7 +141,7 @@ static void test_export_fmt_ics_continuations_hold_74(void **state)
     free(title);
 }
 
-static void test_export_fmt_ics_text_escaped(void **state)
+static void test_export_ics_text_escaped(void **state)
 {
     char *got;
 
@@ -145,9 +159,9 @@ static void test_export_fmt_ics_text_escaped(void **state)
     free(got);
 }
 
-/* Regression: before export_fmt.c, 75 stray continuation bytes in a row left
- * the folding no place to cut and it looped forever. */
-static void test_export_fmt_ics_stray_continuations_end(void **state)
+/* Regression: before the writers had their own file, 75 stray continuation bytes in a row
+ * left the folding no place to cut and it looped forever. */
+static void test_export_ics_stray_continuations_end(void **state)
 {
     char *title = repeat('\x80', 200, ""), *got;
     size_t line = 0, replacements = 0;
@@ -170,14 +184,15 @@ static void test_export_fmt_ics_stray_continuations_end(void **state)
     free(title);
 }
 
-static void test_export_fmt_ics_whole_event(void **state)
+static void test_export_ics_whole_event(void **state)
 {
-    json_t *doc = one_session("Café, thé");
+    struct export_session one = one_session("Café, thé");
+    struct export_schedule sc = schedule_of(&one, 1, "Forum; 2025");
     size_t len;
     char *ics;
 
     (void)state;
-    ics = export_ics("E1", "Forum; 2025", "2025-09-18T06:30:00Z", doc, NULL, &len);
+    ics = export_ics(&sc, &len);
     assert_string_equal(ics, "BEGIN:VCALENDAR\r\n"
                              "VERSION:2.0\r\n"
                              "PRODID:-//forumd//forumd//EN\r\n"
@@ -186,6 +201,7 @@ static void test_export_fmt_ics_whole_event(void **state)
                              "X-WR-CALNAME:Forum\\; 2025\r\n"
                              "BEGIN:VEVENT\r\n"
                              "UID:E1-T1@forumd\r\n"
+                             "SEQUENCE:0\r\n"
                              "DTSTAMP:20250918T063000Z\r\n"
                              "DTSTART:20250918T070000Z\r\n"
                              "DTEND:20250918T080000Z\r\n"
@@ -196,55 +212,90 @@ static void test_export_fmt_ics_whole_event(void **state)
                              "END:VCALENDAR\r\n");
     assert_int_equal(len, strlen(ics));
     free(ics);
-    json_decref(doc);
 }
 
-static void test_export_fmt_ics_empty_and_filtered(void **state)
+/* A group session, a plenary with an online link, a moved and a cancelled
+ * session: one UID per identity, SEQUENCE, STATUS:CANCELLED, URL. */
+static void test_export_ics_identity_sequence_cancelled(void **state)
+{
+    struct export_session v[4];
+    struct export_schedule sc;
+    size_t len;
+    char *ics;
+
+    (void)state;
+    v[0] = one_session("Co-développement");
+    v[0].id = "T1-2";
+    v[0].group = 2;
+    v[0].summary = "Co-développement — groupe 2";
+    v[0].sequence = 3;
+    v[1] = one_session("Temps fort");
+    v[1].id = "B1";
+    v[1].topic = "";
+    v[1].kind = "plenary";
+    v[1].n_hosts = 0;
+    v[1].room_url = "https://visio.example.org/bigre?x=1&y=2";
+    v[2] = one_session("Parti");
+    v[2].id = "T2";
+    v[2].topic = "T2";
+    v[2].cancelled = true;
+    v[2].sequence = 1;
+    v[3] = one_session("Lien douteux");
+    v[3].id = "T3";
+    v[3].topic = "T3";
+    v[3].room_url = "javascript:alert(1)";
+    sc = schedule_of(v, 4, "Forum");
+    ics = export_ics(&sc, &len);
+    assert_non_null(strstr(ics, "UID:E1-T1-2@forumd\r\nSEQUENCE:3\r\n"));
+    assert_non_null(strstr(ics, "SUMMARY:Co-développement — groupe 2\r\n"));
+    assert_non_null(strstr(ics, "UID:E1-B1@forumd\r\nSEQUENCE:0\r\n"));
+    assert_non_null(strstr(ics, "URL:https://visio.example.org/bigre?x=1&y=2\r\n"));
+    assert_non_null(strstr(ics, "UID:E1-T2@forumd\r\nSEQUENCE:1\r\n"));
+    assert_non_null(strstr(ics, "SUMMARY:Parti\r\nSTATUS:CANCELLED\r\n"));
+    /* Only http(s) links become URL properties. */
+    assert_null(strstr(ics, "javascript"));
+    assert_int_equal(strstr(ics, "STATUS:") - ics, strstr(ics, "STATUS:CANCELLED") - ics);
+    free(ics);
+}
+
+static void test_export_ics_empty(void **state)
 {
     static const char empty[] =
         "BEGIN:VCALENDAR\r\nVERSION:2.0\r\n"
         "PRODID:-//forumd//forumd//EN\r\nCALSCALE:GREGORIAN\r\n"
         "METHOD:PUBLISH\r\nX-WR-CALNAME:Forum\r\nEND:VCALENDAR\r\n";
-    json_t *doc = one_session("T"), *only = json_object();
+    struct export_schedule sc = schedule_of(NULL, 0, "Forum");
     size_t len;
     char *ics;
 
     (void)state;
-    ics = export_ics("E1", "Forum", "2025-09-18T06:30:00Z", NULL, NULL, &len);
+    ics = export_ics(&sc, &len);
     assert_string_equal(ics, empty);
     assert_int_equal(len, strlen(empty));
     free(ics);
-    /* A participant who attends nothing. */
-    ics = export_ics("E1", "Forum", "2025-09-18T06:30:00Z", doc, only, &len);
-    assert_string_equal(ics, empty);
-    free(ics);
-    json_object_set_new(only, "T1", json_true());
-    ics = export_ics("E1", "Forum", "2025-09-18T06:30:00Z", doc, only, &len);
-    assert_non_null(strstr(ics, "\r\nSUMMARY:T\r\n"));
-    free(ics);
-    json_decref(only);
-    json_decref(doc);
 }
+
+#define CSV_HEADER                                                                       \
+    "slot,starts_at,ends_at,room,topic,title,theme,hosts,seated,session,group,block,"    \
+    "kind\r\n"
 
 /* Returns the CSV record of the session titled title (owned, CRLF included). */
 static char *csv_record(const char *title)
 {
-    static const char header[] =
-        "slot,starts_at,ends_at,room,topic,title,theme,hosts,seated\r\n";
-    json_t *doc = one_session(title);
+    struct export_session one = one_session(title);
+    struct export_schedule sc = schedule_of(&one, 1, "Forum");
     size_t len;
-    char *csv = export_csv(doc, &len), *rec;
+    char *csv = export_csv(&sc, &len), *rec;
 
     assert_int_equal(len, strlen(csv));
-    assert_memory_equal(csv, header, strlen(header));
-    rec = strdup(csv + strlen(header));
+    assert_memory_equal(csv, CSV_HEADER, strlen(CSV_HEADER));
+    rec = strdup(csv + strlen(CSV_HEADER));
     assert_non_null(rec);
     free(csv);
-    json_decref(doc);
     return rec;
 }
 
-static void test_export_fmt_csv_quotes_and_defuses(void **state)
+static void test_export_csv_quotes_and_defuses(void **state)
 {
     static const char *const cases[][2] = {
         {"Plain", "Plain"},
@@ -263,7 +314,7 @@ static void test_export_fmt_csv_quotes_and_defuses(void **state)
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         snprintf(want, sizeof(want),
                  "Jeudi 9 h,2025-09-18T07:00:00Z,2025-09-18T08:00:00Z,Salle A,T1,%s,,"
-                 "Ann; Bo,4\r\n",
+                 "Ann; Bo,4,T1,1,,forum\r\n",
                  cases[i][1]);
         got = csv_record(cases[i][0]);
         assert_string_equal(got, want);
@@ -271,30 +322,46 @@ static void test_export_fmt_csv_quotes_and_defuses(void **state)
     }
 }
 
-static void test_export_fmt_csv_empty(void **state)
+static void test_export_csv_empty_and_cancelled(void **state)
 {
+    struct export_session v[2];
+    struct export_schedule sc = schedule_of(NULL, 0, "Forum");
     size_t len;
     char *csv;
 
     (void)state;
-    csv = export_csv(NULL, &len);
-    assert_string_equal(csv,
-                        "slot,starts_at,ends_at,room,topic,title,theme,hosts,seated\r\n");
+    csv = export_csv(&sc, &len);
+    assert_string_equal(csv, CSV_HEADER);
     assert_int_equal(len, strlen(csv));
+    free(csv);
+    /* A cancelled session is the calendar's business: the CSV is the schedule. */
+    v[0] = one_session("Gone");
+    v[0].cancelled = true;
+    v[1] = one_session("Here");
+    v[1].id = "T1-2";
+    v[1].group = 2;
+    v[1].kind = "groups";
+    v[1].block = "Co-accompagnement";
+    sc = schedule_of(v, 2, "Forum");
+    csv = export_csv(&sc, &len);
+    assert_string_equal(csv, CSV_HEADER "Jeudi 9 h,2025-09-18T07:00:00Z,"
+                                        "2025-09-18T08:00:00Z,Salle A,T1,Here,,Ann; Bo,4,"
+                                        "T1-2,2,Co-accompagnement,groups\r\n");
     free(csv);
 }
 
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_export_fmt_ics_folds_at_75_octets),
-        cmocka_unit_test(test_export_fmt_ics_continuations_hold_74),
-        cmocka_unit_test(test_export_fmt_ics_stray_continuations_end),
-        cmocka_unit_test(test_export_fmt_ics_text_escaped),
-        cmocka_unit_test(test_export_fmt_ics_whole_event),
-        cmocka_unit_test(test_export_fmt_ics_empty_and_filtered),
-        cmocka_unit_test(test_export_fmt_csv_quotes_and_defuses),
-        cmocka_unit_test(test_export_fmt_csv_empty),
+        cmocka_unit_test(test_export_ics_folds_at_75_octets),
+        cmocka_unit_test(test_export_ics_continuations_hold_74),
+        cmocka_unit_test(test_export_ics_stray_continuations_end),
+        cmocka_unit_test(test_export_ics_text_escaped),
+        cmocka_unit_test(test_export_ics_whole_event),
+        cmocka_unit_test(test_export_ics_identity_sequence_cancelled),
+        cmocka_unit_test(test_export_ics_empty),
+        cmocka_unit_test(test_export_csv_quotes_and_defuses),
+        cmocka_unit_test(test_export_csv_empty_and_cancelled),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

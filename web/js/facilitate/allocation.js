@@ -1,0 +1,253 @@
+// SPDX-License-Identifier: MIT
+// The allocation: run it, read a draft (score, left-out topics, grid, changes against the published version), publish it.
+
+import { seg } from '../api.js';
+import { h, formValues } from '../dom.js';
+import { t, has, fmtTime, fmtDay } from '../i18n.js';
+import { errorText, formErrors, field, formError, themeClass, announce, sessionTitle } from '../common.js';
+import { diffSchedules, indexSchedule, cellKey } from '../schedule.js';
+import { state, api, ev, tz, slotName, roomById, topicById, topicTitle, blockOfSlot, loadAllocations, loadPublished, setErrors, errorsOf, act, rerender } from './state.js';
+
+async function onAllocate(e) {
+    e.preventDefault();
+    const v = formValues(e.target);
+    state.timeLimit = v.time_limit_ms;
+    const ms = Number(v.time_limit_ms);
+    const body = {};
+    if (v.time_limit_ms !== '' && Number.isInteger(ms) && ms > 0) body.time_limit_ms = ms;
+    state.allocating = true;
+    setErrors('alloc', {});
+    rerender();
+    try {
+        state.draft = await api().post(ev('/allocation'), body);
+        await loadAllocations();
+        const s = state.draft.solution.score || {};
+        announce(t('fac.alloc_done', { satisfied: s.satisfied, demand: s.demand }));
+    } catch (err) {
+        setErrors('alloc', formErrors(err, ['time_limit_ms']));
+        announce(errorText(err));
+    }
+    state.allocating = false;
+    rerender();
+    const heading = document.getElementById('draft-title');
+    if (heading) heading.focus();
+}
+
+async function onShowDraft(id) {
+    await act(
+        'alloc',
+        async () => {
+            state.draft = await api().get(ev(`/allocations/${seg(id)}`));
+        },
+        null,
+        null,
+    );
+    const heading = document.getElementById('draft-title');
+    if (heading) heading.focus();
+}
+
+async function onDeleteDraft(id) {
+    await act(
+        'alloc',
+        async () => {
+            await api().del(ev(`/allocations/${seg(id)}`));
+            if (state.draft && state.draft.id === id) state.draft = null;
+        },
+        loadAllocations,
+        t('fac.deleted'),
+    );
+}
+
+async function onPublish() {
+    if (!state.draft) return;
+    if (!confirm(t('fac.publish_confirm'))) return;
+    await act(
+        'publish',
+        () => api().post(ev('/schedule/publish'), { allocation: state.draft.id }),
+        async () => Promise.all([loadPublished(), loadAllocations()]),
+        null,
+    );
+    if (state.published && !errorsOf('publish')._form) {
+        announce(t('fac.published', { version: state.published.version }));
+        rerender();
+    }
+}
+
+function cellText(s) {
+    return t('fac.cell', { room: (roomById(s.room) || { name: s.room }).name, slot: slotName(s.slot) });
+}
+
+function renderChanges(sol) {
+    if (!state.published) return h('p', null, t('fac.diff_none_published'));
+    const changes = diffSchedules(sol.sessions, state.published.sessions);
+    const title = t('fac.diff_title', { version: state.published.version });
+    if (!changes.length) return h('div', null, h('h4', null, title), h('p', null, t('fac.diff_same')));
+    return h(
+        'div',
+        null,
+        h('h4', null, title),
+        h(
+            'ul',
+            { class: 'changes' },
+            changes.map((c) => {
+                const groups = Math.max(...[sol.sessions, state.published.sessions].map((l) => (l || []).filter((x) => x.topic === c.topic).length));
+                const name = sessionTitle({ title: topicTitle(c.topic), group: c.group, groups });
+                if (c.kind === 'added') return h('li', { class: 'added' }, t('fac.diff_added', { title: name, to: cellText(c.to) }));
+                if (c.kind === 'removed') return h('li', { class: 'removed' }, t('fac.diff_removed', { title: name, from: cellText(c.from) }));
+                return h('li', { class: 'moved' }, t('fac.diff_moved', { title: name, from: cellText(c.from), to: cellText(c.to) }));
+            }),
+        ),
+    );
+}
+
+// A draft session's title: a group says which one when its topic has several.
+function draftTitle(sol, s) {
+    const groups = (sol.sessions || []).filter((x) => x.topic === s.topic).length;
+    return sessionTitle({ title: topicTitle(s.topic), group: Number(s.group) || 1, groups });
+}
+
+// The cell of a plenary or a break: its title in its room, for everyone.
+function everyoneCell(b, r) {
+    if (b.room !== r.id) return h('td', { class: 'off' }, '');
+    return h('td', { class: 'everyone' }, h('strong', null, t('fac.everyone_cell', { title: b.title || b.name })));
+}
+
+function renderGrid(sol) {
+    const idx = indexSchedule(sol, state.slots, state.rooms);
+    const everyone = (sl) => {
+        const b = blockOfSlot(sl.id);
+        return b && (b.kind === 'plenary' || b.kind === 'break') ? b : null;
+    };
+    return h(
+        'div',
+        { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-labelledby': 'grid-caption' },
+        h(
+            'table',
+            { class: 'grid' },
+            h('caption', { id: 'grid-caption' }, t('fac.grid_caption')),
+            h('thead', null, h('tr', null, h('th', { scope: 'col' }, t('fac.room')), state.slots.map((s) => h('th', { scope: 'col' }, slotName(s.id))))),
+            h(
+                'tbody',
+                null,
+                state.rooms.map((r) =>
+                    h(
+                        'tr',
+                        null,
+                        h('th', { scope: 'row' }, r.name, h('span', { class: 'cap' }, t('fac.capacity_n', { n: r.capacity }))),
+                        state.slots.map((sl) => {
+                            const s = idx.cells.get(cellKey(r.id, sl.id));
+                            if (!s && everyone(sl)) return everyoneCell(everyone(sl), r);
+                            if (!s) return h('td', { class: (r.unavailable || []).includes(sl.id) ? 'off' : 'empty' }, (r.unavailable || []).includes(sl.id) ? t('fac.unavailable') : '');
+                            const n = (s.attendees || []).length;
+                            const x = topicById(s.topic);
+                            return h(
+                                'td',
+                                { class: themeClass(x ? x.theme : '') },
+                                h('strong', null, draftTitle(sol, s)),
+                                h(
+                                    'span',
+                                    { class: 'attendance' },
+                                    h('meter', { min: 0, max: r.capacity, value: n, 'aria-label': t('fac.attendance_label', { title: topicTitle(s.topic) }) }),
+                                    ' ',
+                                    t('fac.attendance', { n, capacity: r.capacity }),
+                                ),
+                            );
+                        }),
+                    ),
+                ),
+            ),
+        ),
+    );
+}
+
+// Why a topic was left out: the allocator's reason code in the page's
+// language when we know it, else its English sentence.
+function whyText(sol, tid) {
+    const code = (sol.why_code || {})[tid];
+    if (code && has(`why.${code}`)) return t(`why.${code}`);
+    return (sol.why || {})[tid] || '';
+}
+
+function renderDraft() {
+    const sol = state.draft.solution || {};
+    const s = sol.score || {};
+    const ratio = s.bound ? Math.round((100 * s.satisfied) / s.bound) : null;
+    const publishErr = errorsOf('publish')._form;
+    return h(
+        'div',
+        { class: 'draft' },
+        h('h3', { id: 'draft-title', tabindex: '-1' }, t('fac.draft_title', { id: state.draft.id })),
+        h(
+            'dl',
+            { class: 'score' },
+            h('dt', null, t('fac.score_satisfied')),
+            h('dd', null, t('fac.score_satisfied_value', { satisfied: s.satisfied, demand: s.demand })),
+            s.bound !== undefined && s.bound !== null ? h('dt', null, t('fac.score_bound')) : null,
+            s.bound !== undefined && s.bound !== null ? h('dd', null, t('fac.score_bound_value', { bound: s.bound, ratio: ratio === null ? '—' : ratio })) : null,
+            h('dt', null, t('fac.score_scheduled')),
+            h('dd', null, t('fac.score_scheduled_value', { scheduled: s.scheduled, total: state.topics.length })),
+        ),
+        (sol.unscheduled || []).length
+            ? h(
+                  'div',
+                  null,
+                  h('h4', null, t('fac.unplaced')),
+                  h(
+                      'ul',
+                      { class: 'unplaced' },
+                      sol.unscheduled.map((tid) => h('li', null, h('strong', null, topicTitle(tid)), whyText(sol, tid) ? ` — ${whyText(sol, tid)}` : '')),
+                  ),
+              )
+            : h('p', null, t('fac.all_placed')),
+        renderGrid(sol),
+        renderChanges(sol),
+        formError(publishErr),
+        h('div', { class: 'actions' }, h('button', { type: 'button', id: 'publish', class: 'primary', onclick: onPublish, disabled: state.busy }, t('fac.publish'))),
+    );
+}
+
+export function renderAllocation() {
+    const err = errorsOf('alloc');
+    const z = tz();
+    return h(
+        'section',
+        { class: 'card', id: 'allocation', 'aria-labelledby': 'alloc-title', 'aria-busy': state.allocating ? 'true' : 'false' },
+        h('h2', { id: 'alloc-title' }, t('fac.allocation')),
+        state.published
+            ? h('p', null, t('fac.published_info', { version: state.published.version, at: `${fmtDay(state.published.published_at, z)} ${fmtTime(state.published.published_at, z)}` }))
+            : h('p', null, t('fac.not_published')),
+        h(
+            'form',
+            { class: 'inline-form', novalidate: true, onsubmit: onAllocate, 'aria-label': t('fac.allocation') },
+            field(t('fac.time_limit'), h('input', { id: 'alloc-time', name: 'time_limit_ms', type: 'number', min: 100, max: 60000, step: 100, value: state.timeLimit }), err.time_limit_ms, t('fac.time_limit_hint')),
+            h('div', { class: 'actions' }, h('button', { type: 'submit', id: 'alloc-run', class: 'primary', disabled: state.allocating || state.busy }, state.allocating ? t('fac.allocating') : t('fac.allocate'))),
+        ),
+        formError(err._form),
+        state.allocations.length
+            ? h(
+                  'div',
+                  null,
+                  h('h3', null, t('fac.drafts')),
+                  h(
+                      'ul',
+                      { class: 'drafts' },
+                      state.allocations.map((a) =>
+                          h(
+                              'li',
+                              null,
+                              h(
+                                  'span',
+                                  null,
+                                  t('fac.draft_line', { id: a.id, at: a.created_at ? fmtTime(a.created_at, z) : '', satisfied: a.satisfied, bound: a.bound === undefined || a.bound === null ? '—' : a.bound, scheduled: a.scheduled }),
+                                  a.published ? ` · ${t('fac.draft_published')}` : '',
+                              ),
+                              h('button', { type: 'button', onclick: () => onShowDraft(a.id), 'aria-label': t('fac.show_named', { id: a.id }) }, t('fac.show')),
+                              a.published ? null : h('button', { type: 'button', class: 'danger quiet', onclick: () => onDeleteDraft(a.id), 'aria-label': t('fac.delete_named', { what: a.id }) }, t('fac.delete')),
+                          ),
+                      ),
+                  ),
+              )
+            : null,
+        state.draft ? renderDraft() : null,
+    );
+}
