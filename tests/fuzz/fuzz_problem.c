@@ -67,19 +67,17 @@ static void check_result(const struct alloc_problem *p, const struct alloc_resul
     size_t cells = p->n_rooms * p->n_slots, T = p->n_topics,
            PS = p->n_participants * p->n_slots;
     unsigned char *cell_used = calloc(cells ? cells : 1, 1);
-    /* per topic: sessions, their slot, the group numbers seen, hosts seen */
+    /* per topic: sessions, their slot, the group numbers seen */
     size_t *count = calloc(T ? T : 1, sizeof *count);
     size_t *slot_of = calloc(T ? T : 1, sizeof *slot_of);
-    size_t *host_seen =
-        calloc(p->n_participants ? p->n_participants : 1, sizeof *host_seen);
     unsigned char *numbers = calloc(T * 256 + 1, 1);
     /* busy[q * n_slots + s]: participant q already sits somewhere in slot s. */
     unsigned char *busy = calloc(PS ? PS : 1, 1);
     unsigned char *served = calloc(p->n_participants ? p->n_participants : 1, 1);
     int64_t satisfied = 0, demand = 0, moved = 0, unserved = 0;
 
-    if (cell_used == NULL || count == NULL || slot_of == NULL || host_seen == NULL ||
-        numbers == NULL || busy == NULL || served == NULL)
+    if (cell_used == NULL || count == NULL || slot_of == NULL || numbers == NULL ||
+        busy == NULL || served == NULL)
         abort();
     size_t sched = 0;
     for (size_t i = 0; i < r->n_sessions; i++) {
@@ -135,7 +133,6 @@ static void check_result(const struct alloc_problem *p, const struct alloc_resul
             if (!t->has_groups && !here)
                 fail("rule 4: a host does not attend", t->hosts[h], s->topic);
             hosts_here += here;
-            host_seen[t->hosts[h]] += here;
         }
         if (t->has_groups && t->n_hosts > 0 && hosts_here == 0)
             fail("rule 4: a group without a host", s->topic, s->group);
@@ -172,12 +169,15 @@ static void check_result(const struct alloc_problem *p, const struct alloc_resul
     }
     for (size_t t = 0; t < T; t++) {
         const struct alloc_topic *tp = &p->topics[t];
-        if (tp->has_groups && count[t] > 0)
-            for (size_t h = 0; h < tp->n_hosts; h++)
-                if (host_seen[tp->hosts[h]] != 1)
-                    fail("rule 4: a host not in exactly one group", t, tp->hosts[h]);
-        for (size_t h = 0; h < tp->n_hosts; h++)
-            host_seen[tp->hosts[h]] = 0;
+        for (size_t h = 0; tp->has_groups && count[t] > 0 && h < tp->n_hosts; h++) {
+            size_t in = 0;
+            for (size_t i = 0; i < r->n_sessions; i++)
+                in += r->sessions[i].topic == t &&
+                      has_index(r->sessions[i].attendees, r->sessions[i].n_attendees,
+                                tp->hosts[h]);
+            if (in != 1)
+                fail("rule 4: a host not in exactly one group", t, tp->hosts[h]);
+        }
     }
     for (size_t qi = 0; qi < p->n_participants; qi++) {
         const struct alloc_participant *q = &p->participants[qi];
@@ -218,7 +218,6 @@ static void check_result(const struct alloc_problem *p, const struct alloc_resul
     free(cell_used);
     free(count);
     free(slot_of);
-    free(host_seen);
     free(numbers);
     free(busy);
     free(served);
