@@ -13,6 +13,8 @@ instances, contract v2) through `forumd solve`:
 - bigre (the seed event: three blocks, group topics, remote and step-free
   participants) reaches its reference (every topic that can run, and the
   proven optimum) with a fixed step budget;
+- a re-run of large with its previous schedule, after two rooms close in
+  three slots, moves exactly the sessions that stood in those cells;
 - the same seed and step budget give byte-identical output, and a run under a
   time limit equals the step-limited replay of the steps it reported
   (`--verbose`): the clock is only consulted at fixed step boundaries.
@@ -25,6 +27,7 @@ import json
 import os
 import re
 import sys
+import tempfile
 
 from common import check_verdict, fail, referee, solve
 
@@ -36,6 +39,48 @@ SEEDS = ("1", "2", "3")
 
 def levels(score):
     return score["scheduled"], score["moved"], score["satisfied"]
+
+
+def rerun(forumd, shared):
+    """A re-run of large after two rooms close in three slots: exactly the
+    sessions that stood in those cells move (fixed step budgets)."""
+    path = os.path.join(DATA, "large.json")
+    with open(path, encoding="utf-8") as f:
+        doc = json.load(f)
+    args = ("--seed", "1", "--iterations", "60000", "--time-limit", "0")
+    rc, out, err = solve(forumd, json.dumps(doc), *args)
+    if rc != 0:
+        fail(f"large: exit status {rc}: {err}")
+    sessions = json.loads(out)["sessions"]
+    doc["previous"] = [{k: x[k] for k in ("topic", "group", "room", "slot")} for x in sessions]
+    held = {}
+    for x in sessions:
+        held[x["room"]] = held.get(x["room"], 0) + 1
+    rooms = sorted(held, key=lambda r: (-held[r], r))[:2]
+    sids = [x["id"] for x in doc["slots"]]
+    slots = [sids[len(sids) // 6], sids[len(sids) // 2], sids[(5 * len(sids)) // 6]]
+    for r in doc["rooms"]:
+        if r["id"] in rooms:
+            r["unavailable"] = sorted(set(r.get("unavailable", [])) | set(slots), key=sids.index)
+    stood = sum(1 for x in sessions if x["room"] in rooms and x["slot"] in slots)
+    if stood == 0:
+        fail("large re-run: no session stood in the closed cells")
+    with tempfile.TemporaryDirectory() as tmp:
+        rpath = os.path.join(tmp, "large-rerun.json")
+        with open(rpath, "w", encoding="utf-8") as f:
+            json.dump(doc, f)
+        with open(rpath, "rb") as f:
+            text = f.read()
+        rc, out, err = solve(forumd, text, *args)
+        if rc != 0:
+            fail(f"large re-run: exit status {rc}: {err}")
+        sol = json.loads(out)
+        check_verdict("large re-run", referee(shared, rpath, out), sol)
+    if sol["score"]["moved"] != stood or sol["score"]["scheduled"] != 200:
+        fail(f"large re-run: moved {sol['score']['moved']}, scheduled "
+             f"{sol['score']['scheduled']}; {stood} sessions stood in the closed cells")
+    print(f"large re-run: rooms {', '.join(rooms)} closed in {', '.join(slots)}: "
+          f"moved {stood}, the sessions that stood there, all 200 topics scheduled")
 
 
 def main():
@@ -81,6 +126,7 @@ def main():
                          f"steps, reference {target}")
             line += f"; reference {target} on seeds {', '.join(SEEDS)} in {EXACT_STEPS} steps"
         print(line)
+    rerun(forumd, shared)
     for name, steps in (("exact-c", "150000"), ("exact-l", "150000"), ("bigre", "150000"),
                         ("orbel2017", "150000"), ("large", "30000")):
         with open(os.path.join(DATA, name + ".json"), "rb") as f:
