@@ -116,4 +116,45 @@ enum forum_status alloc_json_parse_ref(const char *text, size_t len,
 char *alloc_json_dump_check(const struct alloc_check_report *r, const char *claimed,
                             size_t *len);
 
+/* ---- the solve policy, shared by `forumd solve` and the daemon ---- */
+
+#define ALLOC_JSON_DEFAULT_TIME_LIMIT_MS 1000
+#define ALLOC_JSON_DEFAULT_SEED 1
+
+/* What the caller asked for (command line, HTTP request); an unset field falls
+ * back to the document's options, then to the default. */
+struct alloc_json_request {
+    bool has_seed;
+    uint64_t seed;
+    bool has_time_limit_ms;
+    uint64_t time_limit_ms;  /* 0 = no wall-clock limit */
+    uint64_t max_iterations; /* search steps, 0 = no step limit */
+};
+
+/* How to run alloc_solve() on a parsed document. */
+struct alloc_json_policy {
+    uint64_t seed;
+    uint64_t time_limit_ms;  /* the whole budget, counted from the caller's start;
+                                0 = none (the step budget alone) */
+    uint64_t search_ms;      /* the search stops this long after the start: the
+                                rest is kept for the exact seating of every slot,
+                                the bound and the document */
+    uint64_t max_iterations; /* as requested */
+};
+
+/*
+ * The one solve policy (issue 10): the seed is the caller's, else the
+ * document's options.seed, else 1; the time limit the caller's, else
+ * options.time_limit_ms, else 1000 ms; the objective is the document's
+ * (alloc_problem.objective). The search gets the time limit less a reserve
+ * of a tenth of it or of elapsed_ms (the time reading and parsing took,
+ * which the final seating and writing grow like), whichever is more. So
+ * `forumd solve --time-limit L < problem.json` runs a problem exactly as the
+ * daemon does with the limit L. doc and req may be NULL (nothing set).
+ * OUT: *out.
+ */
+void alloc_json_policy_make(const struct alloc_json_options *doc,
+                            const struct alloc_json_request *req, uint64_t elapsed_ms,
+                            struct alloc_json_policy *out);
+
 #endif /* FORUM_ALLOC_JSON_H */
