@@ -16,12 +16,14 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "commands.h"
 #include "forum/api.h"
 #include "forum/http.h"
 #include "forum/store.h"
+#include "forum/util/clock.h"
 #include "forum/util/log.h"
 #include "forum/util/mem.h"
 
@@ -53,6 +55,10 @@ static const char serve_usage[] =
     "  --auth-failures-per-minute N  failed authentications per address (default 20)\n"
     "  --log-level LEVEL         debug, info (default: one line per request), warn, "
     "error\n"
+    "  --now TIME                run the daemon's clock from TIME (RFC 3339, e.g.\n"
+    "                            2025-09-19T09:30:00+02:00) instead of the system's:\n"
+    "                            to rehearse a day before it happens (it runs on\n"
+    "                            from there)\n"
     "  --help                    this text\n";
 
 enum {
@@ -71,6 +77,7 @@ enum {
     OPT_WRITE_RATE,
     OPT_AUTH_FAILURES,
     OPT_LOG_LEVEL,
+    OPT_NOW,
     OPT_HELP
 };
 
@@ -123,6 +130,7 @@ static int parse_options(int argc, char **argv, struct serve_options *o)
         {"write-per-minute", required_argument, NULL, OPT_WRITE_RATE},
         {"auth-failures-per-minute", required_argument, NULL, OPT_AUTH_FAILURES},
         {"log-level", required_argument, NULL, OPT_LOG_LEVEL},
+        {"now", required_argument, NULL, OPT_NOW},
         {"help", no_argument, NULL, OPT_HELP},
         {NULL, 0, NULL, 0},
     };
@@ -211,6 +219,18 @@ static int parse_options(int argc, char **argv, struct serve_options *o)
             }
             log_set_level(level);
             break;
+        case OPT_NOW: {
+            time_t t;
+            if (!forum_clock_parse(optarg, &t)) {
+                fprintf(stderr,
+                        "forumd serve: --now wants an RFC 3339 time with its zone, such as "
+                        "2025-09-19T09:30:00+02:00, not '%s'\n",
+                        optarg);
+                return -1;
+            }
+            forum_clock_set_offset((long long)(t - time(NULL)));
+            break;
+        }
         case OPT_HELP:
         case 'h':
             fputs(serve_usage, stdout);
@@ -492,6 +512,11 @@ int cmd_serve(int argc, char **argv)
     if (opt.public_url != NULL)
         fprintf(stderr, "forumd: listening on http://%s:%u\n", hcfg.listen_addr,
                 (unsigned)http_server_port(srv));
+    if (forum_clock_offset() != 0) {
+        char now[21];
+        forum_clock_format(forum_clock_now(), now);
+        fprintf(stderr, "forumd: the clock says %s (--now), not the system's time\n", now);
+    }
     fflush(stderr);
 
     while (sigwait(&sigs, &sig) != 0)

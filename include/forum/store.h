@@ -98,6 +98,22 @@ enum forum_status store_read_begin(struct store *s, struct forum_error *err);
 /* Ends the read transaction of store_read_begin() (nothing to do when none). */
 void store_read_end(struct store *s);
 
+/*
+ * Opens a write transaction (BEGIN IMMEDIATE) on s: every store call through
+ * s until store_write_end() joins it, each as a savepoint (a call that fails
+ * leaves nothing of itself), so that a change made of several calls (a
+ * merge of two topics, with its record) is written whole or not at all. No
+ * nesting of store_write_begin() itself.
+ */
+enum forum_status store_write_begin(struct store *s, struct forum_error *err);
+/*
+ * Ends the transaction of store_write_begin(): commits when rc is FORUM_OK
+ * (and returns the commit's status), rolls everything back and returns rc
+ * otherwise.
+ */
+enum forum_status store_write_end(struct store *s, enum forum_status rc,
+                                  struct forum_error *err);
+
 /* Returns FORUM_OK when the database answers a trivial query. */
 enum forum_status store_ping(struct store *s);
 
@@ -335,6 +351,9 @@ enum forum_status store_participant_get(struct store *s, const char *eid, const 
 enum forum_status store_participant_update(struct store *s, const char *eid,
                                            const struct store_participant *p,
                                            struct forum_error *err);
+/* OUT: n, how many participants event eid has. */
+enum forum_status store_participant_count(struct store *s, const char *eid, long *n,
+                                          struct forum_error *err);
 
 /*
  * Fills out (STORE_TOKEN_LEN + 1 bytes) with the read-only calendar feed
@@ -365,6 +384,7 @@ struct store_topic {
     long groups_max;
     long group_size_min;
     long group_size_max;
+    bool cancelled; /* read only: cancelled on the day (store_topic_set_cancelled()) */
     /* Write only (store_topic_update): replace the hosts with host_ids. */
     bool hosts_set;
 };
@@ -393,6 +413,19 @@ enum forum_status store_topic_update(struct store *s, const char *eid,
                                      struct forum_error *err);
 enum forum_status store_topic_delete(struct store *s, const char *eid, const char *tid,
                                      struct forum_error *err);
+/*
+ * Puts back topic t (a copy read before it was deleted) under its own id
+ * t->id, with its needs, hosts (those still in the event: host_ids must
+ * name only those), lock and cancelled mark; its votes are the caller's.
+ * FORUM_ECONFLICT when a topic with that id exists.
+ */
+enum forum_status store_topic_restore(struct store *s, const char *eid,
+                                      const struct store_topic *t,
+                                      struct forum_error *err);
+/* Marks topic tid cancelled (it leaves the allocation problem) or not. */
+enum forum_status store_topic_set_cancelled(struct store *s, const char *eid,
+                                            const char *tid, bool cancelled,
+                                            struct forum_error *err);
 /* OUT: is_host, whether participant pid hosts topic tid. */
 enum forum_status store_topic_is_host(struct store *s, const char *tid, const char *pid,
                                       bool *is_host, struct forum_error *err);
@@ -446,12 +479,21 @@ struct store_allocation {
     long bound; /* -1 when unknown */
     long scheduled;
     long published; /* the schedule version it became, 0 for a draft */
+    /* What it was made from (store_allocation_create() keeps them): the
+     * latest published version then (0 before the first; -1 for a draft made
+     * before these were kept: not checked), the newest change of the day in
+     * effect then (0: none; -1: not kept), and the slots it left as that
+     * version published them (a JSON array of slot ids; "[]" when none). */
+    long base_version;
+    long plan_seq;
+    char *kept_slots;
 };
 
 void store_allocation_release(struct store_allocation *a);
 void store_allocations_free(struct store_allocation *v, size_t n);
 
-/* Keeps a draft (a->id, a->created_at and a->published ignored). OUT: id. */
+/* Keeps a draft (a->id, a->created_at and a->published ignored; kept_slots
+ * NULL means "[]"). OUT: id. */
 enum forum_status store_allocation_create(struct store *s, const char *eid,
                                           const struct store_allocation *a, char *id,
                                           struct forum_error *err);
@@ -553,7 +595,79 @@ enum forum_status store_schedule_insert(struct store *s, const char *eid,
                                         struct store_schedule *sc,
                                         struct forum_error *err);
 
-/* Fills out (21 bytes) with the current UTC time as "YYYY-MM-DDTHH:MM:SSZ". */
+/* ---- the day after a publication: changes and the marketplace ------------------ */
+
+/*
+ * One change of the day (docs/api.md, Changes of the day), numbered per
+ * event 1, 2, ...: the highest number is the plan's revision. summary and
+ * undo are JSON documents the API writes and reads (the store keeps them as
+ * text): what the change did, and what it replaced.
+ */
+struct store_change {
+    long seq;
+    char *kind;  /* "cancel", "merge", "move", "close_room", "add_topic", "undo" */
+    char *state; /* "pending", "undone", "published" */
+    char *summary;
+    char *undo;
+    long base_version; /* the latest published version when it was made */
+    char *created_at;
+    long published_in; /* the version whose publication closed it; 0 while open */
+};
+
+void store_change_release(struct store_change *c);
+void store_changes_free(struct store_change *v, size_t n);
+
+/* Records a change of eid as the next number (pending). OUT: seq. */
+enum forum_status store_change_add(struct store *s, const char *eid, const char *kind,
+                                   const char *summary, const char *undo,
+                                   long base_version, long *seq, struct forum_error *err);
+/* OUT: v, n: the changes no publication has closed yet (pending and undone), in order. */
+enum forum_status store_change_list_open(struct store *s, const char *eid,
+                                         struct store_change **v, size_t *n,
+                                         struct forum_error *err);
+/* OUT: v, n: every change numbered after `after`, in order. */
+enum forum_status store_change_list_after(struct store *s, const char *eid, long after,
+                                          struct store_change **v, size_t *n,
+                                          struct forum_error *err);
+/* OUT: out, change seq of eid (release it). FORUM_ENOTFOUND when there is none. */
+enum forum_status store_change_get(struct store *s, const char *eid, long seq,
+                                   struct store_change *out, struct forum_error *err);
+/*
+ * OUT: revision, the number of the latest change of eid (0: none); head, the
+ * newest operation in effect (not an undo, not undone; 0: none): the state
+ * of the event that a draft records in plan_seq.
+ */
+enum forum_status store_change_state(struct store *s, const char *eid, long *revision,
+                                     long *head, struct forum_error *err);
+/* Marks pending change seq undone; FORUM_ENOTFOUND when it is not pending. */
+enum forum_status store_change_undone(struct store *s, const char *eid, long seq,
+                                      struct forum_error *err);
+/* Closes every open change of eid with the publication of version: the
+ * pending ones become published, the undone ones stay undone. */
+enum forum_status store_change_published(struct store *s, const char *eid, long version,
+                                         struct forum_error *err);
+
+/* The marketplace of an event (at most one). */
+struct store_marketplace {
+    char *block_id;     /* its block; NULL when the block was deleted */
+    char *phase;        /* "proposals", "vote" or "closed" */
+    char *vote_ends_at; /* the end of the vote window (UTC), or NULL */
+    char *changed_at;   /* when the phase last changed (NULL on write: now) */
+};
+
+void store_marketplace_release(struct store_marketplace *m);
+/* OUT: out. FORUM_ENOTFOUND when the event never had one. */
+enum forum_status store_marketplace_get(struct store *s, const char *eid,
+                                        struct store_marketplace *out,
+                                        struct forum_error *err);
+/* Writes m as eid's marketplace. FORUM_EINVAL (field "block") for a block of
+ * another event. */
+enum forum_status store_marketplace_put(struct store *s, const char *eid,
+                                        const struct store_marketplace *m,
+                                        struct forum_error *err);
+
+/* Fills out (21 bytes) with the current UTC time as "YYYY-MM-DDTHH:MM:SSZ",
+ * from the daemon's clock (forum_clock_now(): --now shifts it). */
 void store_now(char *out);
 
 #endif /* FORUM_STORE_H */

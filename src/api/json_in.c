@@ -8,6 +8,7 @@
 #include <strings.h>
 #include <time.h>
 
+#include "forum/util/clock.h"
 #include "internal.h"
 
 static size_t depth(const json_t *v)
@@ -248,87 +249,19 @@ bool api__get_strv(struct api_ctx *c, const char *key, size_t max_items, size_t 
     return true;
 }
 
-static bool digits(const char *s, int n, int *out)
-{
-    int v = 0;
-
-    for (int i = 0; i < n; i++) {
-        if (s[i] < '0' || s[i] > '9')
-            return false;
-        v = v * 10 + (s[i] - '0');
-    }
-    *out = v;
-    return true;
-}
-
 bool api__time_parse(const char *s, char *out)
 {
-    struct tm tm, back;
-    int y, mo, d, h, mi, se, oh = 0, om = 0, sign = 0;
-    const char *p;
     time_t t;
 
-    if (strlen(s) < 20 || strlen(s) > 40)
+    if (!forum_clock_parse(s, &t))
         return false;
-    if (!digits(s, 4, &y) || s[4] != '-' || !digits(s + 5, 2, &mo) || s[7] != '-' ||
-        !digits(s + 8, 2, &d) || (s[10] != 'T' && s[10] != 't') ||
-        !digits(s + 11, 2, &h) || s[13] != ':' || !digits(s + 14, 2, &mi) ||
-        s[16] != ':' || !digits(s + 17, 2, &se))
-        return false;
-    p = s + 19;
-    if (*p == '.') {
-        p++;
-        if (*p < '0' || *p > '9')
-            return false;
-        while (*p >= '0' && *p <= '9')
-            p++;
-    }
-    if (*p == 'Z' || *p == 'z') {
-        p++;
-    } else if (*p == '+' || *p == '-') {
-        sign = *p == '+' ? 1 : -1;
-        if (!digits(p + 1, 2, &oh) || p[3] != ':' || !digits(p + 4, 2, &om) || oh > 23 ||
-            om > 59)
-            return false;
-        p += 6;
-    } else {
-        return false;
-    }
-    if (*p != '\0' || y < 1970 || y > 9999 || mo < 1 || mo > 12 || d < 1 || d > 31 ||
-        h > 23 || mi > 59 || se > 60)
-        return false;
-    memset(&tm, 0, sizeof(tm));
-    tm.tm_year = y - 1900;
-    tm.tm_mon = mo - 1;
-    tm.tm_mday = d;
-    tm.tm_hour = h;
-    tm.tm_min = mi;
-    tm.tm_sec = se == 60 ? 59 : se;
-    t = timegm(&tm);
-    if (gmtime_r(&t, &back) == NULL || back.tm_mday != d || back.tm_mon != mo - 1)
-        return false; /* 31 April and the like */
-    t -= (time_t)sign * (oh * 3600 + om * 60);
-    if (gmtime_r(&t, &back) == NULL || back.tm_year + 1900 > 9999 || back.tm_year < 70)
-        return false;
-    strftime(out, 21, "%Y-%m-%dT%H:%M:%SZ", &back);
+    forum_clock_format(t, out);
     return true;
 }
 
 long long api__time_epoch(const char *utc)
 {
-    struct tm tm;
-    int y, mo, d, h, mi, se;
+    time_t t;
 
-    if (!digits(utc, 4, &y) || !digits(utc + 5, 2, &mo) || !digits(utc + 8, 2, &d) ||
-        !digits(utc + 11, 2, &h) || !digits(utc + 14, 2, &mi) ||
-        !digits(utc + 17, 2, &se))
-        return 0;
-    memset(&tm, 0, sizeof(tm));
-    tm.tm_year = y - 1900;
-    tm.tm_mon = mo - 1;
-    tm.tm_mday = d;
-    tm.tm_hour = h;
-    tm.tm_min = mi;
-    tm.tm_sec = se;
-    return (long long)timegm(&tm);
+    return forum_clock_parse(utc, &t) ? (long long)t : 0;
 }

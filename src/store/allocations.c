@@ -10,10 +10,11 @@
 
 static const char SQL_A_INSERT[] =
     "INSERT INTO allocations (id, event_id, created_at, solution, satisfied, bound, "
-    "scheduled) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
+    "scheduled, base_version, plan_seq, kept_slots) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)";
 #define A_COLS                                                                           \
     "SELECT a.id, a.created_at, a.satisfied, a.bound, a.scheduled, "                     \
-    "coalesce(v.version, 0), "
+    "coalesce(v.version, 0), a.base_version, a.plan_seq, a.kept_slots, "
 static const char SQL_A_LIST[] = A_COLS
     "NULL FROM allocations a LEFT JOIN schedule_versions v ON v.allocation_id = a.id "
     "WHERE a.event_id = ?1 ORDER BY a.created_at DESC, a.rowid DESC";
@@ -32,6 +33,7 @@ void store_allocation_release(struct store_allocation *a)
     free(a->id);
     free(a->created_at);
     free(a->solution);
+    free(a->kept_slots);
     memset(a, 0, sizeof(*a));
 }
 
@@ -59,7 +61,10 @@ static void alloc_read(sqlite3_stmt *st, void *out)
                    : (long)sqlite3_column_int64(st, 3);
     a->scheduled = (long)sqlite3_column_int64(st, 4);
     a->published = (long)sqlite3_column_int64(st, 5);
-    a->solution = store__col(st, 6);
+    a->base_version = (long)sqlite3_column_int64(st, 6);
+    a->plan_seq = (long)sqlite3_column_int64(st, 7);
+    a->kept_slots = store__col(st, 8);
+    a->solution = store__col(st, 9);
 }
 
 enum forum_status store_allocation_create(struct store *s, const char *eid,
@@ -84,6 +89,9 @@ enum forum_status store_allocation_create(struct store *s, const char *eid,
     if (a->bound >= 0)
         sqlite3_bind_int64(st, 6, a->bound);
     sqlite3_bind_int64(st, 7, a->scheduled);
+    sqlite3_bind_int64(st, 8, a->base_version);
+    sqlite3_bind_int64(st, 9, a->plan_seq);
+    store__bind(st, 10, a->kept_slots != NULL ? a->kept_slots : "[]");
     rc = store__run(s, st, err);
     if (rc != FORUM_OK)
         id[0] = '\0';

@@ -37,6 +37,7 @@ struct store {
         sqlite3_stmt *st;
     } cache[STORE_STMT_CACHE];
     size_t n_cache;
+    int depth; /* open write transactions: 1 the transaction, more its savepoints */
 };
 
 /*
@@ -54,7 +55,12 @@ enum forum_status store__fail(struct store *s, int rc, struct forum_error *err);
 /* Runs a statement without rows (bound already); resets it. */
 enum forum_status store__run(struct store *s, sqlite3_stmt *st, struct forum_error *err);
 
-/* BEGIN IMMEDIATE / COMMIT / ROLLBACK. Rollback ignores errors. */
+/*
+ * BEGIN IMMEDIATE / COMMIT / ROLLBACK; inside a transaction already open
+ * (store_write_begin()), SAVEPOINT / RELEASE / ROLLBACK TO and RELEASE, so
+ * that each store call stays whole or nothing and the outer transaction
+ * decides. Rollback ignores errors.
+ */
 enum forum_status store__begin(struct store *s, struct forum_error *err);
 enum forum_status store__commit(struct store *s, struct forum_error *err);
 void store__rollback(struct store *s);

@@ -9,6 +9,7 @@
 
 static const char SQL_P_INSERT[] =
     "INSERT INTO participants (id, event_id, name, created_at) VALUES (?1, ?2, ?3, ?4)";
+static const char SQL_P_COUNT[] = "SELECT count(*) FROM participants WHERE event_id = ?1";
 static const char SQL_P_LIST[] =
     "SELECT id, name FROM participants WHERE event_id = ?1 ORDER BY rowid";
 static const char SQL_P_GET[] =
@@ -176,4 +177,21 @@ enum forum_status store_participant_update(struct store *s, const char *eid,
         rc = lists_save(s, p, p->id, err);
 fail:
     return store__end(s, rc, err);
+}
+
+enum forum_status store_participant_count(struct store *s, const char *eid, long *n,
+                                          struct forum_error *err)
+{
+    sqlite3_stmt *st = store__stmt(s, SQL_P_COUNT, err);
+    int rc;
+
+    *n = 0;
+    if (st == NULL)
+        return FORUM_ESTORE;
+    store__bind(st, 1, eid);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        *n = (long)sqlite3_column_int64(st, 0);
+    store__done(st);
+    return rc == SQLITE_ROW ? FORUM_OK : store__fail(s, rc, err);
 }

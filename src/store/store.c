@@ -5,11 +5,13 @@
  */
 #include "forum/store.h"
 
+#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include "forum/util/clock.h"
 #include "forum/util/mem.h"
 #include "internal.h"
 
@@ -100,6 +102,9 @@ static const char SQL_BEGIN[] = "BEGIN IMMEDIATE";
 static const char SQL_BEGIN_READ[] = "BEGIN DEFERRED";
 static const char SQL_COMMIT[] = "COMMIT";
 static const char SQL_ROLLBACK[] = "ROLLBACK";
+static const char SQL_SAVEPOINT[] = "SAVEPOINT nested";
+static const char SQL_RELEASE[] = "RELEASE nested";
+static const char SQL_ROLLBACK_TO[] = "ROLLBACK TO nested";
 
 enum forum_status store_read_begin(struct store *s, struct forum_error *err)
 {
@@ -118,37 +123,73 @@ void store_read_end(struct store *s)
 
 enum forum_status store__begin(struct store *s, struct forum_error *err)
 {
-    sqlite3_stmt *st = store__stmt(s, SQL_BEGIN, err);
+    /* Inside a transaction (store_write_begin()), a savepoint: the call is
+     * whole or nothing within it, and the outer transaction decides. */
+    sqlite3_stmt *st = store__stmt(s, s->depth > 0 ? SQL_SAVEPOINT : SQL_BEGIN, err);
+    enum forum_status rc;
 
     if (st == NULL)
         return FORUM_ESTORE;
-    return store__run(s, st, err);
+    rc = store__run(s, st, err);
+    if (rc == FORUM_OK)
+        s->depth++;
+    return rc;
 }
 
 enum forum_status store__commit(struct store *s, struct forum_error *err)
 {
-    sqlite3_stmt *st = store__stmt(s, SQL_COMMIT, err);
+    sqlite3_stmt *st;
     enum forum_status rc;
 
+    assert(s->depth > 0);
+    st = store__stmt(s, s->depth > 1 ? SQL_RELEASE : SQL_COMMIT, err);
     if (st == NULL) {
         store__rollback(s);
         return FORUM_ESTORE;
     }
     rc = store__run(s, st, err);
-    if (rc != FORUM_OK)
+    if (rc != FORUM_OK) {
         store__rollback(s);
-    return rc;
+        return rc;
+    }
+    s->depth--;
+    return FORUM_OK;
 }
 
 void store__rollback(struct store *s)
 {
     sqlite3_stmt *st;
 
+    if (s->depth > 1) {
+        /* Undo the savepoint's writes and leave it; the outer transaction
+         * goes on (and its owner sees the failure). */
+        st = store__stmt(s, SQL_ROLLBACK_TO, NULL);
+        if (st != NULL)
+            store__run(s, st, NULL);
+        st = store__stmt(s, SQL_RELEASE, NULL);
+        if (st != NULL)
+            store__run(s, st, NULL);
+        s->depth--;
+        return;
+    }
+    s->depth = 0;
     if (sqlite3_get_autocommit(s->db))
         return;
     st = store__stmt(s, SQL_ROLLBACK, NULL);
     if (st != NULL)
         store__run(s, st, NULL);
+}
+
+enum forum_status store_write_begin(struct store *s, struct forum_error *err)
+{
+    assert(s->depth == 0);
+    return store__begin(s, err);
+}
+
+enum forum_status store_write_end(struct store *s, enum forum_status rc,
+                                  struct forum_error *err)
+{
+    return store__end(s, rc, err);
 }
 
 char *store__col(sqlite3_stmt *st, int i)
@@ -360,11 +401,7 @@ enum forum_status store__list(struct store *s, const char *sql, const char *id, 
 
 void store_now(char *out)
 {
-    time_t t = time(NULL);
-    struct tm tm;
-
-    gmtime_r(&t, &tm);
-    strftime(out, 21, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    forum_clock_format(forum_clock_now(), out);
 }
 
 /* ---- lifecycle ------------------------------------------------------------- */

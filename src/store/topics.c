@@ -12,7 +12,8 @@
     "SELECT t.id, t.title, t.description, t.theme, t.max_size, t.fixed_room, "           \
     "t.fixed_slot, (SELECT count(*) FROM votes v WHERE v.topic_id = t.id), "             \
     "(SELECT coalesce(sum(weight), 0) FROM votes v WHERE v.topic_id = t.id), "           \
-    "t.block_id, t.groups_max, t.group_size_min, t.group_size_max FROM topics t "
+    "t.block_id, t.groups_max, t.group_size_min, t.group_size_max, t.cancelled "          \
+    "FROM topics t "
 
 static const char SQL_T_LIST[] = TOPIC_COLS "WHERE t.event_id = ?1 ORDER BY t.rowid";
 static const char SQL_T_GET[] = TOPIC_COLS "WHERE t.event_id = ?1 AND t.id = ?2";
@@ -29,6 +30,8 @@ static const char SQL_T_UPDATE[] =
     "UPDATE topics SET title = ?3, description = ?4, theme = ?5, max_size = ?6, "
     "fixed_room = ?7, fixed_slot = ?8, block_id = ?9, groups_max = ?10, "
     "group_size_min = ?11, group_size_max = ?12 WHERE id = ?1 AND event_id = ?2";
+static const char SQL_T_CANCEL[] =
+    "UPDATE topics SET cancelled = ?3 WHERE id = ?1 AND event_id = ?2";
 static const char SQL_T_HOSTS_CLEAR[] = "DELETE FROM topic_hosts WHERE topic_id = ?1";
 static const char SQL_T_DELETE[] = "DELETE FROM topics WHERE id = ?1 AND event_id = ?2";
 static const char SQL_T_NEEDS_CLEAR[] = "DELETE FROM topic_needs WHERE topic_id = ?1";
@@ -84,6 +87,7 @@ static void topic_read(sqlite3_stmt *st, void *out)
     t->groups_max = (long)sqlite3_column_int64(st, 10);
     t->group_size_min = (long)sqlite3_column_int64(st, 11);
     t->group_size_max = (long)sqlite3_column_int64(st, 12);
+    t->cancelled = sqlite3_column_int(st, 13) != 0;
 }
 
 static enum forum_status topic_lists(struct store *s, void *out, struct forum_error *err)
@@ -179,16 +183,15 @@ static void topic_field(struct forum_error *err, const char *otherwise)
         strcpy(err->field, otherwise);
 }
 
-enum forum_status store_topic_create(struct store *s, const char *eid,
-                                     const struct store_topic *t, char *id,
-                                     struct forum_error *err)
+/* Inserts t as topic id of eid with its needs and hosts, in one transaction. */
+static enum forum_status topic_insert(struct store *s, const char *eid,
+                                      const struct store_topic *t, const char *id,
+                                      struct forum_error *err)
 {
     sqlite3_stmt *st;
     enum forum_status rc;
     char now[21];
 
-    if (store_random_id('t', 7, id) != FORUM_OK)
-        return forum_error_set(err, FORUM_EINTERNAL, NULL, "no randomness");
     store_now(now);
     rc = store__begin(s, err);
     if (rc != FORUM_OK)
@@ -215,9 +218,50 @@ enum forum_status store_topic_create(struct store *s, const char *eid,
     if (rc == FORUM_OK)
         rc = store__strv_save(s, SQL_T_HOST_ADD, id, &t->host_ids, "hosts", err);
 fail:
+    return store__end(s, rc, err);
+}
+
+enum forum_status store_topic_create(struct store *s, const char *eid,
+                                     const struct store_topic *t, char *id,
+                                     struct forum_error *err)
+{
+    enum forum_status rc;
+
+    if (store_random_id('t', 7, id) != FORUM_OK)
+        return forum_error_set(err, FORUM_EINTERNAL, NULL, "no randomness");
+    rc = topic_insert(s, eid, t, id, err);
     if (rc != FORUM_OK)
         id[0] = '\0';
+    return rc;
+}
+
+enum forum_status store_topic_restore(struct store *s, const char *eid,
+                                      const struct store_topic *t,
+                                      struct forum_error *err)
+{
+    enum forum_status rc = store__begin(s, err);
+
+    if (rc == FORUM_OK)
+        rc = topic_insert(s, eid, t, t->id, err);
+    if (rc == FORUM_OK && (t->fixed_room != NULL || t->cancelled))
+        rc = store_topic_update(s, eid, t, err);
+    if (rc == FORUM_OK && t->cancelled)
+        rc = store_topic_set_cancelled(s, eid, t->id, true, err);
     return store__end(s, rc, err);
+}
+
+enum forum_status store_topic_set_cancelled(struct store *s, const char *eid,
+                                            const char *tid, bool cancelled,
+                                            struct forum_error *err)
+{
+    sqlite3_stmt *st = store__stmt(s, SQL_T_CANCEL, err);
+
+    if (st == NULL)
+        return FORUM_ESTORE;
+    store__bind(st, 1, tid);
+    store__bind(st, 2, eid);
+    sqlite3_bind_int(st, 3, cancelled ? 1 : 0);
+    return store__changed(s, store__run(s, st, err), "topic", err);
 }
 
 enum forum_status store_topic_update(struct store *s, const char *eid,
