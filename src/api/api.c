@@ -98,16 +98,14 @@ void api__no_content(struct api_ctx *c)
     c->done = true;
 }
 
-void api__error(struct api_ctx *c, int status, const char *code, const char *field,
-                const char *fmt, ...)
+/* Fills the error response; extra's members (stolen, may be NULL) go beside "error". */
+static void error_doc(struct api_ctx *c, int status, const char *code, const char *field,
+                      json_t *extra, const char *fmt, va_list ap)
 {
     char msg[FORUM_ERROR_MSG_MAX];
     json_t *e, *doc, *m;
-    va_list ap;
 
-    va_start(ap, fmt);
     vsnprintf(msg, sizeof(msg), fmt, ap);
-    va_end(ap);
     e = json_object();
     json_object_set_new(e, "code", json_string(code));
     /* Messages may quote input: keep only what is valid UTF-8. */
@@ -116,9 +114,31 @@ void api__error(struct api_ctx *c, int status, const char *code, const char *fie
     if (field != NULL && field[0] != '\0')
         json_object_set_new(e, "field",
                             json_string(field)); /* NULL if not UTF-8: skipped */
-    doc = json_object();
+    doc = json_is_object(extra) ? extra : json_object();
+    if (extra != NULL && doc != extra)
+        json_decref(extra);
     json_object_set_new(doc, "error", e);
     api__json(c, status, doc);
+}
+
+void api__error(struct api_ctx *c, int status, const char *code, const char *field,
+                const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    error_doc(c, status, code, field, NULL, fmt, ap);
+    va_end(ap);
+}
+
+void api__error_with(struct api_ctx *c, int status, const char *code, const char *field,
+                     json_t *extra, const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    error_doc(c, status, code, field, extra, fmt, ap);
+    va_end(ap);
 }
 
 /* The one status table: store statuses to HTTP. */

@@ -303,6 +303,7 @@ static enum forum_status create(struct api *api, struct store *s, char *eid, cha
     char aid[STORE_ID_MAX + 1];
     enum forum_status rc;
     json_t *problem = NULL;
+    struct api_problem_info info = {0, 0, NULL};
     char *text = NULL, *solution = NULL;
     long version;
 
@@ -326,15 +327,16 @@ static enum forum_status create(struct api *api, struct store *s, char *eid, cha
     if (rc == FORUM_OK)
         rc = make_votes(s, eid, &e, id, err);
     if (rc == FORUM_OK)
-        rc = api__problem_build(s, eid, &problem, err);
+        rc = api__problem_build(s, eid, &problem, &info, err);
     if (rc == FORUM_OK) {
         text = json_dumps(problem, JSON_COMPACT);
-        rc = api__solve_and_store(s, eid, text, strlen(text), 1000, &api->stop_now, NULL,
-                                  aid, &solution, err);
+        rc = api__solve_and_store(s, eid, text, strlen(text), &info, 1000, &api->stop_now,
+                                  NULL, aid, &solution, err);
     }
     if (rc == FORUM_OK)
         rc = api__publish_allocation(api, s, eid, aid, &version, err);
     json_decref(problem);
+    api__problem_info_release(&info);
     free(text);
     free(solution);
     free(id);

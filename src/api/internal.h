@@ -12,6 +12,7 @@
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <time.h>
 
 #include "forum/api.h"
 #include "forum/store.h"
@@ -197,6 +198,14 @@ void api__error(struct api_ctx *c, int status, const char *code, const char *fie
     __attribute__((format(printf, 5, 6)))
 #endif
     ;
+/* The same, with extra's members (an object, stolen; may be NULL) beside
+ * "error" in the body: what changed, the current version. */
+void api__error_with(struct api_ctx *c, int status, const char *code, const char *field,
+                     json_t *extra, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 6, 7)))
+#endif
+    ;
 /* Maps a store/alloc status and its detail to the error response. */
 void api__fail(struct api_ctx *c, enum forum_status rc, const struct forum_error *err);
 /* Returns false when rc is FORUM_OK; otherwise answers as api__fail() and returns true,
@@ -317,25 +326,144 @@ void api__schedule_ics(struct api_ctx *c);
 void api__schedule_csv(struct api_ctx *c);
 void api__manifest_participant(struct api_ctx *c);
 void api__manifest_wall(struct api_ctx *c);
+void api__changes_get(struct api_ctx *c);
+void api__change_undo(struct api_ctx *c);
+void api__op_cancel(struct api_ctx *c);
+void api__op_merge(struct api_ctx *c);
+void api__op_move(struct api_ctx *c);
+void api__op_close_room(struct api_ctx *c);
+void api__op_topic(struct api_ctx *c);
+void api__marketplace_get(struct api_ctx *c);
+void api__marketplace_put(struct api_ctx *c);
+
+/* ---- the day after a publication (plan.c, operations.c, diff.c, marketplace.c) ---- */
+
+/* The state of an event's day, as api__plan_read() finds it. */
+struct api_plan {
+    long version;  /* the latest published version, 0 before the first */
+    long revision; /* the number of the latest change of the day, 0 when none */
+    long head;     /* the newest change in effect (drafts record it), 0 when none */
+    time_t now;    /* the daemon's clock when it was read */
+};
+
+/* OUT: p, the state of eid's day now. */
+enum forum_status api__plan_read(struct store *s, const char *eid, struct api_plan *p,
+                                 struct forum_error *err);
+/* Writes the plan's ETag, "{eid}-v{version}-r{revision}" quoted, into out. */
+void api__plan_etag(const char *eid, const struct api_plan *p, char *out, size_t cap);
+/* {version, revision, etag}, owned. */
+json_t *api__plan_json(const char *eid, const struct api_plan *p);
+/*
+ * True when the request's If-Match (if any) names the plan as it is, or the
+ * schedule's current version; otherwise answers 412 `stale` with the current
+ * plan and the changes since the one named, and returns false.
+ */
+bool api__plan_check(struct api_ctx *c, const struct api_plan *p);
+/* Answers status/code with the current plan and the changes after `after`
+ * (after < 0: those no publication has closed) beside the error. */
+void api__plan_refuse(struct api_ctx *c, int status, const char *code, const char *field,
+                      long after, const char *msg);
+/* Sends doc (stolen) with the plan as it is now (member "plan", header ETag). */
+void api__plan_answer(struct api_ctx *c, int status, json_t *doc);
+/* A change as the API shows it, owned. */
+json_t *api__change_json(const struct store_change *x);
+/* True when a slot starting at starts_at (UTC) has started at now. */
+bool api__slot_started(const char *starts_at, time_t now);
+/*
+ * Undoes change x (pending, the newest in effect) inside the caller's write
+ * transaction. OUT: summary, what was put back (owned JSON object).
+ */
+enum forum_status api__operation_undo(struct api_ctx *c, const struct store_change *x,
+                                      json_t **summary, struct forum_error *err);
+/*
+ * What draft a would change for people against the latest published version
+ * (NULL when nothing is published, or a draft made against another version):
+ * {version, moved, dropped, new, people, sessions:[...]}, owned.
+ */
+json_t *api__draft_changes(struct store *s, const char *eid,
+                           const struct store_allocation *a);
+/*
+ * Marks in agenda (the items of participant pid's sessions in cur, the latest
+ * version, made by item) what changed since version `since` (0: none seen):
+ * "change" new or moved (with "was", where and when it was), and appends the
+ * sessions they had then and have no more, "cancelled" or "removed" (it goes
+ * on without them); in time order.
+ */
+void api__agenda_mark(struct store *s, const char *eid, const char *pid, long since,
+                      const struct store_schedule *cur, json_t *agenda,
+                      json_t *(*item)(const struct store_schedule *,
+                                      const struct store_session *));
+/*
+ * True when participant votes for topic tid are still taken: false (after
+ * answering 409 voting_closed) when the marketplace's vote window for the
+ * topic's block has ended. Facilitators are not bound.
+ */
+bool api__marketplace_vote_open(struct api_ctx *c, const char *tid);
+/* The changes of version sc against the one before (NULL for the first):
+ * {since, sessions:[{id, change, ...}]}, owned. */
+json_t *api__version_changes(struct store *s, const char *eid,
+                             const struct store_schedule *sc);
 
 /* ---- shared builders ----------------------------------------------------------- */
 
-/* OUT: json, the allocation problem of event eid (ALLOCATOR.md form), owned. */
-enum forum_status api__problem_build(struct store *s, const char *eid, json_t **out,
-                                     struct forum_error *err);
+/* What a draft is made from (docs/api.md, Re-runs after a publication). */
+struct api_problem_info {
+    long base_version; /* the latest published version, 0 before the first */
+    long plan_seq;     /* the newest change of the day in effect, 0 when none */
+    char *kept_slots;  /* owned JSON array: the slots left as published (started) */
+};
+void api__problem_info_release(struct api_problem_info *info);
 /*
- * Publishes allocation aid of event eid as the next schedule version and
- * refreshes the cache. OUT: version.
+ * OUT: json, the allocation problem of event eid (ALLOCATOR.md form), owned;
+ * info (may be NULL; release it), what the draft it gives is made from.
+ */
+enum forum_status api__problem_build(struct store *s, const char *eid, json_t **out,
+                                     struct api_problem_info *info,
+                                     struct forum_error *err);
+/* What publication (and a draft's comparison with the published version)
+ * reads from the store, loaded once. */
+struct api_world {
+    struct store_event event;
+    struct store_slot *slots;
+    size_t n_slots;
+    struct store_room *rooms;
+    size_t n_rooms;
+    struct store_topic *topics;
+    size_t n_topics;
+    struct store_block *blocks;
+    size_t n_blocks;
+    struct store_participant *people;
+    size_t n_people;
+};
+/* OUT: w, the event eid as it is now (release it, also on failure). */
+enum forum_status api__world_load(struct store *s, const char *eid, struct api_world *w,
+                                  struct forum_error *err);
+void api__world_release(struct api_world *w);
+/*
+ * One session of a draft (x: {topic, group, room, slot, attendees}) as a
+ * row of w as it is now (out: release it). FORUM_ECONFLICT when the draft
+ * names what is gone or a slot that became a plenary's or a break's.
+ */
+enum forum_status api__draft_session(const struct api_world *w, json_t *x,
+                                     struct store_session *out, struct forum_error *err);
+/*
+ * Publishes allocation aid of event eid as the next schedule version (the
+ * slots it kept copied from the version it was made against) and refreshes
+ * the cache, closing the changes of the day it publishes. OUT: version.
+ * FORUM_ECONFLICT (field "allocation") for a draft already published, or
+ * one the day has left behind (another publication, a change since).
  */
 enum forum_status api__publish_allocation(struct api *api, struct store *s,
                                           const char *eid, const char *aid, long *version,
                                           struct forum_error *err);
 /*
- * Solves the problem document text synchronously and stores the draft
- * (holding write_mu, when not NULL, only while storing). OUT: aid, solution.
+ * Solves the problem document text synchronously and stores the draft with
+ * what info says it is made from (holding write_mu, when not NULL, only while
+ * storing). OUT: aid, solution.
  */
 enum forum_status api__solve_and_store(struct store *s, const char *eid,
                                        const char *problem, size_t len,
+                                       const struct api_problem_info *info,
                                        long time_limit_ms, atomic_bool *stop,
                                        pthread_mutex_t *write_mu, char *aid,
                                        char **solution, struct forum_error *err);
@@ -348,6 +476,23 @@ void api__cache_drop(struct api *api, const char *eid);
 struct api_sched *api__sched_new(const char *eid, long version, char *body);
 /* Puts e in the cache unless a newer version is there. Takes e's reference. */
 void api__cache_put(struct api *api, struct api_sched *e);
+/*
+ * Reads a new topic from the body as POST /topics takes it (host_name: the
+ * facilitator names a host without a phone) into t, its block default_block
+ * (may be NULL) when the body names none. OUT: host_name, borrowed from the
+ * body, or NULL. Returns false after answering.
+ */
+bool api__topic_read_new(struct api_ctx *c, struct store_topic *t,
+                         const char *default_block, const char **host_name);
+/*
+ * Creates t (a participant caller becomes its host; with host_name, the
+ * participant of that name, or a new one, is its only host). OUT: id, and
+ * host_id the host named (STORE_ID_MAX + 1 bytes each; host_id "" without
+ * host_name). FORUM_EINVAL (field host_name) when several have that name.
+ */
+enum forum_status api__topic_insert(struct api_ctx *c, struct store_topic *t,
+                                    const char *host_name, char *id, char *host_id,
+                                    struct forum_error *err);
 /* Renders an owned JSON value for a topic as the caller may see it. */
 json_t *api__topic_json(const struct api_ctx *c, const struct store_topic *t,
                         const struct store_event *e);
@@ -378,5 +523,10 @@ json_t *api__block_json(const struct store_block *b);
 const void *api__by_id(const void *v, size_t n, size_t size, const char *id);
 /* A list of strings as an owned JSON array. */
 json_t *api__strv_json(const struct store_strv *sv);
+/* Copies the value of the query parameter name (percent-decoded, '+' a
+ * space) into out (cap bytes). False when it is absent; true with *too_long
+ * set when it does not fit (or holds a NUL). */
+bool api__query_param(const char *query, const char *name, char *out, size_t cap,
+                      bool *too_long);
 
 #endif /* FORUM_API_INTERNAL_H */

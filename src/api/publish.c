@@ -15,22 +15,7 @@
 #include "forum/util/mem.h"
 #include "internal.h"
 
-/* What publication reads from the store, loaded once. */
-struct pub_world {
-    struct store_event event;
-    struct store_slot *slots;
-    size_t n_slots;
-    struct store_room *rooms;
-    size_t n_rooms;
-    struct store_topic *topics;
-    size_t n_topics;
-    struct store_block *blocks;
-    size_t n_blocks;
-    struct store_participant *people;
-    size_t n_people;
-};
-
-static void world_release(struct pub_world *w)
+void api__world_release(struct api_world *w)
 {
     store_event_release(&w->event);
     store_slots_free(w->slots, w->n_slots);
@@ -41,8 +26,8 @@ static void world_release(struct pub_world *w)
     memset(w, 0, sizeof(*w));
 }
 
-static enum forum_status world_load(struct store *s, const char *eid, struct pub_world *w,
-                                    struct forum_error *err)
+enum forum_status api__world_load(struct store *s, const char *eid, struct api_world *w,
+                                  struct forum_error *err)
 {
     enum forum_status rc = store_event_get(s, eid, &w->event, err);
 
@@ -63,7 +48,7 @@ static enum forum_status world_load(struct store *s, const char *eid, struct pub
 #define FIND(w, what, id) api__by_id((w)->what, (w)->n_##what, sizeof(*(w)->what), (id))
 
 /* The block slot sid is in, or NULL. */
-static const struct store_block *block_of_slot(const struct pub_world *w, const char *sid)
+static const struct store_block *block_of_slot(const struct api_world *w, const char *sid)
 {
     for (size_t i = 0; i < w->n_blocks; i++)
         for (size_t k = 0; k < w->blocks[i].slots.n; k++)
@@ -78,7 +63,7 @@ static char *dup_or_null(const char *s)
 }
 
 /* The grid as it is now: slots with their block, rooms, blocks. */
-static void grid_fill(const struct pub_world *w, struct store_schedule *sc)
+static void grid_fill(const struct api_world *w, struct store_schedule *sc)
 {
     sc->slots = forum_xcalloc(w->n_slots + 1, sizeof(*sc->slots));
     for (size_t i = 0; i < w->n_slots; i++) {
@@ -120,9 +105,8 @@ static enum forum_status stale(struct forum_error *err, const char *why)
  * spread over its groups). FORUM_ECONFLICT when the draft names what is gone
  * or a slot that became a plenary's or a break's.
  */
-static enum forum_status placed_session(const struct pub_world *w, json_t *x,
-                                        struct store_session *out,
-                                        struct forum_error *err)
+enum forum_status api__draft_session(const struct api_world *w, json_t *x,
+                                     struct store_session *out, struct forum_error *err)
 {
     const char *tid = json_string_value(json_object_get(x, "topic"));
     const char *rid = json_string_value(json_object_get(x, "room"));
@@ -180,7 +164,7 @@ static enum forum_status placed_session(const struct pub_world *w, json_t *x,
  * slot's start to its last slot's end, in its room (a break may have none).
  * A plenary seats every participant.
  */
-static void everyone_session(const struct pub_world *w, const struct store_block *b,
+static void everyone_session(const struct api_world *w, const struct store_block *b,
                              struct store_session *out)
 {
     const struct store_slot *first = FIND(w, slots, b->slots.v[0]);
@@ -199,22 +183,60 @@ static void everyone_session(const struct pub_world *w, const struct store_block
     out->everyone = true;
 }
 
+/* A deep copy of x (a published session, with its hosts and attendees). */
+static void session_copy(struct store_session *out, const struct store_session *x)
+{
+    memset(out, 0, sizeof(*out));
+    out->id = forum_xstrdup(x->id);
+    out->topic_id = dup_or_null(x->topic_id);
+    out->group = x->group;
+    out->block_id = dup_or_null(x->block_id);
+    out->kind = forum_xstrdup(x->kind);
+    out->room_id = dup_or_null(x->room_id);
+    out->slot_id = forum_xstrdup(x->slot_id);
+    out->title = forum_xstrdup(x->title);
+    out->theme = forum_xstrdup(x->theme ? x->theme : "");
+    out->starts_at = forum_xstrdup(x->starts_at);
+    out->ends_at = forum_xstrdup(x->ends_at);
+    out->seats = x->seats;
+    out->everyone = x->everyone;
+    for (size_t i = 0; i < x->hosts.n; i++)
+        store_strv_push(&out->hosts, x->hosts.v[i]);
+    for (size_t i = 0; i < x->attendees.n; i++)
+        store_strv_push(&out->attendees, x->attendees.v[i]);
+}
+
+/* True when sid is a string of the JSON array kept. */
+static bool is_kept(json_t *kept, const char *sid)
+{
+    size_t i;
+    json_t *x;
+
+    json_array_foreach(kept, i, x)
+    {
+        if (json_is_string(x) && sid != NULL && strcmp(json_string_value(x), sid) == 0)
+            return true;
+    }
+    return false;
+}
+
 enum forum_status api__publish_allocation(struct api *api, struct store *s,
                                           const char *eid, const char *aid, long *version,
                                           struct forum_error *err)
 {
     struct store_allocation a;
-    struct store_schedule sc;
-    struct pub_world w;
+    struct store_schedule sc, before;
+    struct api_world w;
     struct api_sched *e = NULL;
-    json_t *sol = NULL, *sessions, *x;
+    json_t *sol = NULL, *sessions, *x, *kept = NULL;
     enum forum_status rc;
     char now[21];
-    long latest = 0;
+    long latest = 0, revision = 0, head = 0;
     size_t i, n = 0;
 
     memset(&a, 0, sizeof(a));
     memset(&sc, 0, sizeof(sc));
+    memset(&before, 0, sizeof(before));
     memset(&w, 0, sizeof(w));
     rc = store_allocation_get(s, eid, aid, &a, err);
     if (rc != FORUM_OK)
@@ -225,11 +247,37 @@ enum forum_status api__publish_allocation(struct api *api, struct store *s,
                              a.published);
         goto out;
     }
-    rc = world_load(s, eid, &w, err);
+    rc = api__world_load(s, eid, &w, err);
     if (rc == FORUM_OK)
         rc = store_schedule_latest_version(s, eid, &latest, err);
+    if (rc == FORUM_OK)
+        rc = store_change_state(s, eid, &revision, &head, err);
     if (rc != FORUM_OK)
         goto out;
+    /* A draft becomes the version after the one it was made against, on the
+     * day as it was then: another publication, or a change of the day made
+     * since (or undone since), leaves it behind. */
+    if (a.base_version >= 0 && a.base_version != latest) {
+        rc = forum_error_set(err, FORUM_ECONFLICT, "allocation",
+                             "this draft was made against version %ld, and version %ld is "
+                             "published since: allocate again",
+                             a.base_version, latest);
+        goto out;
+    }
+    if (a.plan_seq >= 0 && a.plan_seq != head) {
+        rc = forum_error_set(err, FORUM_ECONFLICT, "allocation",
+                             "the day changed since this draft was made (change %ld): "
+                             "allocate again",
+                             revision);
+        goto out;
+    }
+    kept = json_loads(a.kept_slots != NULL ? a.kept_slots : "[]", 0, NULL);
+    if (json_array_size(kept) > 0 && latest > 0) {
+        rc = store_schedule_get(s, eid, latest, NULL, STORE_SCHEDULE_ATTENDEES, &before,
+                                err);
+        if (rc != FORUM_OK)
+            goto out;
+    }
     sol = json_loads(a.solution, 0, NULL);
     sessions = json_object_get(sol, "sessions");
     store_now(now);
@@ -238,16 +286,25 @@ enum forum_status api__publish_allocation(struct api *api, struct store *s,
     sc.published_at = forum_xstrdup(now);
     sc.timezone = forum_xstrdup(w.event.timezone);
     grid_fill(&w, &sc);
-    sc.sessions =
-        forum_xcalloc(json_array_size(sessions) + w.n_blocks + 1, sizeof(*sc.sessions));
+    sc.sessions = forum_xcalloc(json_array_size(sessions) + before.n_sessions +
+                                    w.n_blocks + 1,
+                                sizeof(*sc.sessions));
+    /* The slots that had started when the draft was made stay exactly as
+     * they were published. */
+    for (i = 0; i < before.n_sessions; i++)
+        if (is_kept(kept, before.sessions[i].slot_id))
+            session_copy(&sc.sessions[n++], &before.sessions[i]);
     json_array_foreach(sessions, i, x)
     {
         const struct store_session *y = &sc.sessions[n];
-        rc = placed_session(&w, x, &sc.sessions[n++], err);
+        if (is_kept(kept, json_string_value(json_object_get(x, "slot"))))
+            continue;
+        rc = api__draft_session(&w, x, &sc.sessions[n++], err);
         for (size_t k = 0; rc == FORUM_OK && k + 1 < n; k++) {
             const struct store_session *z = &sc.sessions[k];
-            if (strcmp(z->id, y->id) == 0 || (strcmp(z->room_id, y->room_id) == 0 &&
-                                              strcmp(z->slot_id, y->slot_id) == 0))
+            if (strcmp(z->id, y->id) == 0 ||
+                (z->room_id != NULL && strcmp(z->room_id, y->room_id) == 0 &&
+                 strcmp(z->slot_id, y->slot_id) == 0))
                 rc = forum_error_set(err, FORUM_ECONFLICT, "allocation",
                                      "this draft places two sessions in one room and "
                                      "slot, or one session twice: allocate again");
@@ -256,10 +313,17 @@ enum forum_status api__publish_allocation(struct api *api, struct store *s,
             goto out;
     }
     for (i = 0; i < w.n_blocks; i++)
-        if (!api__block_allocated(w.blocks[i].kind) && w.blocks[i].slots.n > 0)
+        if (!api__block_allocated(w.blocks[i].kind) && w.blocks[i].slots.n > 0 &&
+            !is_kept(kept, w.blocks[i].slots.v[0]))
             everyone_session(&w, &w.blocks[i], &sc.sessions[n++]);
     sc.n_sessions = n;
-    rc = store_schedule_insert(s, eid, &sc, err);
+    /* The version and the end of the changes it publishes: one transaction. */
+    rc = store_write_begin(s, err);
+    if (rc == FORUM_OK)
+        rc = store_schedule_insert(s, eid, &sc, err);
+    if (rc == FORUM_OK)
+        rc = store_change_published(s, eid, sc.version, err);
+    rc = store_write_end(s, rc, err);
     if (rc != FORUM_OK)
         goto out;
     *version = sc.version;
@@ -272,9 +336,11 @@ enum forum_status api__publish_allocation(struct api *api, struct store *s,
 out:
     sc.n_sessions = n;
     json_decref(sol);
+    json_decref(kept);
     store_allocation_release(&a);
     store_schedule_release(&sc);
-    world_release(&w);
+    store_schedule_release(&before);
+    api__world_release(&w);
     return rc;
 }
 
@@ -283,6 +349,7 @@ void api__publish(struct api_ctx *c)
     static const char *const keys[] = {"allocation", NULL};
     const char *aid = NULL;
     struct forum_error err;
+    struct api_plan p;
     enum forum_status rc;
     long version = 0;
     json_t *doc;
@@ -291,9 +358,16 @@ void api__publish(struct api_ctx *c)
         !api__get_string(c, "allocation", true, STORE_ID_MAX, false, &aid, NULL))
         return;
     forum_error_clear(&err);
+    rc = api__plan_read(c->store, CTX_EID(c), &p, &err);
+    if (api__failed(c, rc, &err) || !api__plan_check(c, &p))
+        return;
     rc = api__publish_allocation(c->api, c->store, CTX_EID(c), aid, &version, &err);
     if (rc == FORUM_ENOTFOUND) {
         api__error(c, 404, "not_found", "allocation", "no such allocation");
+        return;
+    }
+    if (rc == FORUM_ECONFLICT) {
+        api__plan_refuse(c, 409, "conflict", "allocation", -1, err.msg);
         return;
     }
     if (api__failed(c, rc, &err))
@@ -301,5 +375,5 @@ void api__publish(struct api_ctx *c)
     doc = json_object();
     json_object_set_new(doc, "version", json_integer(version));
     json_object_set_new(doc, "allocation", json_string(aid));
-    api__json(c, 200, doc);
+    api__plan_answer(c, 200, doc);
 }

@@ -99,7 +99,7 @@ enum forum_status api__schedule_load(struct api *api, struct store *s, const cha
     struct store_schedule sc;
     enum forum_status rc;
     struct api_sched *e;
-    json_t *doc;
+    json_t *doc, *changes;
     char *body;
 
     *out = NULL;
@@ -107,6 +107,9 @@ enum forum_status api__schedule_load(struct api *api, struct store *s, const cha
     if (rc != FORUM_OK)
         return rc;
     doc = api__schedule_json(&sc);
+    /* What this version changed against the one before (the wall highlights it). */
+    changes = api__version_changes(s, eid, &sc);
+    json_object_set_new(doc, "changes", changes != NULL ? changes : json_null());
     body = json_dumps(doc, JSON_COMPACT);
     json_decref(doc);
     if (body == NULL) {

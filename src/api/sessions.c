@@ -133,35 +133,66 @@ json_t *api__schedule_json(const struct store_schedule *sc)
     return doc;
 }
 
+/* One item of an agenda: a session as the person's page shows it, owned. */
+static json_t *agenda_item(const struct store_schedule *sc, const struct store_session *x)
+{
+    const struct store_version_room *room =
+        api__by_id(sc->rooms, sc->n_rooms, sizeof(*sc->rooms), x->room_id);
+    const struct store_version_slot *slot =
+        api__by_id(sc->slots, sc->n_slots, sizeof(*sc->slots), x->slot_id);
+    json_t *o = json_object();
+
+    session_common(o, sc, x);
+    json_object_set_new(o, "room_name", json_string(room ? room->name : ""));
+    json_object_set_new(o, "slot_label", json_string(slot ? slot->label : ""));
+    return o;
+}
+
 void api__me_agenda(struct api_ctx *c)
 {
     struct store_schedule sc;
     struct forum_error err;
     enum forum_status rc;
     json_t *arr;
+    char text[24];
+    bool too_long = false;
+    long since = -1;
 
+    if (api__query_param(c->req->query, "since", text, sizeof(text), &too_long)) {
+        char *end;
+        since = strtol(text, &end, 10);
+        if (too_long || *end != '\0' || end == text || since < 0) {
+            api__error(c, 422, "invalid", "since",
+                       "since is the number of a published version (0: none seen)");
+            return;
+        }
+    }
     forum_error_clear(&err);
     rc = store_schedule_get(c->store, CTX_EID(c), 0, c->who.participant_id,
                             STORE_SCHEDULE_GRID, &sc, &err);
     if (rc == FORUM_ENOTFOUND) {
+        if (since > 0) {
+            api__error(c, 422, "out_of_range", "since", "nothing is published yet");
+            return;
+        }
         api__json(c, 200, json_array()); /* nothing published yet: an empty agenda */
         return;
     }
     if (api__failed(c, rc, &err))
         return;
-    arr = json_array();
-    for (size_t i = 0; i < sc.n_sessions; i++) {
-        const struct store_session *x = &sc.sessions[i];
-        const struct store_version_room *room =
-            api__by_id(sc.rooms, sc.n_rooms, sizeof(*sc.rooms), x->room_id);
-        const struct store_version_slot *slot =
-            api__by_id(sc.slots, sc.n_slots, sizeof(*sc.slots), x->slot_id);
-        json_t *o = json_object();
-        session_common(o, &sc, x);
-        json_object_set_new(o, "room_name", json_string(room ? room->name : ""));
-        json_object_set_new(o, "slot_label", json_string(slot ? slot->label : ""));
-        json_array_append_new(arr, o);
+    if (since > sc.version) {
+        api__error(c, 422, "out_of_range", "since", "the latest version is %ld",
+                   sc.version);
+        store_schedule_release(&sc);
+        return;
     }
+    arr = json_array();
+    for (size_t i = 0; i < sc.n_sessions; i++)
+        json_array_append_new(arr, agenda_item(&sc, &sc.sessions[i]));
+    /* With since, what changed for this person since that version is marked. */
+    if (since >= 0 && since < sc.version)
+        api__agenda_mark(c->store, CTX_EID(c), c->who.participant_id, since, &sc, arr,
+                         agenda_item);
     store_schedule_release(&sc);
     api__json(c, 200, arr);
 }

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "forum/util/mem.h"
 #include "internal.h"
@@ -56,6 +57,8 @@ json_t *api__topic_json(const struct api_ctx *c, const struct store_topic *t,
     }
     if (mine)
         json_object_set_new(o, "mine", json_true());
+    if (t->cancelled)
+        json_object_set_new(o, "cancelled", json_true());
     return o;
 }
 
@@ -242,9 +245,9 @@ out:
 /* Reads the topic fields over t; fixed only when allowed. */
 static bool topic_fields(struct api_ctx *c, struct store_topic *t, bool creating)
 {
-    static const char *const keys[] = {"title",    "description", "theme", "needs",
-                                       "max_size", "fixed",       "block", "groups",
-                                       "hosts",    NULL};
+    static const char *const keys[] = {"title",  "description", "theme",     "needs",
+                                       "max_size", "fixed",     "block",     "groups",
+                                       "hosts",    "host_name", NULL};
     const char *title = NULL, *desc = NULL, *theme = NULL, *block = NULL;
     bool has_title, has_desc, has_theme, has_max, has_block;
     json_t *max, *fixed, *groups;
@@ -330,27 +333,123 @@ static void topic_answer(struct api_ctx *c, const char *tid, int status)
     store_topic_release(&t);
 }
 
+bool api__topic_read_new(struct api_ctx *c, struct store_topic *t,
+                         const char *default_block, const char **host_name)
+{
+    bool has_name = false;
+
+    *host_name = NULL;
+    if (!api__phase_open(c, c->event.proposals_open, "proposals_closed", "proposals") ||
+        !topic_fields(c, t, true) ||
+        !api__get_string(c, "host_name", false, API_LABEL_MAX, false, host_name,
+                         &has_name))
+        return false;
+    if (t->fixed_room != NULL) {
+        api__error(c, 422, "invalid", "fixed", "lock a topic once it exists (PATCH)");
+        return false;
+    }
+    if (has_name) {
+        /* A host without a phone, named by the facilitator (the marketplace's
+         * quick entry). */
+        if (!api__is_facilitator(c)) {
+            api__error(c, 403, "forbidden", "host_name",
+                       "only the facilitator names a topic's host");
+            return false;
+        }
+        if (*host_name == NULL || (*host_name)[strspn(*host_name, " ")] == '\0') {
+            api__error(c, 422, "empty", "host_name", "this field cannot be empty");
+            return false;
+        }
+        if (t->hosts_set) {
+            api__error(c, 422, "invalid", "host_name",
+                       "give the hosts either by id (hosts) or by name (host_name)");
+            return false;
+        }
+    }
+    if (t->block_id == NULL && default_block != NULL &&
+        json_object_get(c->body, "block") == NULL)
+        t->block_id = forum_xstrdup(default_block);
+    return topic_block(c, t, NULL, true);
+}
+
+/* The length of name without its leading and trailing spaces; *start its first. */
+static size_t trimmed(const char *name, const char **start)
+{
+    size_t n;
+
+    while (*name == ' ')
+        name++;
+    n = strlen(name);
+    while (n > 0 && name[n - 1] == ' ')
+        n--;
+    *start = name;
+    return n;
+}
+
+enum forum_status api__topic_insert(struct api_ctx *c, struct store_topic *t,
+                                    const char *host_name, char *id, char *host_id,
+                                    struct forum_error *err)
+{
+    struct store_participant *v = NULL, p;
+    size_t n = 0, found = 0, len;
+    const char *name;
+    char pid[STORE_ID_MAX + 1] = "", token[STORE_TOKEN_LEN + 1];
+    enum forum_status rc = FORUM_OK;
+
+    host_id[0] = '\0';
+    if (api__is_participant(c))
+        store_strv_push(&t->host_ids, c->who.participant_id);
+    if (host_name != NULL) {
+        /* The person of that name when there is exactly one (case aside),
+         * else a new participant with that name (no token is handed out: they
+         * have no phone). */
+        len = trimmed(host_name, &name);
+        rc = store_participant_list(c->store, CTX_EID(c), &v, &n, err);
+        for (size_t i = 0; rc == FORUM_OK && i < n; i++) {
+            if (strlen(v[i].name) == len && strncasecmp(v[i].name, name, len) == 0) {
+                found++;
+                snprintf(pid, sizeof(pid), "%s", v[i].id);
+            }
+        }
+        store_participants_free(v, n);
+        if (rc != FORUM_OK)
+            return rc;
+        if (found > 1)
+            return forum_error_set(err, FORUM_EINVAL, "host_name",
+                                   "%zu participants are called \"%.*s\": choose the "
+                                   "host by id (hosts)",
+                                   found, (int)(len < 100 ? len : 100), name);
+        if (found == 0) {
+            memset(&p, 0, sizeof(p));
+            p.name = forum_xstrndup(name, len);
+            rc = store_participant_create(c->store, CTX_EID(c), &p, pid, token, err);
+            store_participant_release(&p);
+            if (rc != FORUM_OK)
+                return rc;
+        }
+        store_strv_release(&t->host_ids);
+        store_strv_push(&t->host_ids, pid);
+        snprintf(host_id, STORE_ID_MAX + 1, "%s", pid);
+    }
+    return store_topic_create(c->store, CTX_EID(c), t, id, err);
+}
+
 void api__topic_create(struct api_ctx *c)
 {
     struct store_topic t;
-    char id[STORE_ID_MAX + 1];
+    char id[STORE_ID_MAX + 1], host[STORE_ID_MAX + 1];
+    const char *host_name = NULL;
     struct forum_error err;
     enum forum_status rc;
 
     memset(&t, 0, sizeof(t));
-    if (!api__phase_open(c, c->event.proposals_open, "proposals_closed", "proposals") ||
-        !topic_fields(c, &t, true))
+    if (!api__topic_read_new(c, &t, NULL, &host_name))
         goto out;
-    if (t.fixed_room != NULL) {
-        api__error(c, 422, "invalid", "fixed", "lock a topic once it exists (PATCH)");
-        goto out;
-    }
-    if (!topic_block(c, &t, NULL, true))
-        goto out;
-    if (api__is_participant(c))
-        store_strv_push(&t.host_ids, c->who.participant_id);
     forum_error_clear(&err);
-    rc = store_topic_create(c->store, CTX_EID(c), &t, id, &err);
+    rc = store_write_begin(c->store, &err);
+    if (rc == FORUM_OK)
+        rc = api__topic_insert(c, &t, host_name, id, host, &err);
+    rc = store_write_end(c->store, rc, &err);
     if (api__failed(c, rc, &err))
         goto out;
     topic_answer(c, id, 201);

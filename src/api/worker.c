@@ -29,6 +29,7 @@ static bool should_stop(void *cls)
 
 enum forum_status api__solve_and_store(struct store *s, const char *eid,
                                        const char *problem, size_t len,
+                                       const struct api_problem_info *info,
                                        long time_limit_ms, atomic_bool *stop,
                                        pthread_mutex_t *write_mu, char *aid,
                                        char **solution, struct forum_error *err)
@@ -73,6 +74,9 @@ enum forum_status api__solve_and_store(struct store *s, const char *eid,
     a.satisfied = (long)r->score.satisfied;
     a.bound = r->score.bound >= 0 ? (long)r->score.bound : -1;
     a.scheduled = (long)r->score.scheduled;
+    a.base_version = info->base_version;
+    a.plan_seq = info->plan_seq;
+    a.kept_slots = info->kept_slots;
     if (write_mu != NULL)
         pthread_mutex_lock(write_mu);
     rc = store_allocation_create(s, eid, &a, aid, err);
@@ -93,6 +97,7 @@ struct api_job {
     char eid[API_PARAM_MAX + 1];
     char *problem;
     size_t len;
+    struct api_problem_info info;
     long time_limit_ms;
     size_t route_index;
     struct api_response *resp;
@@ -129,6 +134,7 @@ static void job_answer(struct api *api, struct api_job *job, enum forum_status r
 
 static void job_free(struct api_job *job)
 {
+    api__problem_info_release(&job->info);
     free(job->problem);
     free(job);
 }
@@ -169,7 +175,7 @@ static void *worker_main(void *arg)
         else if (stopping)
             rc = forum_error_set(&err, FORUM_ESTORE, NULL, "the server is stopping");
         else
-            rc = api__solve_and_store(s, job->eid, job->problem, job->len,
+            rc = api__solve_and_store(s, job->eid, job->problem, job->len, &job->info,
                                       job->time_limit_ms, &api->stop_now, &api->write_mu,
                                       aid, &solution, &err);
         if (rc != FORUM_OK && rc != FORUM_EINVAL)
@@ -244,10 +250,12 @@ void api__allocation_post(struct api_ctx *c)
         return;
     }
     forum_error_clear(&err);
-    rc = api__problem_build(c->store, CTX_EID(c), &problem, &err);
-    if (api__failed(c, rc, &err))
-        return;
     job = forum_xcalloc(1, sizeof(*job));
+    rc = api__problem_build(c->store, CTX_EID(c), &problem, &job->info, &err);
+    if (api__failed(c, rc, &err)) {
+        job_free(job);
+        return;
+    }
     snprintf(job->eid, sizeof(job->eid), "%s", CTX_EID(c));
     job->problem = json_dumps(problem, JSON_COMPACT);
     json_decref(problem);

@@ -357,6 +357,7 @@ static enum MHD_Result dispatch_api(struct request *rq)
     req.authorization = header(rq->conn, MHD_HTTP_HEADER_AUTHORIZATION);
     req.content_type = header(rq->conn, MHD_HTTP_HEADER_CONTENT_TYPE);
     req.if_none_match = header(rq->conn, MHD_HTTP_HEADER_IF_NONE_MATCH);
+    req.if_match = header(rq->conn, MHD_HTTP_HEADER_IF_MATCH);
     req.body = rq->body.len > 0 ? rq->body.ptr : NULL;
     req.body_len = rq->body.len;
     req.remote_addr = rq->remote_addr;
