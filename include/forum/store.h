@@ -385,6 +385,7 @@ struct store_topic {
     long group_size_min;
     long group_size_max;
     bool cancelled; /* read only: cancelled on the day (store_topic_set_cancelled()) */
+    long position;  /* read only: its place in the order of topics (restore keeps it) */
     /* Write only (store_topic_update): replace the hosts with host_ids. */
     bool hosts_set;
 };
@@ -415,8 +416,9 @@ enum forum_status store_topic_delete(struct store *s, const char *eid, const cha
                                      struct forum_error *err);
 /*
  * Puts back topic t (a copy read before it was deleted) under its own id
- * t->id, with its needs, hosts (those still in the event: host_ids must
- * name only those), lock and cancelled mark; its votes are the caller's.
+ * t->id, at its place in the order of topics when it is free, with its
+ * needs, hosts (those still in the event: host_ids must name only those),
+ * lock and cancelled mark; its votes are the caller's.
  * FORUM_ECONFLICT when a topic with that id exists.
  */
 enum forum_status store_topic_restore(struct store *s, const char *eid,

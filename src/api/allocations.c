@@ -13,6 +13,8 @@ static json_t *allocation_summary(const struct store_allocation *a)
     json_object_set_new(o, "scheduled", json_integer(a->scheduled));
     json_object_set_new(o, "published",
                         a->published > 0 ? json_integer(a->published) : json_false());
+    json_object_set_new(o, "version", json_integer(a->base_version));
+    json_object_set_new(o, "kept_slots", json_loads(a->kept_slots ? a->kept_slots : "[]", 0, NULL));
     return o;
 }
 
@@ -40,7 +42,7 @@ void api__allocation_get(struct api_ctx *c)
     struct store_allocation a;
     struct forum_error err;
     enum forum_status rc;
-    json_t *doc;
+    json_t *doc, *changes;
 
     forum_error_clear(&err);
     rc = store_allocation_get(c->store, CTX_EID(c), c->param[1], &a, &err);
@@ -48,6 +50,8 @@ void api__allocation_get(struct api_ctx *c)
         return;
     doc = allocation_summary(&a);
     json_object_set_new(doc, "solution", json_loads(a.solution, 0, NULL));
+    changes = api__draft_changes(c->store, CTX_EID(c), &a);
+    json_object_set_new(doc, "changes", changes != NULL ? changes : json_null());
     store_allocation_release(&a);
     api__json(c, 200, doc);
 }

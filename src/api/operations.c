@@ -470,6 +470,7 @@ static json_t *topic_image(const struct store_topic *t)
     json_object_set_new(o, "group_size_min", json_integer(t->group_size_min));
     json_object_set_new(o, "group_size_max", json_integer(t->group_size_max));
     json_object_set_new(o, "cancelled", json_boolean(t->cancelled));
+    json_object_set_new(o, "position", json_integer(t->position));
     return o;
 }
 
@@ -654,6 +655,7 @@ static void topic_from_image(const struct op_state *st, json_t *o, struct store_
     t->group_size_min = (long)json_integer_value(json_object_get(o, "group_size_min"));
     t->group_size_max = (long)json_integer_value(json_object_get(o, "group_size_max"));
     t->cancelled = json_is_true(json_object_get(o, "cancelled"));
+    t->position = (long)json_integer_value(json_object_get(o, "position"));
 }
 
 static enum forum_status undo_merge(struct api_ctx *c, json_t *undo, json_t *summary,

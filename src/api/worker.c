@@ -5,6 +5,7 @@
  * each draft and answers late through api_request.ready. The solve call
  * itself is api__solve_and_store(), also used by the demo.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -106,9 +107,9 @@ struct api_job {
     struct api_job *next;
 };
 
-/* Fills the job's response with {id, solution} or the error. */
-static void job_answer(struct api *api, struct api_job *job, enum forum_status rc,
-                       const char *aid, const char *solution,
+/* Fills the job's response with {id, solution, changes} or the error. */
+static void job_answer(struct api *api, struct store *s, struct api_job *job,
+                       enum forum_status rc, const char *aid, const char *solution,
                        const struct forum_error *err)
 {
     struct api_ctx c;
@@ -117,9 +118,17 @@ static void job_answer(struct api *api, struct api_job *job, enum forum_status r
     c.api = api;
     c.resp = job->resp;
     if (rc == FORUM_OK) {
-        json_t *doc = json_object(), *sol = json_loads(solution, 0, NULL);
+        json_t *doc = json_object(), *sol = json_loads(solution, 0, NULL), *changes;
+        struct store_allocation a;
         json_object_set_new(doc, "id", json_string(aid));
         json_object_set_new(doc, "solution", sol ? sol : json_null());
+        /* After a publication: what it would change, and for whom. */
+        memset(&a, 0, sizeof(a));
+        a.solution = (char *)(uintptr_t)solution;
+        a.base_version = job->info.base_version;
+        a.kept_slots = job->info.kept_slots;
+        changes = api__draft_changes(s, job->eid, &a);
+        json_object_set_new(doc, "changes", changes != NULL ? changes : json_null());
         api__json(&c, 200, doc);
         atomic_fetch_add(&api->metrics.allocations, 1);
     } else {
@@ -180,7 +189,7 @@ static void *worker_main(void *arg)
                                       aid, &solution, &err);
         if (rc != FORUM_OK && rc != FORUM_EINVAL)
             log_error("allocation for event %s: %s", job->eid, err.msg);
-        job_answer(api, job, rc, aid, solution, &err);
+        job_answer(api, s, job, rc, aid, solution, &err);
         free(solution);
         ready = job->ready;
         ready_cls = job->ready_cls;

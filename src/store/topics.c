@@ -12,8 +12,8 @@
     "SELECT t.id, t.title, t.description, t.theme, t.max_size, t.fixed_room, "           \
     "t.fixed_slot, (SELECT count(*) FROM votes v WHERE v.topic_id = t.id), "             \
     "(SELECT coalesce(sum(weight), 0) FROM votes v WHERE v.topic_id = t.id), "           \
-    "t.block_id, t.groups_max, t.group_size_min, t.group_size_max, t.cancelled "          \
-    "FROM topics t "
+    "t.block_id, t.groups_max, t.group_size_min, t.group_size_max, t.cancelled, "         \
+    "t.rowid FROM topics t "
 
 static const char SQL_T_LIST[] = TOPIC_COLS "WHERE t.event_id = ?1 ORDER BY t.rowid";
 static const char SQL_T_GET[] = TOPIC_COLS "WHERE t.event_id = ?1 AND t.id = ?2";
@@ -26,6 +26,11 @@ static const char SQL_T_INSERT[] =
     "INSERT INTO topics (id, event_id, title, description, theme, max_size, created_at, "
     "block_id, groups_max, group_size_min, group_size_max) "
     "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)";
+static const char SQL_T_INSERT_AT[] =
+    "INSERT INTO topics (id, event_id, title, description, theme, max_size, created_at, "
+    "block_id, groups_max, group_size_min, group_size_max, rowid) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)";
+static const char SQL_T_POSITION_FREE[] = "SELECT 1 FROM topics WHERE rowid = ?1";
 static const char SQL_T_UPDATE[] =
     "UPDATE topics SET title = ?3, description = ?4, theme = ?5, max_size = ?6, "
     "fixed_room = ?7, fixed_slot = ?8, block_id = ?9, groups_max = ?10, "
@@ -88,6 +93,7 @@ static void topic_read(sqlite3_stmt *st, void *out)
     t->group_size_min = (long)sqlite3_column_int64(st, 11);
     t->group_size_max = (long)sqlite3_column_int64(st, 12);
     t->cancelled = sqlite3_column_int(st, 13) != 0;
+    t->position = (long)sqlite3_column_int64(st, 14);
 }
 
 static enum forum_status topic_lists(struct store *s, void *out, struct forum_error *err)
@@ -183,20 +189,36 @@ static void topic_field(struct forum_error *err, const char *otherwise)
         strcpy(err->field, otherwise);
 }
 
-/* Inserts t as topic id of eid with its needs and hosts, in one transaction. */
+/* True when no topic has rowid position (so a topic put back takes its place). */
+static bool position_free(struct store *s, long position)
+{
+    sqlite3_stmt *st = store__stmt(s, SQL_T_POSITION_FREE, NULL);
+    int rc;
+
+    if (st == NULL)
+        return false;
+    sqlite3_bind_int64(st, 1, position);
+    rc = sqlite3_step(st);
+    store__done(st);
+    return rc == SQLITE_DONE;
+}
+
+/* Inserts t as topic id of eid with its needs and hosts, in one transaction;
+ * at t->position in the order of topics when that is free (a topic put back). */
 static enum forum_status topic_insert(struct store *s, const char *eid,
                                       const struct store_topic *t, const char *id,
-                                      struct forum_error *err)
+                                      bool keep_position, struct forum_error *err)
 {
     sqlite3_stmt *st;
     enum forum_status rc;
     char now[21];
+    bool at = keep_position && t->position > 0 && position_free(s, t->position);
 
     store_now(now);
     rc = store__begin(s, err);
     if (rc != FORUM_OK)
         return rc;
-    st = store__stmt(s, SQL_T_INSERT, err);
+    st = store__stmt(s, at ? SQL_T_INSERT_AT : SQL_T_INSERT, err);
     if (st == NULL) {
         rc = FORUM_ESTORE;
         goto fail;
@@ -210,6 +232,8 @@ static enum forum_status topic_insert(struct store *s, const char *eid,
     store__bind(st, 7, now);
     store__bind(st, 8, t->block_id);
     bind_groups(st, 9, t);
+    if (at)
+        sqlite3_bind_int64(st, 12, t->position);
     rc = store__run(s, st, err);
     if (rc == FORUM_EINVAL)
         topic_field(err, NULL);
@@ -229,7 +253,7 @@ enum forum_status store_topic_create(struct store *s, const char *eid,
 
     if (store_random_id('t', 7, id) != FORUM_OK)
         return forum_error_set(err, FORUM_EINTERNAL, NULL, "no randomness");
-    rc = topic_insert(s, eid, t, id, err);
+    rc = topic_insert(s, eid, t, id, false, err);
     if (rc != FORUM_OK)
         id[0] = '\0';
     return rc;
@@ -242,7 +266,7 @@ enum forum_status store_topic_restore(struct store *s, const char *eid,
     enum forum_status rc = store__begin(s, err);
 
     if (rc == FORUM_OK)
-        rc = topic_insert(s, eid, t, t->id, err);
+        rc = topic_insert(s, eid, t, t->id, true, err);
     if (rc == FORUM_OK && (t->fixed_room != NULL || t->cancelled))
         rc = store_topic_update(s, eid, t, err);
     if (rc == FORUM_OK && t->cancelled)
