@@ -257,7 +257,8 @@ char *tc_snapshot(struct tc *t, const char *eid, const char *fac)
                                         "/participants",
                                         "/allocations",
                                         "/schedule",
-                                        "/allocation/problem"};
+                                        "/allocation/problem",
+                                        "/changes"};
     char path[300];
 
     for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]); i++) {
