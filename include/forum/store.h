@@ -524,10 +524,11 @@ struct store_session {
     char *theme;
     char *starts_at; /* as published (a plenary over several slots: the block's span) */
     char *ends_at;
-    long seats;              /* people seated (a plenary: every participant) */
-    long sequence;           /* iCalendar SEQUENCE (store_schedule_insert() sets it) */
-    bool everyone;           /* everyone's agenda holds it (a plenary, a break) */
-    struct store_strv hosts; /* host names, as published */
+    long seats;    /* people seated (a plenary: every participant) */
+    long sequence; /* iCalendar SEQUENCE (store_schedule_insert() sets it) */
+    bool everyone; /* everyone's agenda holds it (a plenary, a break) */
+    long groups;   /* read only: its topic's sessions in the version (1 if none) */
+    struct store_strv hosts;     /* host names, as published */
     struct store_strv attendees; /* participant ids (STORE_SCHEDULE_ATTENDEES) */
 };
 

@@ -65,7 +65,7 @@ static void view_add(struct export_view *view, const struct store_schedule *sc,
     it->kind = x->kind;
     it->block = block ? block->name : "";
     it->title = x->title;
-    if (api__session_groups(sc, x) > 1) {
+    if (x->groups > 1) {
         char *s = api__group_title(x->title, x->group, locale);
         view->owned = forum_xrealloc(view->owned, (view->n_owned + 1) * sizeof(char *));
         view->owned[view->n_owned++] = s;

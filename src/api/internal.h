@@ -509,8 +509,6 @@ void api__sched_unref(void *p);
 json_t *api__schedule_json(const struct store_schedule *sc);
 /* "title — groupe 2" (fr) or "title — group 2" (other locales), owned. */
 char *api__group_title(const char *title, long group, const char *locale);
-/* How many sessions x's topic has in sc (its groups); 1 for a plenary or a break. */
-long api__session_groups(const struct store_schedule *sc, const struct store_session *x);
 /* True for the kinds the allocator places topics in (not a plenary or a break). */
 bool api__block_allocated(const char *kind);
 /* Renders an owned JSON value for a block. */

@@ -174,6 +174,11 @@ static void test_blocks_rules(void **state)
     refused(t, API_PATCH, EV(t, "/blocks/%s", plen), t->fac, body, 422, "slot_taken",
             "slots");
 
+    /* No topic is locked in the plenary's slot, whatever its block. */
+    snprintf(body, sizeof(body), "{\"fixed\":{\"room\":\"%s\",\"slot\":\"%s\"}}",
+             t->room[0], t->slot[1]);
+    refused(t, API_PATCH, EV(t, "/topics/%s", t->topic[1]), t->fac, body, 422, "invalid",
+            "fixed");
     /* A deleted block leaves its topics in no block. */
     assert_int_equal(
         tc_call(t, API_DELETE, EV(t, "/blocks/%s", forum), t->fac, NULL, NULL), 204);

@@ -419,7 +419,7 @@ function topicForm(prefix, form, onsubmit, submitLabel, extraButtons) {
                   err.block,
                   t('topic.block_hint'),
               )
-            : null,
+            : formError(err.block),
         field(
             t('topic.title'),
             h('input', { id: `${prefix}-title`, name: 'title', value: d.title, maxlength: 200, autocomplete: 'off', required: true }),
@@ -856,7 +856,8 @@ function render() {
             parts.push(renderMe());
             if (state.agenda) parts.push(renderAgenda());
             if (state.schedule) parts.push(renderSchedule());
-            if (state.event.proposals_open) parts.push(renderPropose());
+            // Proposals go into a block once the day has blocks: none open, no form.
+            if (state.event.proposals_open && (!state.blocks.length || openBlocks().length)) parts.push(renderPropose());
         } else {
             parts.push(renderJoin());
             if (state.schedule) parts.push(renderSchedule());
