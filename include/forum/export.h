@@ -88,4 +88,19 @@ char *export_ics(const struct export_schedule *sc, size_t *len);
  */
 char *export_csv(const struct export_schedule *sc, size_t *len);
 
+/* ---- QR codes (qr.c) -------------------------------------------------------- */
+
+/* The longest text a QR code is made for, in bytes. */
+#define EXPORT_QR_MAX 1000
+
+/*
+ * Encodes text (1 to EXPORT_QR_MAX bytes, taken as they are) as a QR code
+ * (libqrencode, 8-bit mode, error correction level M, the smallest version
+ * that holds it) drawn as an SVG document: a viewBox of one unit per
+ * module, a quiet zone of four modules, black on white, crisp edges.
+ * Returns owned text (free() it), or NULL for an empty or too long text.
+ * OUT: len.
+ */
+char *export_qr_svg(const char *text, size_t *len);
+
 #endif /* FORUM_EXPORT_H */

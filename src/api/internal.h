@@ -334,6 +334,7 @@ void api__op_move(struct api_ctx *c);
 void api__op_close_room(struct api_ctx *c);
 void api__op_topic(struct api_ctx *c);
 void api__marketplace_get(struct api_ctx *c);
+void api__qr_svg(struct api_ctx *c);
 void api__marketplace_put(struct api_ctx *c);
 
 /* ---- the day after a publication (plan.c, operations.c, diff.c, marketplace.c) ---- */

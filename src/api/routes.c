@@ -117,6 +117,8 @@ const struct api_route api_routes[] = {
      "marketplace"},
     {API_PUT, E "/marketplace", api__marketplace_put, API_ROLE_FACILITATOR, WRITE, SMALL,
      "marketplace_put"},
+    /* The join link as a QR code for the wall (as issue 13 serves it). */
+    {API_GET, E "/qr.svg", api__qr_svg, API_ROLE_ANYONE, READ, 0, "qr"},
     {API_GET, E "/manifest.webmanifest", api__manifest_participant, API_ROLE_ANYONE, READ,
      0, "manifest"},
     {API_GET, E "/wall.webmanifest", api__manifest_wall, API_ROLE_ANYONE, READ, 0,
