@@ -222,10 +222,11 @@ static int parse_options(int argc, char **argv, struct serve_options *o)
         case OPT_NOW: {
             time_t t;
             if (!forum_clock_parse(optarg, &t)) {
-                fprintf(stderr,
-                        "forumd serve: --now wants an RFC 3339 time with its zone, such as "
-                        "2025-09-19T09:30:00+02:00, not '%s'\n",
-                        optarg);
+                fprintf(
+                    stderr,
+                    "forumd serve: --now wants an RFC 3339 time with its zone, such as "
+                    "2025-09-19T09:30:00+02:00, not '%s'\n",
+                    optarg);
                 return -1;
             }
             forum_clock_set_offset((long long)(t - time(NULL)));
@@ -515,7 +516,8 @@ int cmd_serve(int argc, char **argv)
     if (forum_clock_offset() != 0) {
         char now[21];
         forum_clock_format(forum_clock_now(), now);
-        fprintf(stderr, "forumd: the clock says %s (--now), not the system's time\n", now);
+        fprintf(stderr, "forumd: the clock says %s (--now), not the system's time\n",
+                now);
     }
     fflush(stderr);
 

@@ -14,7 +14,8 @@ static json_t *allocation_summary(const struct store_allocation *a)
     json_object_set_new(o, "published",
                         a->published > 0 ? json_integer(a->published) : json_false());
     json_object_set_new(o, "version", json_integer(a->base_version));
-    json_object_set_new(o, "kept_slots", json_loads(a->kept_slots ? a->kept_slots : "[]", 0, NULL));
+    json_object_set_new(o, "kept_slots",
+                        json_loads(a->kept_slots ? a->kept_slots : "[]", 0, NULL));
     return o;
 }
 

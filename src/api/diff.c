@@ -137,8 +137,9 @@ json_t *api__draft_changes(struct store *s, const char *eid,
 
     memset(&sc, 0, sizeof(sc));
     memset(&w, 0, sizeof(w));
-    if (a->published > 0 || store_schedule_latest_version(s, eid, &latest, NULL) != FORUM_OK ||
-        latest == 0 || (a->base_version >= 0 && a->base_version != latest))
+    if (a->published > 0 ||
+        store_schedule_latest_version(s, eid, &latest, NULL) != FORUM_OK || latest == 0 ||
+        (a->base_version >= 0 && a->base_version != latest))
         return NULL;
     if (store_schedule_get(s, eid, latest, NULL,
                            STORE_SCHEDULE_GRID | STORE_SCHEDULE_ATTENDEES, &sc,
@@ -170,7 +171,8 @@ json_t *api__draft_changes(struct store *s, const char *eid,
             continue;
         o = change_item(was, now != NULL ? "moved" : "dropped");
         json_object_set_new(o, "from", place_json(was, &sc, NULL));
-        json_object_set_new(o, "to", now != NULL ? place_json(now, NULL, &w) : json_null());
+        json_object_set_new(o, "to",
+                            now != NULL ? place_json(now, NULL, &w) : json_null());
         json_object_set_new(o, "affected", people_json(&was->attendees, &w, &seen));
         if (now != NULL)
             n_moved++;
@@ -207,7 +209,8 @@ out:
     return doc;
 }
 
-/* ---- a version against the one before ----------------------------------------------- */
+/* ---- a version against the one before -----------------------------------------------
+ */
 
 json_t *api__version_changes(struct store *s, const char *eid,
                              const struct store_schedule *sc)
@@ -249,7 +252,8 @@ json_t *api__version_changes(struct store *s, const char *eid,
     return doc;
 }
 
-/* ---- one person's agenda against the version they last saw ---------------------------- */
+/* ---- one person's agenda against the version they last saw ----------------------------
+ */
 
 static int by_start(const void *a, const void *b)
 {
@@ -286,8 +290,8 @@ void api__agenda_mark(struct store *s, const char *eid, const char *pid, long si
     }
     for (i = 0; i < json_array_size(agenda); i++) {
         json_t *o = json_array_get(agenda, i);
-        const struct store_session *now =
-            find(cur->sessions, cur->n_sessions, json_string_value(json_object_get(o, "id")));
+        const struct store_session *now = find(
+            cur->sessions, cur->n_sessions, json_string_value(json_object_get(o, "id")));
         const struct store_session *was =
             now != NULL ? find(old.sessions, old.n_sessions, now->id) : NULL;
         if (now == NULL || (was != NULL && !moved(was, now)))
@@ -303,9 +307,10 @@ void api__agenda_mark(struct store *s, const char *eid, const char *pid, long si
         if (find(cur->sessions, cur->n_sessions, was->id) != NULL)
             continue;
         o = item(&old, was);
-        json_object_set_new(
-            o, "change",
-            json_string(find(all.sessions, all.n_sessions, was->id) ? "removed" : "cancelled"));
+        json_object_set_new(o, "change",
+                            json_string(find(all.sessions, all.n_sessions, was->id)
+                                            ? "removed"
+                                            : "cancelled"));
         json_object_set_new(o, "was", place_json(was, &old, NULL));
         json_array_append_new(agenda, o);
     }

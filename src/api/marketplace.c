@@ -164,8 +164,9 @@ void api__marketplace_put(struct api_ctx *c)
     if (api__failed(c, rc, &err))
         goto out;
     if (!api__block_allocated(b.kind)) {
-        api__error(c, 422, "invalid", "block",
-                   "a plenary or a break takes no proposals: it is one item for everyone");
+        api__error(
+            c, 422, "invalid", "block",
+            "a plenary or a break takes no proposals: it is one item for everyone");
         goto out;
     }
     forum_clock_format(forum_clock_now(), now);
@@ -219,7 +220,8 @@ bool api__marketplace_vote_open(struct api_ctx *c, const char *tid)
         store_marketplace_get(c->store, CTX_EID(c), &m, NULL) != FORUM_OK)
         return true;
     forum_clock_format(forum_clock_now(), now);
-    if (m.vote_ends_at != NULL && m.block_id != NULL && strcmp(now, m.vote_ends_at) >= 0 &&
+    if (m.vote_ends_at != NULL && m.block_id != NULL &&
+        strcmp(now, m.vote_ends_at) >= 0 &&
         store_topic_get(c->store, CTX_EID(c), tid, &t, NULL) == FORUM_OK) {
         open = t.block_id == NULL || strcmp(t.block_id, m.block_id) != 0;
         store_topic_release(&t);

@@ -127,8 +127,9 @@ static const struct store_session *session_in(const struct store_session *v, siz
 }
 
 /* The pending change of kind whose summary says key = value (the newest), or NULL. */
-static const struct store_change *change_about(const struct op_state *st, const char *kind,
-                                               const char *key, const char *value)
+static const struct store_change *change_about(const struct op_state *st,
+                                               const char *kind, const char *key,
+                                               const char *value)
 {
     const struct store_change *found = NULL;
 
@@ -179,7 +180,8 @@ static bool session_parse(const char *id, char *tid, long *group)
     size_t n = strlen(id);
 
     *group = 1;
-    if (dash != NULL && dash[1] != '\0' && strspn(dash + 1, "0123456789") == strlen(dash + 1)) {
+    if (dash != NULL && dash[1] != '\0' &&
+        strspn(dash + 1, "0123456789") == strlen(dash + 1)) {
         *group = strtol(dash + 1, NULL, 10);
         n = (size_t)(dash - id);
     }
@@ -221,8 +223,8 @@ static json_t *place_json(const struct op_state *st, const char *rid, const char
 
 /* Records the change (summary and undo stolen) inside the caller's write. */
 static enum forum_status record(struct api_ctx *c, const struct op_state *st,
-                                const char *kind, json_t *summary, json_t *undo, long *seq,
-                                struct forum_error *err)
+                                const char *kind, json_t *summary, json_t *undo,
+                                long *seq, struct forum_error *err)
 {
     char *sum = json_dumps(summary, JSON_COMPACT), *und = json_dumps(undo, JSON_COMPACT);
     enum forum_status rc = store_change_add(c->store, CTX_EID(c), kind, sum, und,
@@ -279,7 +281,8 @@ static void strv_of(json_t *a, struct store_strv *out)
 }
 
 /* The ids of hosts that are still participants of the event. */
-static void hosts_still_there(const struct op_state *st, json_t *ids, struct store_strv *out)
+static void hosts_still_there(const struct op_state *st, json_t *ids,
+                              struct store_strv *out)
 {
     size_t i;
     json_t *x;
@@ -359,8 +362,10 @@ void api__op_cancel(struct api_ctx *c)
     json_object_set_new(summary, "title", json_string(t->title));
     json_object_set_new(summary, "whole_topic", json_boolean(whole));
     json_object_set_new(summary, "place",
-                        x != NULL ? place_json(&st, x->room_id, x->slot_id) : json_null());
-    json_object_set_new(summary, "people", json_integer(x ? (json_int_t)x->attendees.n : 0));
+                        x != NULL ? place_json(&st, x->room_id, x->slot_id)
+                                  : json_null());
+    json_object_set_new(summary, "people",
+                        json_integer(x ? (json_int_t)x->attendees.n : 0));
     json_object_set_new(undo, "topic", json_string(tid));
     forum_error_clear(&err);
     rc = store_write_begin(c->store, &err);
@@ -762,11 +767,11 @@ static const struct store_session *hosting_in(const struct op_state *st,
 }
 
 struct move_check {
-    int status;        /* 0: the move can be made; else why not (with code, field) */
+    int status; /* 0: the move can be made; else why not (with code, field) */
     const char *code;
     const char *field;
     char msg[200];
-    json_t *cost;      /* owned */
+    json_t *cost;                 /* owned */
     struct store_strv drop_needs; /* the topic's needs the room lacks (dropped) */
 };
 
@@ -858,7 +863,8 @@ static void move_cost(const struct op_state *st, const struct store_topic *t,
     json_object_set_new(m->cost, "people", json_integer(people));
     json_object_set_new(m->cost, "clash", json_integer((json_int_t)clash.n));
     json_object_set_new(m->cost, "clash_names", names_json(st, &clash));
-    json_object_set_new(m->cost, "too_small", json_integer(people > seats ? people - seats : 0));
+    json_object_set_new(m->cost, "too_small",
+                        json_integer(people > seats ? people - seats : 0));
     json_object_set_new(m->cost, "seats", json_integer(seats));
     json_object_set_new(m->cost, "feature_missing", missing);
     json_object_set_new(m->cost, "cannot_enter", json_integer((json_int_t)excluded.n));
@@ -904,19 +910,21 @@ void api__op_move(struct api_ctx *c)
         goto out;
     }
     if (group > 1) {
-        api__error(c, 422, "invalid", "session",
-                   "the groups of a topic share the slot of its first group: move that one");
+        api__error(
+            c, 422, "invalid", "session",
+            "the groups of a topic share the slot of its first group: move that one");
         goto out;
     }
     r = api__by_id(st.w.rooms, st.w.n_rooms, sizeof(*st.w.rooms), rid);
     sl = api__by_id(st.w.slots, st.w.n_slots, sizeof(*st.w.slots), slot);
     if (r == NULL || sl == NULL) {
-        api__error(c, 422, "invalid", r == NULL ? "room" : "slot", "no such %s in this event",
-                   r == NULL ? "room" : "slot");
+        api__error(c, 422, "invalid", r == NULL ? "room" : "slot",
+                   "no such %s in this event", r == NULL ? "room" : "slot");
         goto out;
     }
     if (slot_started(&st, slot)) {
-        api__error(c, 409, "started", "slot", "this slot has started: choose one to come");
+        api__error(c, 409, "started", "slot",
+                   "this slot has started: choose one to come");
         goto out;
     }
     v = current(&st, &n);
@@ -969,7 +977,8 @@ void api__op_move(struct api_ctx *c)
         if (strcmp(o->id, tid) != 0 && o->fixed_room != NULL &&
             strcmp(o->fixed_room, rid) == 0 && strcmp(o->fixed_slot, slot) == 0) {
             char what[300];
-            snprintf(what, sizeof(what), "\"%.200s\" is locked in that room then", o->title);
+            snprintf(what, sizeof(what), "\"%.200s\" is locked in that room then",
+                     o->title);
             conflict(c, "conflict", "slot", NULL, what);
             goto out;
         }
@@ -980,7 +989,8 @@ void api__op_move(struct api_ctx *c)
         doc = json_object();
         json_object_set_new(doc, "session", json_string(sid));
         json_object_set_new(doc, "from",
-                            x != NULL ? place_json(&st, x->room_id, x->slot_id) : json_null());
+                            x != NULL ? place_json(&st, x->room_id, x->slot_id)
+                                      : json_null());
         json_object_set_new(doc, "to", place_json(&st, rid, slot));
         json_object_set_new(doc, "cost", m.cost);
         m.cost = NULL;
@@ -1029,8 +1039,8 @@ void api__op_move(struct api_ctx *c)
     json_object_set_new(doc, "session", json_string(sid));
     json_object_set_new(doc, "topic", json_string(tid));
     json_object_set_new(doc, "title", json_string(t->title));
-    json_object_set_new(doc, "from",
-                        x != NULL ? place_json(&st, x->room_id, x->slot_id) : json_null());
+    json_object_set_new(
+        doc, "from", x != NULL ? place_json(&st, x->room_id, x->slot_id) : json_null());
     json_object_set_new(doc, "to", place_json(&st, rid, slot));
     json_object_set_new(doc, "cost", m.cost);
     m.cost = NULL;
@@ -1081,7 +1091,8 @@ static enum forum_status undo_move(struct api_ctx *c, json_t *undo, json_t *summ
     return rc;
 }
 
-/* ---- close a room from a slot on ------------------------------------------------------ */
+/* ---- close a room from a slot on ------------------------------------------------------
+ */
 
 void api__op_close_room(struct api_ctx *c)
 {
@@ -1172,7 +1183,8 @@ void api__op_close_room(struct api_ctx *c)
                 json_object_set_new(o, "id", json_string(v[i].id));
                 json_object_set_new(o, "title", json_string(v[i].title));
                 json_object_set_new(o, "slot", json_string(v[i].slot_id));
-                json_object_set_new(o, "people", json_integer((json_int_t)v[i].attendees.n));
+                json_object_set_new(o, "people",
+                                    json_integer((json_int_t)v[i].attendees.n));
                 json_array_append_new(sessions, o);
             }
         }
@@ -1271,7 +1283,8 @@ static enum forum_status undo_close_room(struct api_ctx *c, json_t *undo, json_t
     return rc;
 }
 
-/* ---- add a topic on the spot ---------------------------------------------------------- */
+/* ---- add a topic on the spot ----------------------------------------------------------
+ */
 
 /* The block under way by the clock (or the next to start), or NULL. */
 static const struct store_block *current_block(const struct op_state *st)
@@ -1323,7 +1336,8 @@ void api__op_topic(struct api_ctx *c)
     undo = json_object();
     json_object_set_new(summary, "topic", json_string(id));
     json_object_set_new(summary, "title", json_string(t.title));
-    json_object_set_new(summary, "block", t.block_id ? json_string(t.block_id) : json_null());
+    json_object_set_new(summary, "block",
+                        t.block_id ? json_string(t.block_id) : json_null());
     json_object_set_new(summary, "host", host[0] ? json_string(host) : json_null());
     json_object_set_new(undo, "topic", json_string(id));
     if (rc == FORUM_OK)
@@ -1366,7 +1380,8 @@ enum forum_status api__operation_undo(struct api_ctx *c, const struct store_chan
 
     *summary = json_object();
     if (!json_is_object(undo))
-        rc = forum_error_set(err, FORUM_EINTERNAL, NULL, "change %ld cannot be read", x->seq);
+        rc = forum_error_set(err, FORUM_EINTERNAL, NULL, "change %ld cannot be read",
+                             x->seq);
     else if (strcmp(x->kind, "cancel") == 0)
         rc = undo_cancel(c, undo, *summary, err);
     else if (strcmp(x->kind, "merge") == 0)

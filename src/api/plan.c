@@ -71,8 +71,9 @@ static json_t *changes_json(struct store *s, const char *eid, long after)
     struct store_change *v = NULL;
     size_t n = 0;
     json_t *arr = json_array();
-    enum forum_status rc = after < 0 ? store_change_list_open(s, eid, &v, &n, NULL)
-                                     : store_change_list_after(s, eid, after, &v, &n, NULL);
+    enum forum_status rc = after < 0
+                               ? store_change_list_open(s, eid, &v, &n, NULL)
+                               : store_change_list_after(s, eid, after, &v, &n, NULL);
 
     for (size_t i = 0; rc == FORUM_OK && i < n; i++)
         json_array_append_new(arr, api__change_json(&v[i]));
@@ -194,7 +195,8 @@ void api__changes_get(struct api_ctx *c)
     api__plan_answer(c, 200, doc);
 }
 
-/* ---- POST /changes/{seq}/undo --------------------------------------------------------- */
+/* ---- POST /changes/{seq}/undo ---------------------------------------------------------
+ */
 
 void api__change_undo(struct api_ctx *c)
 {
@@ -220,9 +222,10 @@ void api__change_undo(struct api_ctx *c)
     if (api__failed(c, rc, &err))
         return;
     if (strcmp(x.state, "published") == 0) {
-        snprintf(msg, sizeof(msg),
-                 "change %ld was published with version %ld: it stays (make a new change)",
-                 seq, x.published_in);
+        snprintf(
+            msg, sizeof(msg),
+            "change %ld was published with version %ld: it stays (make a new change)",
+            seq, x.published_in);
         api__plan_refuse(c, 409, "published", NULL, seq, msg);
         goto out;
     }

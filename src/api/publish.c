@@ -258,10 +258,11 @@ enum forum_status api__publish_allocation(struct api *api, struct store *s,
      * day as it was then: another publication, or a change of the day made
      * since (or undone since), leaves it behind. */
     if (a.base_version >= 0 && a.base_version != latest) {
-        rc = forum_error_set(err, FORUM_ECONFLICT, "allocation",
-                             "this draft was made against version %ld, and version %ld is "
-                             "published since: allocate again",
-                             a.base_version, latest);
+        rc =
+            forum_error_set(err, FORUM_ECONFLICT, "allocation",
+                            "this draft was made against version %ld, and version %ld is "
+                            "published since: allocate again",
+                            a.base_version, latest);
         goto out;
     }
     if (a.plan_seq >= 0 && a.plan_seq != head) {
@@ -286,9 +287,9 @@ enum forum_status api__publish_allocation(struct api *api, struct store *s,
     sc.published_at = forum_xstrdup(now);
     sc.timezone = forum_xstrdup(w.event.timezone);
     grid_fill(&w, &sc);
-    sc.sessions = forum_xcalloc(json_array_size(sessions) + before.n_sessions +
-                                    w.n_blocks + 1,
-                                sizeof(*sc.sessions));
+    sc.sessions =
+        forum_xcalloc(json_array_size(sessions) + before.n_sessions + w.n_blocks + 1,
+                      sizeof(*sc.sessions));
     /* The slots that had started when the draft was made stay exactly as
      * they were published. */
     for (i = 0; i < before.n_sessions; i++)

@@ -256,9 +256,9 @@ out:
 /* Reads the topic fields over t; fixed only when allowed. */
 static bool topic_fields(struct api_ctx *c, struct store_topic *t, bool creating)
 {
-    static const char *const keys[] = {"title",  "description", "theme",     "needs",
-                                       "max_size", "fixed",     "block",     "groups",
-                                       "hosts",    "host_name", NULL};
+    static const char *const keys[] = {"title",    "description", "theme", "needs",
+                                       "max_size", "fixed",       "block", "groups",
+                                       "hosts",    "host_name",   NULL};
     const char *title = NULL, *desc = NULL, *theme = NULL, *block = NULL;
     bool has_title, has_desc, has_theme, has_max, has_block;
     json_t *max, *fixed, *groups;

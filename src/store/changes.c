@@ -22,8 +22,7 @@ static const char SQL_C_INSERT[] =
     "coalesce(published_in, 0) FROM plan_changes "
 static const char SQL_C_OPEN[] =
     C_COLS "WHERE event_id = ?1 AND published_in IS NULL ORDER BY seq";
-static const char SQL_C_AFTER[] =
-    C_COLS "WHERE event_id = ?1 AND seq > ?2 ORDER BY seq";
+static const char SQL_C_AFTER[] = C_COLS "WHERE event_id = ?1 AND seq > ?2 ORDER BY seq";
 static const char SQL_C_GET[] = C_COLS "WHERE event_id = ?1 AND seq = ?2";
 static const char SQL_C_STATE[] =
     "SELECT coalesce(max(seq), 0), coalesce((SELECT max(seq) FROM plan_changes "

@@ -12,7 +12,7 @@
     "SELECT t.id, t.title, t.description, t.theme, t.max_size, t.fixed_room, "           \
     "t.fixed_slot, (SELECT count(*) FROM votes v WHERE v.topic_id = t.id), "             \
     "(SELECT coalesce(sum(weight), 0) FROM votes v WHERE v.topic_id = t.id), "           \
-    "t.block_id, t.groups_max, t.group_size_min, t.group_size_max, t.cancelled, "         \
+    "t.block_id, t.groups_max, t.group_size_min, t.group_size_max, t.cancelled, "        \
     "t.rowid FROM topics t "
 
 static const char SQL_T_LIST[] = TOPIC_COLS "WHERE t.event_id = ?1 ORDER BY t.rowid";

@@ -82,9 +82,9 @@ static void ok(struct tc *t, enum api_method m, const char *path, const char *to
     snprintf(p, sizeof(p), "%s", path);
     got = tc_call(t, m, p, token, body, &d);
     if (got != status)
-        fail_msg("%s %s: expected %d, got %d (%s)", p, body ? body : "", status, got,
-                 json_string_value(
-                     json_object_get(json_object_get(d, "error"), "message")));
+        fail_msg(
+            "%s %s: expected %d, got %d (%s)", p, body ? body : "", status, got,
+            json_string_value(json_object_get(json_object_get(d, "error"), "message")));
     if (doc != NULL)
         *doc = d;
     else
@@ -136,11 +136,12 @@ static void test_onday_roles(void **state)
     char *before = tc_snapshot(t, t->eid, t->fac), *after;
 
     refused(t, API_GET, EV(t, "/changes"), NULL, NULL, NULL, 401, "unauthorized", NULL);
-    refused(t, API_GET, EV(t, "/changes"), t->ptok[0], NULL, NULL, 403, "forbidden", NULL);
+    refused(t, API_GET, EV(t, "/changes"), t->ptok[0], NULL, NULL, 403, "forbidden",
+            NULL);
     refused(t, API_GET, EV(t, "/changes"), t->other_fac, NULL, NULL, 403, "forbidden",
             NULL);
-    refused(t, API_POST, EV(t, "/changes/cancel"), t->ptok[0], "{\"session\":\"x\"}", NULL,
-            403, "forbidden", NULL);
+    refused(t, API_POST, EV(t, "/changes/cancel"), t->ptok[0], "{\"session\":\"x\"}",
+            NULL, 403, "forbidden", NULL);
     refused(t, API_POST, EV(t, "/changes/merge"), t->other_fac, "{}", NULL, 403,
             "forbidden", NULL);
     refused(t, API_POST, EV(t, "/changes/move"), NULL, "{}", NULL, 401, "unauthorized",
@@ -172,8 +173,9 @@ static void test_onday_bad_inputs_change_nothing(void **state)
     publish(t);
     before = tc_snapshot(t, t->eid, t->fac);
     /* Every operation: malformed, missing, wrong type, unknown field, unknown id. */
-    static const char *const ops[] = {"/changes/cancel", "/changes/merge", "/changes/move",
-                                      "/changes/close_room", "/changes/topic"};
+    static const char *const ops[] = {"/changes/cancel", "/changes/merge",
+                                      "/changes/move", "/changes/close_room",
+                                      "/changes/topic"};
     for (size_t i = 0; i < sizeof(ops) / sizeof(ops[0]); i++) {
         refused(t, API_POST, EV(t, "%s", ops[i]), t->fac, "{\"x\":", NULL, 400,
                 "malformed_json", NULL);
@@ -207,12 +209,14 @@ static void test_onday_bad_inputs_change_nothing(void **state)
              t->other_topic);
     refused(t, API_POST, EV(t, "/changes/merge"), t->fac, body, NULL, 422, "invalid",
             "topic");
-    snprintf(body, sizeof(body), "{\"session\":\"%s\",\"room\":\"rNOPE000\",\"slot\":\"%s\"}",
-             t->topic[0], t->slot[1]);
+    snprintf(body, sizeof(body),
+             "{\"session\":\"%s\",\"room\":\"rNOPE000\",\"slot\":\"%s\"}", t->topic[0],
+             t->slot[1]);
     refused(t, API_POST, EV(t, "/changes/move"), t->fac, body, NULL, 422, "invalid",
             "room");
-    snprintf(body, sizeof(body), "{\"session\":\"%s\",\"room\":\"%s\",\"slot\":\"sNOPE000\"}",
-             t->topic[0], t->room[0]);
+    snprintf(body, sizeof(body),
+             "{\"session\":\"%s\",\"room\":\"%s\",\"slot\":\"sNOPE000\"}", t->topic[0],
+             t->room[0]);
     refused(t, API_POST, EV(t, "/changes/move"), t->fac, body, NULL, 422, "invalid",
             "slot");
     snprintf(body, sizeof(body),
@@ -234,13 +238,14 @@ static void test_onday_bad_inputs_change_nothing(void **state)
     refused(t, API_POST, EV(t, "/changes/topic"), t->fac,
             "{\"title\":\"x\",\"host_name\":\"  \"}", NULL, 422, "empty", "host_name");
     refused(t, API_POST, EV(t, "/changes/topic"), t->fac,
-            "{\"title\":\"x\",\"host_name\":\"a\\nb\"}", NULL, 422, "invalid", "host_name");
-    snprintf(body, sizeof(body), "{\"title\":\"x\",\"host_name\":\"A\",\"hosts\":[\"%s\"]}",
-             t->part[0]);
+            "{\"title\":\"x\",\"host_name\":\"a\\nb\"}", NULL, 422, "invalid",
+            "host_name");
+    snprintf(body, sizeof(body),
+             "{\"title\":\"x\",\"host_name\":\"A\",\"hosts\":[\"%s\"]}", t->part[0]);
     refused(t, API_POST, EV(t, "/changes/topic"), t->fac, body, NULL, 422, "invalid",
             "host_name");
-    refused(t, API_POST, EV(t, "/topics"), t->ptok[0], "{\"title\":\"x\",\"host_name\":\"A\"}",
-            NULL, 403, "forbidden", "host_name");
+    refused(t, API_POST, EV(t, "/topics"), t->ptok[0],
+            "{\"title\":\"x\",\"host_name\":\"A\"}", NULL, 403, "forbidden", "host_name");
     /* Undo: no such change. */
     refused(t, API_POST, EV(t, "/changes/abc/undo"), t->fac, NULL, NULL, 404, "not_found",
             NULL);
@@ -249,7 +254,8 @@ static void test_onday_bad_inputs_change_nothing(void **state)
     refused(t, API_POST, EV(t, "/changes/99/undo"), t->fac, NULL, NULL, 404, "not_found",
             NULL);
     /* The marketplace. */
-    refused(t, API_PUT, EV(t, "/marketplace"), t->fac, "{}", NULL, 422, "missing", "phase");
+    refused(t, API_PUT, EV(t, "/marketplace"), t->fac, "{}", NULL, 422, "missing",
+            "phase");
     refused(t, API_PUT, EV(t, "/marketplace"), t->fac, "{\"phase\":\"open\"}", NULL, 422,
             "invalid", "phase");
     refused(t, API_PUT, EV(t, "/marketplace"), t->fac, "{\"phase\":\"proposals\"}", NULL,
@@ -271,7 +277,6 @@ static void test_onday_bad_inputs_change_nothing(void **state)
     free(before);
     free(after);
 }
-
 
 /* The session of topic tid in the published schedule: OUT room, slot (64 bytes). */
 static void placed(struct tc *t, const char *tid, char *room, char *slot)
@@ -320,9 +325,11 @@ static void test_onday_if_match(void **state)
                                 "{\"title\":\"x\"}", stale, &doc, NULL),
                      412);
     assert_string_equal(
-        json_string_value(json_object_get(json_object_get(doc, "current"), "etag")), etag);
+        json_string_value(json_object_get(json_object_get(doc, "current"), "etag")),
+        etag);
     assert_int_equal(
-        json_integer_value(json_object_get(json_object_get(doc, "current"), "version")), 1);
+        json_integer_value(json_object_get(json_object_get(doc, "current"), "version")),
+        1);
     assert_true(json_is_array(json_object_get(doc, "changes")));
     json_decref(doc);
     after = tc_snapshot(t, t->eid, t->fac);
@@ -345,9 +352,9 @@ static void test_onday_if_match(void **state)
             NULL);
     refused(t, API_POST, EV(t, "/changes/1/undo"), t->fac, NULL, etag, 412, "stale",
             "If-Match");
-    assert_int_equal(tc_call_if(t, API_POST, EV(t, "/changes/1/undo"), t->fac, NULL, next,
-                                NULL, NULL),
-                     200);
+    assert_int_equal(
+        tc_call_if(t, API_POST, EV(t, "/changes/1/undo"), t->fac, NULL, next, NULL, NULL),
+        200);
     assert_int_equal(tc_call_if(t, API_POST, EV(t, "/changes/topic"), t->fac,
                                 "{\"title\":\"Sur place\"}", "*", NULL, NULL),
                      201);
@@ -363,10 +370,10 @@ static void test_onday_cancel_and_undo(void **state)
     before = tc_snapshot(t, t->eid, t->fac);
     snprintf(body, sizeof(body), "{\"session\":\"%s\"}", t->topic[0]);
     ok(t, API_POST, EV(t, "/changes/cancel"), t->fac, body, 201, &doc);
-    assert_string_equal(json_string_value(json_object_get(
-                            json_object_get(json_object_get(doc, "change"), "summary"),
-                            "topic")),
-                        t->topic[0]);
+    assert_string_equal(
+        json_string_value(json_object_get(
+            json_object_get(json_object_get(doc, "change"), "summary"), "topic")),
+        t->topic[0]);
     json_decref(doc);
     ok(t, API_GET, EV(t, "/topics/%s", t->topic[0]), t->fac, NULL, 200, &doc);
     assert_true(json_is_true(json_object_get(doc, "cancelled")));
@@ -422,15 +429,17 @@ static void test_onday_move(void **state)
     /* Where it is already. */
     snprintf(body, sizeof(body), "{\"session\":\"%s\",\"room\":\"%s\",\"slot\":\"%s\"}",
              t->topic[1], other_room, other_slot);
-    refused(t, API_POST, EV(t, "/changes/move"), t->fac, body, NULL, 422, "invalid", "slot");
+    refused(t, API_POST, EV(t, "/changes/move"), t->fac, body, NULL, 422, "invalid",
+            "slot");
     /* The cost first: nothing changes. */
     snprintf(body, sizeof(body), "{\"session\":\"%s\",\"room\":\"%s\",\"slot\":\"%s\"}",
              t->topic[1], free_room, free_slot);
     ok(t, API_POST, EV(t, "/changes/move"), t->fac, body, 200, &doc);
     cost = json_object_get(doc, "cost");
     assert_non_null(cost);
-    assert_string_equal(json_string_value(json_array_get(json_object_get(cost, "feature_missing"), 0)),
-                        "projector");
+    assert_string_equal(
+        json_string_value(json_array_get(json_object_get(cost, "feature_missing"), 0)),
+        "projector");
     assert_true(json_is_integer(json_object_get(cost, "clash")));
     assert_true(json_is_integer(json_object_get(cost, "too_small")));
     assert_true(json_is_array(json_object_get(cost, "host_busy")));
@@ -446,7 +455,8 @@ static void test_onday_move(void **state)
     ok(t, API_POST, EV(t, "/changes/move"), t->fac, body, 201, NULL);
     ok(t, API_GET, EV(t, "/topics/%s", t->topic[1]), t->fac, NULL, 200, &doc);
     assert_string_equal(
-        json_string_value(json_object_get(json_object_get(doc, "fixed"), "room")), free_room);
+        json_string_value(json_object_get(json_object_get(doc, "fixed"), "room")),
+        free_room);
     assert_int_equal(json_array_size(json_object_get(doc, "needs")), 0);
     json_decref(doc);
     /* A re-run places it there. */
@@ -455,12 +465,15 @@ static void test_onday_move(void **state)
         json_t *x;
         size_t i;
         bool there = false;
-        json_array_foreach(json_object_get(json_object_get(doc, "solution"), "sessions"), i, x)
+        json_array_foreach(json_object_get(json_object_get(doc, "solution"), "sessions"),
+                           i, x)
         {
-            there = there ||
-                    (strcmp(json_string_value(json_object_get(x, "topic")), t->topic[1]) == 0 &&
-                     strcmp(json_string_value(json_object_get(x, "room")), free_room) == 0 &&
-                     strcmp(json_string_value(json_object_get(x, "slot")), free_slot) == 0);
+            there =
+                there ||
+                (strcmp(json_string_value(json_object_get(x, "topic")), t->topic[1]) ==
+                     0 &&
+                 strcmp(json_string_value(json_object_get(x, "room")), free_room) == 0 &&
+                 strcmp(json_string_value(json_object_get(x, "slot")), free_slot) == 0);
         }
         assert_true(there);
     }
@@ -475,7 +488,8 @@ static void test_onday_move(void **state)
     clock_at("2025-09-18T15:30:00+02:00");
     snprintf(body, sizeof(body), "{\"session\":\"%s\",\"room\":\"%s\",\"slot\":\"%s\"}",
              t->topic[1], free_room, t->slot[0]);
-    refused(t, API_POST, EV(t, "/changes/move"), t->fac, body, NULL, 409, "started", "slot");
+    refused(t, API_POST, EV(t, "/changes/move"), t->fac, body, NULL, 409, "started",
+            "slot");
     free(before);
 }
 
@@ -489,9 +503,10 @@ static void test_onday_close_room(void **state)
     snprintf(body, sizeof(body), "{\"room\":\"%s\",\"from\":\"%s\"}", t->room[1],
              t->slot[0]);
     ok(t, API_POST, EV(t, "/changes/close_room"), t->fac, body, 201, &doc);
-    assert_int_equal(json_array_size(json_object_get(
-                         json_object_get(json_object_get(doc, "change"), "summary"), "slots")),
-                     2);
+    assert_int_equal(
+        json_array_size(json_object_get(
+            json_object_get(json_object_get(doc, "change"), "summary"), "slots")),
+        2);
     json_decref(doc);
     ok(t, API_GET, EV(t, "/rooms"), NULL, NULL, 200, &doc);
     assert_int_equal(
@@ -549,7 +564,8 @@ static void test_onday_marketplace(void **state)
     /* The quick entry: a host without a phone, named; the same name again is
      * the same person (case aside). */
     snprintf(body, sizeof(body),
-             "{\"title\":\"Sans téléphone\",\"host_name\":\"Nora\",\"block\":\"%s\"}", bid);
+             "{\"title\":\"Sans téléphone\",\"host_name\":\"Nora\",\"block\":\"%s\"}",
+             bid);
     ok(t, API_POST, EV(t, "/topics"), t->fac, body, 201, NULL);
     snprintf(body, sizeof(body),
              "{\"title\":\"Encore\",\"host_name\":\" nora \",\"block\":\"%s\"}", bid);
@@ -568,27 +584,29 @@ static void test_onday_marketplace(void **state)
     /* Two people of one name: the quick entry asks which. */
     ok(t, API_POST, EV(t, "/participants"), NULL, "{\"name\":\"NORA\"}", 201, NULL);
     before = tc_snapshot(t, t->eid, t->fac);
-    refused(t, API_POST, EV(t, "/topics"), t->fac, "{\"title\":\"x\",\"host_name\":\"Nora\"}",
-            NULL, 422, "invalid", "host_name");
+    refused(t, API_POST, EV(t, "/topics"), t->fac,
+            "{\"title\":\"x\",\"host_name\":\"Nora\"}", NULL, 422, "invalid",
+            "host_name");
     after = tc_snapshot(t, t->eid, t->fac);
     assert_string_equal(before, after);
     free(before);
     free(after);
     /* A vote window of one minute: votes in it count, after it they do not. */
-    ok(t, API_PUT, EV(t, "/marketplace"), t->fac, "{\"phase\":\"vote\",\"vote_minutes\":1}",
-       200, &doc);
+    ok(t, API_PUT, EV(t, "/marketplace"), t->fac,
+       "{\"phase\":\"vote\",\"vote_minutes\":1}", 200, &doc);
     assert_true(json_is_true(json_object_get(doc, "vote_open")));
     assert_non_null(json_string_value(json_object_get(doc, "vote_ends_at")));
     json_decref(doc);
     refused(t, API_POST, EV(t, "/topics"), t->ptok[1], "{\"title\":\"Trop tard\"}", NULL,
             409, "proposals_closed", "block");
-    ok(t, API_PUT, EV(t, "/topics/%s/vote", tid), t->ptok[1], "{\"weight\":2}", 200, NULL);
+    ok(t, API_PUT, EV(t, "/topics/%s/vote", tid), t->ptok[1], "{\"weight\":2}", 200,
+       NULL);
     clock_at("2025-09-18T08:02:00+02:00");
     refused(t, API_PUT, EV(t, "/topics/%s/vote", tid), t->ptok[1], "{\"weight\":1}", NULL,
             409, "voting_closed", NULL);
     /* Topics of other blocks (or none) are not bound by it. */
-    ok(t, API_PUT, EV(t, "/topics/%s/vote", t->topic[0]), t->ptok[1], "{\"weight\":1}", 200,
-       NULL);
+    ok(t, API_PUT, EV(t, "/topics/%s/vote", t->topic[0]), t->ptok[1], "{\"weight\":1}",
+       200, NULL);
     ok(t, API_PUT, EV(t, "/marketplace"), t->fac, "{\"phase\":\"closed\"}", 200, &doc);
     assert_false(json_is_true(json_object_get(doc, "vote_open")));
     json_decref(doc);
@@ -596,8 +614,8 @@ static void test_onday_marketplace(void **state)
     assert_false(json_is_true(json_object_get(doc, "proposals_open")));
     json_decref(doc);
     /* A plenary takes no marketplace. */
-    ok(t, API_POST, EV(t, "/rooms"), t->fac, "{\"name\":\"Grande\",\"capacity\":100}", 201,
-       &doc);
+    ok(t, API_POST, EV(t, "/rooms"), t->fac, "{\"name\":\"Grande\",\"capacity\":100}",
+       201, &doc);
     snprintf(body, sizeof(body),
              "{\"name\":\"Plénière\",\"kind\":\"plenary\",\"room\":\"%s\",\"slots\":[]}",
              json_string_value(json_object_get(doc, "id")));
@@ -637,9 +655,9 @@ static void test_onday_agenda_since(void **state)
     publish(t);
     for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
         assert_int_equal(agenda(t, t->ptok[0], bad[i], &doc), 422);
-        assert_string_equal(json_string_value(json_object_get(json_object_get(doc, "error"),
-                                                              "field")),
-                            "since");
+        assert_string_equal(
+            json_string_value(json_object_get(json_object_get(doc, "error"), "field")),
+            "since");
         json_decref(doc);
     }
     assert_int_equal(agenda(t, t->ptok[0], "since=2", &doc), 422);
@@ -658,7 +676,8 @@ static void test_onday_agenda_since(void **state)
     json_array_foreach(doc, i, x)
     {
         if (strcmp(json_string_value(json_object_get(x, "id")), t->topic[0]) == 0) {
-            assert_string_equal(json_string_value(json_object_get(x, "change")), "cancelled");
+            assert_string_equal(json_string_value(json_object_get(x, "change")),
+                                "cancelled");
             assert_non_null(json_object_get(x, "was"));
             cancelled = true;
         }

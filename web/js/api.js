@@ -5,15 +5,18 @@
 export const API_PREFIX = '/api/v1';
 
 // Every failure of a call: an HTTP error with the API's error body, or a
-// network failure (status 0, code 'network'). stale: see raw().
+// network failure (status 0, code 'network'). stale: see raw(). body: the
+// whole error document (a 409 or 412 also says what changed: `current`,
+// `changes`), or null.
 export class ApiError extends Error {
-    constructor(status, code, message, field, stale) {
+    constructor(status, code, message, field, stale, body) {
         super(message || code);
         this.name = 'ApiError';
         this.status = status;
         this.code = code;
         this.field = field || null;
         this.stale = stale || null;
+        this.body = body || null;
     }
 }
 
@@ -36,13 +39,15 @@ export class Api {
 
     // Sends one request. path is relative to /api/v1 ("/events/abc").
     // opts.body (an object) is sent as JSON; opts.etag adds If-None-Match;
-    // opts.timeoutMs gives up on a request that takes longer.
+    // opts.ifMatch adds If-Match (a change made on the state it names, or
+    // 412); opts.timeoutMs gives up on a request that takes longer.
     // Returns {status, data, etag, stale}; data is null for 204 and 304;
     // stale is null, or the time (RFC 3339) of the kept copy answered offline.
     async raw(method, path, opts = {}) {
         const headers = { Accept: 'application/json' };
         if (this.token) headers.Authorization = `Bearer ${this.token}`;
         if (opts.etag) headers['If-None-Match'] = opts.etag;
+        if (opts.ifMatch) headers['If-Match'] = opts.ifMatch;
         let body;
         if (opts.body !== undefined) {
             headers['Content-Type'] = 'application/json';
@@ -76,7 +81,7 @@ export class Api {
         }
         if (!res.ok) {
             const err = data && data.error ? data.error : {};
-            throw new ApiError(res.status, err.code || `http_${res.status}`, err.message || res.statusText, err.field, stale);
+            throw new ApiError(res.status, err.code || `http_${res.status}`, err.message || res.statusText, err.field, stale, data);
         }
         return { status: res.status, data, etag, stale };
     }

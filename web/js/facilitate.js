@@ -10,12 +10,13 @@ import { takeFragment, tokens } from './api.js';
 import { h, mount, formValues } from './dom.js';
 import { t, loadLang, pickLang, langSwitch } from './i18n.js';
 import { errorText, field, setThemes, recent } from './common.js';
-import { state, setRender, loadAll, loadTopics, loadParticipants, loadClashes, logout } from './facilitate/state.js';
+import { state, setRender, loadAll, loadTopics, loadParticipants, loadClashes, loadPlan, logout } from './facilitate/state.js';
 import { renderSettings } from './facilitate/settings.js';
 import { renderDay } from './facilitate/day.js';
 import { renderRooms } from './facilitate/rooms.js';
 import { renderTopics } from './facilitate/topics.js';
 import { renderAllocation } from './facilitate/allocation.js';
+import { renderOnday, startMarketPolling } from './facilitate/onday.js';
 
 // ---- token ------------------------------------------------------------------
 
@@ -91,6 +92,7 @@ function render() {
                               ['day', t('fac.day')],
                               ['rooms', t('fac.rooms')],
                               ['topics', t('fac.topics')],
+                              ['onday', t('fac.onday')],
                               ['allocation', t('fac.allocation')],
                           ].map(([id, label]) => h('li', null, h('a', { href: `#${id}` }, label))),
                       ),
@@ -120,7 +122,7 @@ function render() {
         );
     else if (!state.token) parts.push(renderTokenForm());
     else if (state.loading) parts.push(h('p', { 'aria-busy': 'true' }, t('app.loading')));
-    else parts.push(renderSettings(), renderDay(), renderRooms(), renderTopics(), renderAllocation());
+    else parts.push(renderSettings(), renderDay(), renderRooms(), renderTopics(), renderOnday(), renderAllocation());
     mount(main, parts);
     document.title = state.event ? `${state.event.name} · ${t('fac.role')} · forumd` : 'forumd';
 }
@@ -169,7 +171,7 @@ async function start() {
     setInterval(async () => {
         if (document.hidden || !state.token || state.busy || state.allocating || state.editing || typing()) return;
         try {
-            await Promise.all([loadTopics(), loadParticipants(), loadClashes()]);
+            await Promise.all([loadTopics(), loadParticipants(), loadClashes(), loadPlan()]);
             render();
         } catch {
             /* next round */
@@ -178,4 +180,5 @@ async function start() {
 }
 
 setRender(render);
+startMarketPolling();
 start();

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: MIT
 // The participant page (/e/{eid}): join with a name, propose topics into a
 // block of the day and edit them, vote with words, see the day by block and
-// one's own agenda (plenary included) once the schedule is out.
+// one's own agenda (plenary included) once the schedule is out, with what
+// changed since the version this device last showed (moved: old -> new time
+// and room, cancelled, new) until the person says they have seen it.
 // One state object, one render(state).
 
 import { Api, seg, tokens, takeFragment, eventIdFromPath } from './api.js';
@@ -25,6 +27,7 @@ const state = {
     blocks: [], // the blocks of the day (GET /blocks)
     votes: {}, // topic id -> weight
     agenda: null, // null: not published (or not joined)
+    seen: null, // the version whose agenda this device last showed, or null
     schedule: null, // the published schedule, or null
     scheduleOpen: false,
     fatal: null,
@@ -68,6 +71,7 @@ async function loadAll() {
     }
     recent.add(state.eid, state.event.name, 'participant');
     await Promise.all([loadTopics(), loadRooms(), loadMine(), loadSchedule()]);
+    noteSeen();
     state.loading = false;
 }
 
@@ -124,12 +128,69 @@ async function loadMine() {
     const votes = (await a.get(`/events/${e}/me/votes`)) || [];
     state.votes = {};
     for (const v of votes) state.votes[v.topic] = v.weight;
+    state.seen = seenVersion();
     try {
-        state.agenda = (await a.get(`/events/${e}/me/agenda`)) || [];
+        // What changed since the version this device last showed is marked.
+        state.agenda = (await a.get(`/events/${e}/me/agenda${state.seen ? `?since=${state.seen}` : ''}`)) || [];
     } catch (err) {
-        if (err.status !== 404) throw err;
-        state.agenda = null;
+        if (err.status === 422 && err.field === 'since') {
+            // A version this event never had (the database was reset): start again.
+            setSeen(null);
+            state.seen = null;
+            state.agenda = (await a.get(`/events/${e}/me/agenda`)) || [];
+        } else if (err.status !== 404) {
+            throw err;
+        } else {
+            state.agenda = null;
+        }
     }
+}
+
+// ---- what changed since the version this device last showed ----------------
+
+function seenKey() {
+    return `forumd.seen.${state.eid}`;
+}
+
+function seenVersion() {
+    try {
+        const v = Number(localStorage.getItem(seenKey()));
+        return Number.isInteger(v) && v > 0 ? v : null;
+    } catch {
+        return null;
+    }
+}
+
+function setSeen(v) {
+    try {
+        if (v) localStorage.setItem(seenKey(), String(v));
+        else localStorage.removeItem(seenKey());
+    } catch {
+        /* private mode: the marks show again next time */
+    }
+}
+
+function agendaChanges() {
+    return (state.agenda || []).filter((x) => x.change);
+}
+
+// The first version seen, or an agenda that did not change: remember the
+// version now, so that the next publication's changes are marked.
+function noteSeen() {
+    if (!state.schedule || !state.agenda) return;
+    if (state.seen === null || (state.seen < state.schedule.version && !agendaChanges().length)) {
+        setSeen(state.schedule.version);
+        state.seen = state.schedule.version;
+    }
+}
+
+async function onSeen() {
+    if (!state.schedule) return;
+    setSeen(state.schedule.version);
+    state.seen = state.schedule.version;
+    state.agenda = (state.agenda || []).filter((x) => x.change !== 'cancelled' && x.change !== 'removed').map((x) => Object.assign({}, x, { change: undefined, was: undefined }));
+    render();
+    announce(t('agenda.seen_done'));
 }
 
 // The stored token no longer works (event reset, token revoked): start over.
@@ -584,31 +645,41 @@ function renderPrefs() {
     );
 }
 
+// One item of the agenda, with its mark when it changed.
+function agendaItem(s, tz) {
+    const change = s.change;
+    const gone = change === 'cancelled' || change === 'removed';
+    return h(
+        'li',
+        { class: [isForEveryone(s) ? 'everyone' : null, change ? `changed ${change}` : null] },
+        change ? h('span', { class: 'change' }, t(`agenda.change_${change}`)) : null,
+        h('span', { class: 'when' }, fmtRange(s.starts_at, s.ends_at, tz) || s.slot_label || ''),
+        h(gone ? 's' : 'strong', { class: 'what' }, sessionTitle(s)),
+        s.room_name || s.room ? h('span', { class: 'where' }, t('agenda.room', { room: s.room_name || s.room })) : null,
+        change === 'moved' && s.was ? h('span', { class: 'was' }, t('agenda.was', { when: fmtRange(s.was.starts_at, s.was.ends_at, tz), room: s.was.room_name || s.was.room || '' })) : null,
+        isForEveryone(s) ? h('span', { class: 'tag' }, t('session.everyone')) : null,
+        s.url && !gone ? h('a', { class: 'online', href: s.url, target: '_blank', rel: 'noopener noreferrer' }, t('session.online')) : null,
+    );
+}
+
 function renderAgenda() {
     const tz = state.event.timezone;
     const items = sortSlots(state.agenda);
+    const changed = agendaChanges();
     const cal = state.me && state.me.calendar_url ? new URL(state.me.calendar_url, location.origin).href : null;
     return h(
         'section',
         { class: 'card', 'aria-labelledby': 'agenda-title' },
         h('h2', { id: 'agenda-title' }, t('agenda.title')),
-        items.length
+        changed.length
             ? h(
-                  'ol',
-                  { class: 'agenda' },
-                  items.map((s) =>
-                      h(
-                          'li',
-                          { class: isForEveryone(s) ? 'everyone' : null },
-                          h('span', { class: 'when' }, fmtRange(s.starts_at, s.ends_at, tz) || s.slot_label || ''),
-                          h('strong', { class: 'what' }, sessionTitle(s)),
-                          s.room_name || s.room ? h('span', { class: 'where' }, t('agenda.room', { room: s.room_name || s.room })) : null,
-                          isForEveryone(s) ? h('span', { class: 'tag' }, t('session.everyone')) : null,
-                          s.url ? h('a', { class: 'online', href: s.url, target: '_blank', rel: 'noopener noreferrer' }, t('session.online')) : null,
-                      ),
-                  ),
+                  'div',
+                  { class: 'agenda-changed', role: 'status' },
+                  h('p', null, tn('agenda.changed', changed.length, { version: state.schedule ? state.schedule.version : '' })),
+                  h('button', { type: 'button', id: 'agenda-seen', onclick: onSeen }, t('agenda.seen')),
               )
-            : h('p', null, t('agenda.empty')),
+            : null,
+        items.length ? h('ol', { class: 'agenda' }, items.map((s) => agendaItem(s, tz))) : h('p', null, t('agenda.empty')),
         h(
             'p',
             { class: 'links' },
@@ -899,6 +970,7 @@ async function refresh(all) {
     try {
         if (all === true) await loadAll();
         else await Promise.all([loadTopics(), loadMine(), loadSchedule()]);
+        noteSeen();
         render();
     } catch {
         /* keep what is shown; the next round retries */

@@ -4,15 +4,25 @@
 // sessions by number ("Co-développement — groupe 2"), or a plenary or a
 // break as one full-width item for everyone. Polled every 10 s with
 // If-None-Match; when the daemon is away it keeps the last schedule with an
-// "updated at" mark and recovers by itself. One state object, one render().
+// "updated at" mark and recovers by itself. For ten minutes after a
+// publication the cells it changed are marked (moved, new, cancelled).
+// While the marketplace of a block is open ("place du marché"), the wall
+// shows the topics as they arrive, the join link as a QR code and how many
+// joined, polled every 3 s, and the vote window's countdown; right after it
+// closes, every second, so that the grid appears as soon as it is published.
+// One state object, one render().
 
 import { Api, ApiError, seg, eventIdFromPath } from './api.js';
 import { h, mount } from './dom.js';
-import { t, loadLang, pickLang, LANGS, fmtTime, fmtDay } from './i18n.js';
+import { t, tn, loadLang, pickLang, LANGS, fmtTime, fmtDay } from './i18n.js';
 import { themeClass, setThemes, sessionTitle, kindLabel } from './common.js';
 import { indexSchedule, cellKey, dayBlocks, currentBlock, isForEveryone } from './schedule.js';
 
 const POLL_MS = 10000;
+const MARKET_POLL_MS = 3000; // the marketplace is open: topics as they arrive
+const FAST_POLL_MS = 1000; // it has just closed: the grid comes within seconds
+const FAST_FOR_MS = 120000;
+const HIGHLIGHT_MS = 10 * 60 * 1000; // how long a publication's changes are marked
 const CLOCK_MS = 15000;
 const POLL_TIMEOUT_MS = 8000;
 const IDLE_MS = 5000;
@@ -22,7 +32,12 @@ const MAX_COLUMNS = 5;
 
 const state = {
     eid: eventIdFromPath(),
+    code: new URLSearchParams(location.hash.replace(/^#/, '')).get('code'), // the join code, if the link says it
     event: null,
+    market: null, // GET /marketplace: its phase, block, topics, how many joined
+    skew: 0, // the server's clock minus this one (ms): times from the server are compared on its clock
+    seenTopics: null, // ids of the topics shown already (the others arrive: marked new)
+    freshTopics: new Set(),
     schedule: null,
     etag: null,
     notPublished: false,
@@ -68,8 +83,41 @@ async function poll() {
     }
 }
 
+// Now on the server's clock (publication and vote times are the server's).
+function serverNow() {
+    return Date.now() + state.skew;
+}
+
+async function pollMarket(api) {
+    try {
+        const m = (await api.raw('GET', `/events/${seg(state.eid)}/marketplace`, { timeoutMs: POLL_TIMEOUT_MS })).data;
+        if (!m) return;
+        state.skew = Date.parse(m.now) - Date.now() || 0;
+        const ids = (m.topics || []).map((x) => x.id);
+        // A topic not seen at the previous poll has just arrived.
+        state.freshTopics = state.seenTopics ? new Set(ids.filter((id) => !state.seenTopics.has(id))) : new Set();
+        state.seenTopics = new Set(ids);
+        state.market = m;
+    } catch {
+        /* an older server, or offline: no marketplace */
+    }
+}
+
+function marketOpen() {
+    const m = state.market;
+    return Boolean(m && m.block && (m.phase === 'proposals' || m.phase === 'vote'));
+}
+
+function pollDelay() {
+    const m = state.market;
+    if (marketOpen()) return MARKET_POLL_MS;
+    if (m && m.phase === 'closed' && m.changed_at && serverNow() - Date.parse(m.changed_at) < FAST_FOR_MS) return FAST_POLL_MS;
+    return POLL_MS;
+}
+
 async function pollOnce() {
     const api = new Api(null);
+    await pollMarket(api);
     try {
         if (!state.event) state.event = (await api.raw('GET', `/events/${seg(state.eid)}`, { timeoutMs: POLL_TIMEOUT_MS })).data;
         const res = await api.raw('GET', `/events/${seg(state.eid)}/schedule`, { etag: state.schedule ? state.etag : null, timeoutMs: POLL_TIMEOUT_MS });
@@ -164,6 +212,24 @@ function renderEveryone(sched, block, after) {
     );
 }
 
+// What the latest publication changed, for ten minutes after it: session id
+// -> "moved" or "new", and the cells of the cancelled ones ("room|slot" ->
+// their title).
+export function recentChanges(sched, now) {
+    const moved = new Map();
+    const cancelled = new Map();
+    const c = sched.changes;
+    if (!c || !sched.published_at || now - Date.parse(sched.published_at) >= HIGHLIGHT_MS) return { moved, cancelled };
+    for (const x of c.sessions || []) {
+        if (x.change === 'cancelled') {
+            if (x.from && x.from.room) cancelled.set(cellKey(x.from.room, x.from.slot), x);
+        } else {
+            moved.set(x.id, x.change);
+        }
+    }
+    return { moved, cancelled };
+}
+
 function renderGrid(sched, block, current, next, after) {
     const z = zoneOf(sched);
     const shown = visibleSlots(block, current, next);
@@ -171,6 +237,7 @@ function renderGrid(sched, block, current, next, after) {
     const page = state.page % pages.length;
     const rooms = pages[page];
     const idx = indexSchedule(sched);
+    const recent = recentChanges(sched, serverNow());
     const grid = h(
         'table',
         { class: 'wall-grid' },
@@ -213,10 +280,14 @@ function renderGrid(sched, block, current, next, after) {
                     shown.map((sl) => {
                         const s = idx.cells.get(cellKey(r.id, sl.id));
                         const cls = [current && sl.id === current.id ? 'now' : '', next && sl.id === next.id && !(current && sl.id === current.id) ? 'next' : ''];
+                        const gone = recent.cancelled.get(cellKey(r.id, sl.id));
+                        if (!s && gone) return h('td', { class: ['free', 'changed', 'cancelled', ...cls] }, h('span', { class: 'change' }, t('wall.change_cancelled')), h('span', { class: 'title' }, sessionTitle(gone)));
                         if (!s) return h('td', { class: ['free', ...cls] }, '');
+                        const change = recent.moved.get(s.id);
                         return h(
                             'td',
-                            { class: ['session', themeClass(s.theme), ...cls] },
+                            { class: ['session', themeClass(s.theme), ...cls, change ? 'changed' : ''] },
+                            change ? h('span', { class: 'change' }, t(change === 'new' ? 'wall.change_new' : 'wall.change_moved')) : null,
                             h('span', { class: 'title' }, sessionTitle(s)),
                             s.theme || (s.hosts && s.hosts.length)
                                 ? h('span', { class: 'sub' }, [s.theme, (s.hosts || []).join(', ')].filter(Boolean).join(' · '))
@@ -235,6 +306,73 @@ function renderGrid(sched, block, current, next, after) {
     return then ? h('div', { class: 'wall-block' }, grid, then) : grid;
 }
 
+// The link to join the event (with its code when the wall knows it).
+function joinUrl() {
+    return `${location.origin}/e/${seg(state.eid)}${state.code ? `#code=${encodeURIComponent(state.code)}` : ''}`;
+}
+
+// A QR code for url, drawn by the server, with what it is for.
+function qr(url, caption, cls) {
+    return h(
+        'figure',
+        { class: ['wall-qr', cls] },
+        h('img', { src: `/api/v1/events/${seg(state.eid)}/qr.svg?url=${encodeURIComponent(url)}`, alt: t('wall.qr_alt', { what: caption, url }) }),
+        h('figcaption', null, caption),
+    );
+}
+
+function joinQr(cls) {
+    return qr(joinUrl(), state.code ? t('wall.qr_join_code', { code: state.code }) : t('wall.qr_join'), cls);
+}
+
+// "4:07": what is left of the vote window.
+function countdown(ms) {
+    const s = Math.max(0, Math.ceil(ms / 1000));
+    return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
+}
+
+// The marketplace: the topics as they arrive (the newest first), the QR
+// code to join, how many joined; during the vote, its countdown.
+function renderMarket(m) {
+    const topics = m.topics || [];
+    const left = m.vote_ends_at ? Date.parse(m.vote_ends_at) - serverNow() : 0;
+    let vote = null;
+    if (m.phase === 'vote')
+        vote = left > 0 ? h('p', { class: 'market-vote', role: 'timer' }, t('wall.market_vote', { time: countdown(left) })) : h('p', { class: 'market-vote over' }, t('wall.market_vote_over'));
+    return h(
+        'section',
+        { class: 'wall-market', 'aria-labelledby': 'market-title' },
+        h(
+            'div',
+            { class: 'market-topics' },
+            h('h2', { id: 'market-title' }, t('wall.market_title'), h('span', { class: 'market-block' }, m.block.name)),
+            vote,
+            m.phase === 'proposals' ? h('p', { class: 'market-hint' }, t('wall.market_hint')) : null,
+            topics.length
+                ? h(
+                      'ol',
+                      { class: 'market-list', 'aria-label': tn('wall.market_count', topics.length) },
+                      topics.map((x) =>
+                          h(
+                              'li',
+                              { class: state.freshTopics.has(x.id) ? 'new' : null },
+                              h('span', { class: 'title' }, x.title),
+                              h('span', { class: 'sub' }, [(x.hosts || []).join(', '), m.block.name].filter(Boolean).join(' · ')),
+                          ),
+                      ),
+                  )
+                : h('p', { class: 'market-empty' }, t('wall.market_empty')),
+        ),
+        h(
+            'aside',
+            { class: 'market-join', 'aria-label': t('wall.qr_side') },
+            joinQr('big'),
+            h('p', { class: 'join-url' }, joinUrl()),
+            h('p', { class: 'joined' }, tn('wall.market_joined', m.participants || 0)),
+        ),
+    );
+}
+
 // The block of the day under way (or next, or last): a grid, or one item.
 function renderDay(sched) {
     const blocks = dayBlocks(sched);
@@ -251,10 +389,10 @@ function render() {
 
     const z = (state.schedule && state.schedule.timezone) || (state.event && state.event.timezone);
     const name = state.event ? state.event.name : '';
-    const joinUrl = `${location.origin}/e/${seg(state.eid)}`;
     let body;
-    if (state.schedule) body = renderDay(state.schedule);
-    else if (state.notPublished) body = h('div', { class: 'wall-empty' }, h('p', null, t('wall.not_published')), h('p', { class: 'join' }, t('wall.join', { url: joinUrl })));
+    if (marketOpen()) body = renderMarket(state.market);
+    else if (state.schedule) body = renderDay(state.schedule);
+    else if (state.notPublished) body = h('div', { class: 'wall-empty' }, h('p', null, t('wall.not_published')), h('p', { class: 'join' }, t('wall.join', { url: joinUrl() })));
     else if (!state.online) body = h('div', { class: 'wall-empty' }, h('p', null, t('wall.unreachable')));
     else body = h('div', { class: 'wall-empty' }, h('p', null, t('app.loading')));
     mount(
@@ -270,7 +408,7 @@ function render() {
                 : null,
         ),
         body,
-        state.schedule ? h('footer', { class: 'wall-footer' }, t('wall.join', { url: joinUrl })) : null,
+        state.schedule && !marketOpen() ? h('footer', { class: 'wall-footer' }, t('wall.join', { url: joinUrl() })) : null,
     );
     document.title = name ? `${name} · ${t('wall.title')}` : t('wall.title');
 }
@@ -309,11 +447,20 @@ async function start() {
         }
         render();
     }
-    setInterval(poll, POLL_MS);
+    // The next poll comes sooner while the marketplace is open or has just closed.
+    const loop = async () => {
+        await poll();
+        setTimeout(loop, pollDelay());
+    };
+    setTimeout(loop, pollDelay());
     setInterval(() => {
         state.now = new Date();
         render();
     }, CLOCK_MS);
+    // The vote's countdown, every second while it runs.
+    setInterval(() => {
+        if (state.market && state.market.phase === 'vote' && marketOpen()) render();
+    }, 1000);
     setInterval(() => {
         if (!state.schedule || roomPages(state.schedule.rooms || []).length < 2) return;
         state.page += 1;

@@ -6,21 +6,16 @@ import { h, formValues } from '../dom.js';
 import { t, has, fmtTime, fmtDay } from '../i18n.js';
 import { errorText, formErrors, field, formError, themeClass, announce, sessionTitle } from '../common.js';
 import { diffSchedules, indexSchedule, cellKey } from '../schedule.js';
-import { state, api, ev, tz, slotName, roomById, topicById, topicTitle, blockOfSlot, loadAllocations, loadPublished, setErrors, errorsOf, act, rerender } from './state.js';
+import { state, api, ev, tz, slotName, roomById, topicById, topicTitle, blockOfSlot, loadAllocations, loadPublished, loadPlan, planEtag, setErrors, errorsOf, act, rerender } from './state.js';
 
-async function onAllocate(e) {
-    e.preventDefault();
-    const v = formValues(e.target);
-    state.timeLimit = v.time_limit_ms;
-    const ms = Number(v.time_limit_ms);
-    const body = {};
-    if (v.time_limit_ms !== '' && Number.isInteger(ms) && ms > 0) body.time_limit_ms = ms;
+// Runs the allocation (body: {time_limit_ms?}) and shows the draft.
+async function allocate(body) {
     state.allocating = true;
     setErrors('alloc', {});
     rerender();
     try {
         state.draft = await api().post(ev('/allocation'), body);
-        await loadAllocations();
+        await Promise.all([loadAllocations(), loadPlan()]);
         const s = state.draft.solution.score || {};
         announce(t('fac.alloc_done', { satisfied: s.satisfied, demand: s.demand }));
     } catch (err) {
@@ -31,6 +26,21 @@ async function onAllocate(e) {
     rerender();
     const heading = document.getElementById('draft-title');
     if (heading) heading.focus();
+}
+
+// The allocation after the marketplace or a change of the day: ms to solve.
+export async function allocateNow(ms) {
+    await allocate({ time_limit_ms: ms });
+}
+
+async function onAllocate(e) {
+    e.preventDefault();
+    const v = formValues(e.target);
+    state.timeLimit = v.time_limit_ms;
+    const ms = Number(v.time_limit_ms);
+    const body = {};
+    if (v.time_limit_ms !== '' && Number.isInteger(ms) && ms > 0) body.time_limit_ms = ms;
+    await allocate(body);
 }
 
 async function onShowDraft(id) {
@@ -61,10 +71,20 @@ async function onDeleteDraft(id) {
 async function onPublish() {
     if (!state.draft) return;
     if (!confirm(t('fac.publish_confirm'))) return;
+    state.conflict = null;
     await act(
         'publish',
-        () => api().post(ev('/schedule/publish'), { allocation: state.draft.id }),
-        async () => Promise.all([loadPublished(), loadAllocations()]),
+        async () => {
+            try {
+                // On the plan as this page read it: another facilitator's
+                // change or publication since gets 412 or 409, with what changed.
+                await api().raw('POST', ev('/schedule/publish'), { body: { allocation: state.draft.id }, ifMatch: planEtag() });
+            } catch (err) {
+                if (err.status === 409 || err.status === 412) state.conflict = { message: errorText(err), stale: err.status === 412, changes: (err.body && err.body.changes) || [] };
+                throw err;
+            }
+        },
+        async () => Promise.all([loadPublished(), loadAllocations(), loadPlan()]),
         null,
     );
     if (state.published && !errorsOf('publish')._form) {
@@ -77,8 +97,41 @@ function cellText(s) {
     return t('fac.cell', { room: (roomById(s.room) || { name: s.room }).name, slot: slotName(s.slot) });
 }
 
+// Who a change concerns: the first names, and how many more.
+function affectedText(list) {
+    const names = list.slice(0, 8).map((p) => p.name);
+    const more = list.length - names.length;
+    return more > 0 ? t('fac.affected_more', { names: names.join(', '), n: more }) : names.join(', ');
+}
+
+// The draft against the published version, as the server compares them:
+// each moved or dropped session with who is affected; the new ones.
+function renderServerChanges(ch) {
+    const place = (p) => (p ? t('fac.cell', { room: p.room_name || p.room, slot: p.slot_label || slotName(p.slot) }) : '');
+    const title = t('fac.diff_title', { version: ch.version });
+    if (!ch.sessions.length) return h('div', { class: 'draft-changes' }, h('h4', null, title), h('p', null, t('fac.diff_same')));
+    return h(
+        'div',
+        { class: 'draft-changes' },
+        h('h4', null, title),
+        h('p', null, t('fac.diff_summary', { moved: ch.moved, dropped: ch.dropped, added: ch.new, people: ch.people })),
+        h(
+            'ul',
+            { class: 'changes' },
+            ch.sessions.map((c) => {
+                const name = sessionTitle({ title: c.title, group: c.group, groups: c.group > 1 ? 2 : 1 });
+                if (c.change === 'new') return h('li', { class: 'added' }, t('fac.diff_added', { title: name, to: place(c.to) }));
+                const who = (c.affected || []).length ? h('span', { class: 'affected' }, t('fac.affected', { who: affectedText(c.affected) })) : null;
+                if (c.change === 'dropped') return h('li', { class: 'removed' }, t('fac.diff_removed', { title: name, from: place(c.from) }), ' ', who);
+                return h('li', { class: 'moved' }, t('fac.diff_moved', { title: name, from: place(c.from), to: place(c.to) }), ' ', who);
+            }),
+        ),
+    );
+}
+
 function renderChanges(sol) {
     if (!state.published) return h('p', null, t('fac.diff_none_published'));
+    if (state.draft && state.draft.changes) return renderServerChanges(state.draft.changes);
     const changes = diffSchedules(sol.sessions, state.published.sessions);
     const title = t('fac.diff_title', { version: state.published.version });
     if (!changes.length) return h('div', null, h('h4', null, title), h('p', null, t('fac.diff_same')));
@@ -186,6 +239,8 @@ function renderDraft() {
             s.bound !== undefined && s.bound !== null ? h('dd', null, t('fac.score_bound_value', { bound: s.bound, ratio: ratio === null ? '—' : ratio })) : null,
             h('dt', null, t('fac.score_scheduled')),
             h('dd', null, t('fac.score_scheduled_value', { scheduled: s.scheduled, total: state.topics.length })),
+            state.published && s.moved !== undefined ? h('dt', null, t('fac.score_moved')) : null,
+            state.published && s.moved !== undefined ? h('dd', null, t('fac.score_moved_value', { moved: s.moved })) : null,
         ),
         (sol.unscheduled || []).length
             ? h(

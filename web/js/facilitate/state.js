@@ -34,6 +34,18 @@ export const state = {
     newTopic: { title: '', theme: '' },
     copied: null,
     editing: null, // topic id whose edit form is open
+    // On the day (facilitate/onday.js).
+    plan: null, // GET /changes: {head, draft, changes, plan: {version, revision, etag}}
+    market: null, // GET /marketplace
+    marketSkew: 0, // the server's clock minus this one (ms)
+    marketBlock: '',
+    voteMinutes: '0',
+    voteEnding: false,
+    quick: { title: '', host_name: '' },
+    conflict: null, // {message, stale, changes}: what another facilitator changed
+    moveForm: null,
+    movePreview: null, // the cost of a move, before it is confirmed
+    lastChange: null,
 };
 
 // The page's render(), set once by facilitate.js: sections call rerender()
@@ -107,8 +119,42 @@ export async function loadPublished() {
     }
 }
 
+// The changes of the day and the plan's ETag (sent as If-Match with every change).
+export async function loadPlan() {
+    try {
+        state.plan = await api().get(ev('/changes'));
+    } catch {
+        state.plan = null;
+    }
+}
+
+export function planEtag() {
+    return state.plan && state.plan.plan ? state.plan.plan.etag : null;
+}
+
+export async function loadMarket() {
+    try {
+        state.market = await api().get(ev('/marketplace'));
+        state.marketSkew = Date.parse(state.market.now) - Date.now() || 0;
+    } catch {
+        state.market = null;
+    }
+}
+
 export async function loadAll() {
-    await Promise.all([loadEvent(), loadSlots(), loadBlocks(), loadRooms(), loadTopics(), loadParticipants(), loadClashes(), loadAllocations(), loadPublished()]);
+    await Promise.all([
+        loadEvent(),
+        loadSlots(),
+        loadBlocks(),
+        loadRooms(),
+        loadTopics(),
+        loadParticipants(),
+        loadClashes(),
+        loadAllocations(),
+        loadPublished(),
+        loadPlan(),
+        loadMarket(),
+    ]);
 }
 
 // ---- helpers ----------------------------------------------------------------
