@@ -6,7 +6,7 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startDaemon, createEvent, launchBrowser, openPage, S, fill, until } from './lib/harness.mjs';
+import { startDaemon, createEvent, launchBrowser, openPage, S, fill, until, BEFORE_THE_DAY } from './lib/harness.mjs';
 
 const L = S.fr;
 let d;
@@ -29,7 +29,7 @@ const votes = [
 ];
 
 before(async () => {
-    d = await startDaemon();
+    d = await startDaemon({ args: BEFORE_THE_DAY });
     ev = await createEvent(d, { name: 'Bigre! Rencontre.s 2025', join_code: 'BIGRE25' });
     browser = await launchBrowser();
 });

@@ -6,7 +6,7 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { Daemon, seedEvent, launchBrowser, openPage, S, fill, until } from './lib/harness.mjs';
+import { Daemon, seedEvent, launchBrowser, openPage, S, fill, until, BEFORE_THE_DAY } from './lib/harness.mjs';
 
 const L = S.fr;
 let d;
@@ -15,7 +15,7 @@ let ev;
 let wall;
 
 before(async () => {
-    d = await new Daemon().start();
+    d = await new Daemon({ args: BEFORE_THE_DAY }).start();
     ev = await seedEvent(d, {
         people: [
             { name: 'Maëlle', title: 'Entraînement mental', theme: 'co-accompagnement' },
@@ -66,7 +66,7 @@ test('killed, the daemon leaves the wall showing the last schedule, marked offli
 
 test('restarted on the same database, the daemon is found again and a new version shows', async () => {
     const port = d.port;
-    d = await new Daemon({ dbDir: d.dbDir, port }).start();
+    d = await new Daemon({ dbDir: d.dbDir, port, args: BEFORE_THE_DAY }).start();
     d.ownDir = true;
     // The facilitator renames a topic and publishes version 2 meanwhile.
     const topic = ev.topics[0];

@@ -71,6 +71,7 @@ async function loadAll() {
     }
     recent.add(state.eid, state.event.name, 'participant');
     await Promise.all([loadTopics(), loadRooms(), loadMine(), loadSchedule()]);
+    await loadChanges();
     noteSeen();
     state.loading = false;
 }
@@ -128,28 +129,36 @@ async function loadMine() {
     const votes = (await a.get(`/events/${e}/me/votes`)) || [];
     state.votes = {};
     for (const v of votes) state.votes[v.topic] = v.weight;
-    state.seen = seenVersion();
     try {
-        // What changed since the version this device last showed is marked.
-        state.agenda = (await a.get(`/events/${e}/me/agenda${state.seen ? `?since=${state.seen}` : ''}`)) || [];
+        state.agenda = (await a.get(`/events/${e}/me/agenda`)) || [];
     } catch (err) {
+        if (err.status !== 404) throw err;
+        state.agenda = null;
+    }
+}
+
+// What changed since the version this device last showed, marked on the
+// agenda (asked apart, so that the plain agenda stays the one kept for
+// offline use). Offline or refused, the agenda stays unmarked.
+async function loadChanges() {
+    state.seen = seenVersion();
+    if (!state.token || !state.agenda || !state.schedule || !state.seen || state.seen >= state.schedule.version) return;
+    try {
+        state.agenda = (await api().get(`/events/${seg(state.eid)}/me/agenda?since=${state.seen}`)) || state.agenda;
+    } catch (err) {
+        // A version this event never had (the database was reset): start again.
         if (err.status === 422 && err.field === 'since') {
-            // A version this event never had (the database was reset): start again.
             setSeen(null);
             state.seen = null;
-            state.agenda = (await a.get(`/events/${e}/me/agenda`)) || [];
-        } else if (err.status !== 404) {
-            throw err;
-        } else {
-            state.agenda = null;
         }
     }
 }
 
 // ---- what changed since the version this device last showed ----------------
 
+// Per event and person: someone else's link opened on this phone has its own.
 function seenKey() {
-    return `forumd.seen.${state.eid}`;
+    return `forumd.seen.${state.eid}.${state.me ? state.me.id : ''}`;
 }
 
 function seenVersion() {
@@ -645,6 +654,13 @@ function renderPrefs() {
     );
 }
 
+function changeLabel(change) {
+    if (change === 'moved') return t('agenda.change_moved');
+    if (change === 'new') return t('agenda.change_new');
+    if (change === 'cancelled') return t('agenda.change_cancelled');
+    return t('agenda.change_removed');
+}
+
 // One item of the agenda, with its mark when it changed.
 function agendaItem(s, tz) {
     const change = s.change;
@@ -652,7 +668,7 @@ function agendaItem(s, tz) {
     return h(
         'li',
         { class: [isForEveryone(s) ? 'everyone' : null, change ? `changed ${change}` : null] },
-        change ? h('span', { class: 'change' }, t(`agenda.change_${change}`)) : null,
+        change ? h('span', { class: 'change' }, changeLabel(change)) : null,
         h('span', { class: 'when' }, fmtRange(s.starts_at, s.ends_at, tz) || s.slot_label || ''),
         h(gone ? 's' : 'strong', { class: 'what' }, sessionTitle(s)),
         s.room_name || s.room ? h('span', { class: 'where' }, t('agenda.room', { room: s.room_name || s.room })) : null,
@@ -970,6 +986,7 @@ async function refresh(all) {
     try {
         if (all === true) await loadAll();
         else await Promise.all([loadTopics(), loadMine(), loadSchedule()]);
+        if (all !== true) await loadChanges();
         noteSeen();
         render();
     } catch {

@@ -287,7 +287,7 @@ function renderGrid(sched, block, current, next, after) {
                         return h(
                             'td',
                             { class: ['session', themeClass(s.theme), ...cls, change ? 'changed' : ''] },
-                            change ? h('span', { class: 'change' }, t(change === 'new' ? 'wall.change_new' : 'wall.change_moved')) : null,
+                            change ? h('span', { class: 'change' }, change === 'new' ? t('wall.change_new') : t('wall.change_moved')) : null,
                             h('span', { class: 'title' }, sessionTitle(s)),
                             s.theme || (s.hosts && s.hosts.length)
                                 ? h('span', { class: 'sub' }, [s.theme, (s.hosts || []).join(', ')].filter(Boolean).join(' · '))
