@@ -69,25 +69,6 @@ static bool parse_u64(const char *s, uint64_t *out)
     return true;
 }
 
-/* Reads all of stdin into b. Returns 0, or -1 with a message printed. */
-static int read_stdin(struct buf *b)
-{
-    char chunk[65536];
-    size_t n;
-
-    while ((n = fread(chunk, 1, sizeof chunk, stdin)) > 0)
-        if (buf_append(b, chunk, n) != FORUM_OK) {
-            fprintf(stderr, "forumd solve: the input is larger than %u bytes\n",
-                    ALLOC_JSON_MAX_BYTES);
-            return -1;
-        }
-    if (ferror(stdin)) {
-        fprintf(stderr, "forumd solve: cannot read stdin: %s\n", strerror(errno));
-        return -1;
-    }
-    return 0;
-}
-
 int cmd_solve(int argc, char **argv)
 {
     struct timespec start = now();
@@ -125,7 +106,7 @@ int cmd_solve(int argc, char **argv)
 
     buf_init(&in, ALLOC_JSON_MAX_BYTES);
     forum_error_clear(&err);
-    if (read_stdin(&in) != 0) {
+    if (cmd_read_input("solve", NULL, &in) != 0) {
         status = 2;
         goto out;
     }

@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "forum/alloc.h"
+#include "forum/alloc_check.h"
 #include "forum/status.h"
 
 /* The largest problem document accepted, in bytes. */
@@ -57,6 +58,63 @@ enum forum_status alloc_json_parse_problem(const char *text, size_t len,
  */
 char *alloc_json_dump_solution(const struct alloc_problem *p,
                                const struct alloc_result *r, size_t *len);
+
+/* ---- the referee's documents (forumd check) ---- */
+
+/* The most sessions a solution document may list (a valid one has at most
+ * one per cell). */
+#define ALLOC_JSON_MAX_SESSIONS ALLOC_MAX_CELLS
+
+/*
+ * Reads a solution document of len bytes (design/ALLOCATOR.md, "Output")
+ * against problem p (a parsed, valid problem) for the referee. What a
+ * facilitator may get wrong by hand is not an error here but a finding of
+ * the document (s->defects, rule 0), and the entry is left out: a session
+ * that is not an object, names an unknown topic, room or slot, has a group
+ * that is not a positive integer, or attendees that are not a list of
+ * strings; an attendee that names no participant (still counted in the
+ * session's size) or is listed twice; an "unscheduled" that is not a list.
+ * A session without "group" is group 1.
+ *
+ * On success returns FORUM_OK and stores an owned solution in *out (free
+ * with alloc_check_solution_free()); when claimed is not NULL, *claimed
+ * gets the document's "score" as compact JSON text (owned, free with
+ * free()) or NULL when it has none. Returns FORUM_EINVAL when the text is
+ * not a solution document at all (malformed JSON, duplicate keys, not an
+ * object, "sessions" not a list or longer than ALLOC_JSON_MAX_SESSIONS,
+ * larger than ALLOC_JSON_MAX_BYTES), or FORUM_ENOMEM, with err filled and
+ * *out NULL. Safe on hostile input.
+ */
+enum forum_status alloc_json_parse_solution(const struct alloc_problem *p,
+                                            const char *text, size_t len,
+                                            struct alloc_check_solution **out,
+                                            char **claimed, struct forum_error *err);
+
+/*
+ * Reads a reference result (a `*.ref.json`: an object with an integer
+ * "satisfied", and for contract v2 "scheduled", "moved", "objective" and
+ * "proven") into *out. Returns FORUM_OK, or FORUM_EINVAL with err naming
+ * the field when the text is not such an object or the reference was made
+ * under another objective than the problem's (objective).
+ */
+enum forum_status alloc_json_parse_ref(const char *text, size_t len,
+                                       enum alloc_objective objective,
+                                       struct alloc_check_ref *out,
+                                       struct forum_error *err);
+
+/*
+ * Returns the referee's verdict on one line of JSON, in the format of the
+ * reference referee (tools/check_solution.py): "valid", "scheduled",
+ * "moved", "satisfied", "demand", "unserved", "objective", "claimed" (the
+ * text claimed, as returned by alloc_json_parse_solution(), or null), the
+ * first 20 "errors" ("rule N: ..." for the hard rules), "warnings" when
+ * any, with a reference "ratio", "levels_equal" and "vs_ref", and always
+ * "error_count" (every violation) and "rules_broken" (the rule numbers,
+ * 0 for the document). Owned, NUL-terminated, no newline (free with free());
+ * *len gets its length when len is not NULL; NULL on out-of-memory.
+ */
+char *alloc_json_dump_check(const struct alloc_check_report *r, const char *claimed,
+                            size_t *len);
 
 /* ---- the solve policy, shared by `forumd solve` and the daemon ---- */
 

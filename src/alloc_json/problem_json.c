@@ -16,6 +16,7 @@
 #include <jansson.h>
 
 #include "forum/util/mem.h"
+#include "internal.h"
 
 /* The longest id, feature or label accepted, in bytes. */
 #define ID_MAX 256
@@ -678,7 +679,6 @@ enum forum_status alloc_json_parse_problem(const char *text, size_t len,
     struct parser ps = {0};
     struct alloc_json_options o = {0};
     json_t *root = NULL, *slots, *rooms, *topics, *people;
-    json_error_t jerr;
     enum forum_status rc = FORUM_ENOMEM;
     size_t n_votes = 0;
 
@@ -686,21 +686,8 @@ enum forum_status alloc_json_parse_problem(const char *text, size_t len,
         return forum_error_set(err, FORUM_EINVAL, "", "no output pointer");
     *out = NULL;
     ps.err = err;
-    if (text == NULL || len > ALLOC_JSON_MAX_BYTES) {
-        rc = forum_error_set(err, FORUM_EINVAL, "",
-                             "the document is missing or larger than %u bytes",
-                             ALLOC_JSON_MAX_BYTES);
-        goto out;
-    }
-    root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
-    if (root == NULL) {
-        rc = forum_error_set(err, FORUM_EINVAL, "",
-                             "malformed JSON at line %d, column %d: %s", jerr.line,
-                             jerr.column, jerr.text);
-        goto out;
-    }
-    if (!json_is_object(root)) {
-        rc = forum_error_set(err, FORUM_EINVAL, "", "the document must be a JSON object");
+    if ((root = alloc_json__load_object(text, len, "the document", err)) == NULL) {
+        rc = FORUM_EINVAL;
         goto out;
     }
     ps.p = forum_try_calloc(1, sizeof *ps.p);
@@ -777,6 +764,31 @@ out:
     json_decref(ps.feature_ids);
     json_decref(root);
     return rc;
+}
+
+json_t *alloc_json__load_object(const char *text, size_t len, const char *what,
+                                struct forum_error *err)
+{
+    json_error_t jerr;
+    json_t *root;
+
+    if (text == NULL || len > ALLOC_JSON_MAX_BYTES) {
+        forum_error_set(err, FORUM_EINVAL, "", "%s is missing or larger than %u bytes",
+                        what, ALLOC_JSON_MAX_BYTES);
+        return NULL;
+    }
+    root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
+    if (root == NULL) {
+        forum_error_set(err, FORUM_EINVAL, "", "malformed JSON at line %d, column %d: %s",
+                        jerr.line, jerr.column, jerr.text);
+        return NULL;
+    }
+    if (!json_is_object(root)) {
+        forum_error_set(err, FORUM_EINVAL, "", "%s must be a JSON object", what);
+        json_decref(root);
+        return NULL;
+    }
+    return root;
 }
 
 /* ---- the solution document ---- */

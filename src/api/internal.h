@@ -315,6 +315,8 @@ void api__publish(struct api_ctx *c);
 void api__schedule_get(struct api_ctx *c);
 void api__schedule_ics(struct api_ctx *c);
 void api__schedule_csv(struct api_ctx *c);
+void api__manifest_participant(struct api_ctx *c);
+void api__manifest_wall(struct api_ctx *c);
 
 /* ---- shared builders ----------------------------------------------------------- */
 

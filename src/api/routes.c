@@ -97,6 +97,10 @@ const struct api_route api_routes[] = {
      "schedule_ics"},
     {API_GET, E "/schedule.csv", api__schedule_csv, API_ROLE_ANYONE, READ, 0,
      "schedule_csv"},
+    {API_GET, E "/manifest.webmanifest", api__manifest_participant, API_ROLE_ANYONE, READ,
+     0, "manifest"},
+    {API_GET, E "/wall.webmanifest", api__manifest_wall, API_ROLE_ANYONE, READ, 0,
+     "manifest_wall"},
 };
 
 const size_t api_routes_count = sizeof(api_routes) / sizeof(api_routes[0]);

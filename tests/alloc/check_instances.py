@@ -3,7 +3,7 @@
 """Every instance of tests/data/instances/ (the project's copy of the shared
 instances, contract v2) through `forumd solve`:
 
-- each solution (default time limit) is accepted by the referee, its claimed
+- each solution (default time limit) is accepted by the referee (`forumd check`), its claimed
   score is the recomputed one, bound >= satisfied, and the bound is not below
   the reference optimum or best known value (*.ref.json): it is proven;
 - exact-a ... exact-l reach the reference's `scheduled` and `moved` and the
@@ -19,8 +19,9 @@ instances, contract v2) through `forumd solve`:
   time limit equals the step-limited replay of the steps it reported
   (`--verbose`): the clock is only consulted at fixed step boundaries.
 
-usage: check_instances.py FORUMD SHARED_DIR
-(SHARED_DIR is passed to the referee, common.referee().)
+usage: check_instances.py FORUMD DATA_DIR
+(the instances are read from tests/data/instances beside this script;
+DATA_DIR is accepted for the CMake call and not otherwise used.)
 """
 import glob
 import json
@@ -41,7 +42,7 @@ def levels(score):
     return score["scheduled"], score["moved"], score["satisfied"]
 
 
-def rerun(forumd, shared):
+def rerun(forumd):
     """A re-run of large after two rooms close in three slots: exactly the
     sessions that stood in those cells move (fixed step budgets)."""
     path = os.path.join(DATA, "large.json")
@@ -75,7 +76,7 @@ def rerun(forumd, shared):
         if rc != 0:
             fail(f"large re-run: exit status {rc}: {err}")
         sol = json.loads(out)
-        check_verdict("large re-run", referee(shared, rpath, out), sol)
+        check_verdict("large re-run", referee(forumd, rpath, out), sol)
     if sol["score"]["moved"] != stood or sol["score"]["scheduled"] != 200:
         fail(f"large re-run: moved {sol['score']['moved']}, scheduled "
              f"{sol['score']['scheduled']}; {stood} sessions stood in the closed cells")
@@ -87,7 +88,7 @@ def main():
     if len(sys.argv) != 3:
         print(__doc__, file=sys.stderr)
         return 2
-    forumd, shared = sys.argv[1], sys.argv[2]
+    forumd = sys.argv[1]
     problems = sorted(p for p in glob.glob(os.path.join(DATA, "*.json"))
                       if not p.endswith(".ref.json"))
     names = {os.path.basename(p)[:-5] for p in problems}
@@ -106,7 +107,7 @@ def main():
         if rc != 0:
             fail(f"{name}: exit status {rc}: {err}")
         sol = json.loads(out)
-        check_verdict(name, referee(shared, path, out), sol)
+        check_verdict(name, referee(forumd, path, out), sol)
         score = sol["score"]
         if ref and score["bound"] < ref["satisfied"]:
             fail(f"{name}: bound {score['bound']} below the known {ref['satisfied']}")
@@ -120,13 +121,13 @@ def main():
                 if rc != 0:
                     fail(f"{name}: seed {seed}: exit status {rc}: {err}")
                 got = json.loads(out)
-                check_verdict(f"{name} seed {seed}", referee(shared, path, out), got)
+                check_verdict(f"{name} seed {seed}", referee(forumd, path, out), got)
                 if levels(got["score"]) != target:
                     fail(f"{name}: seed {seed}: {levels(got['score'])} after {EXACT_STEPS} "
                          f"steps, reference {target}")
             line += f"; reference {target} on seeds {', '.join(SEEDS)} in {EXACT_STEPS} steps"
         print(line)
-    rerun(forumd, shared)
+    rerun(forumd)
     for name, steps in (("exact-c", "150000"), ("exact-l", "150000"), ("bigre", "150000"),
                         ("orbel2017", "150000"), ("large", "30000")):
         with open(os.path.join(DATA, name + ".json"), "rb") as f:
