@@ -232,6 +232,14 @@ enum forum_status store_event_copy(struct store *s, const char *src,
                                    const struct store_slot *slots, size_t n_slots,
                                    char *id, char *token, struct forum_error *err);
 
+/*
+ * Replaces the facilitator token of event eid by a new one (the old link
+ * stops working): for a facilitator link lost, or given to the wrong person.
+ * OUT: token (STORE_TOKEN_LEN + 1 bytes; only its hash is kept).
+ */
+enum forum_status store_event_new_facilitator(struct store *s, const char *eid,
+                                              char *token, struct forum_error *err);
+
 /* OUT: id of the oldest event; FORUM_ENOTFOUND when there is none. */
 enum forum_status store_event_first(struct store *s, char *id, struct forum_error *err);
 

@@ -342,3 +342,22 @@ void api__limits(struct api_ctx *c)
     json_object_set_new(doc, "time_limit_default", json_integer(API_TIME_LIMIT_DEFAULT));
     api__json(c, 200, doc);
 }
+
+void api__event_facilitator(struct api_ctx *c)
+{
+    char token[STORE_TOKEN_LEN + 1];
+    struct forum_error err;
+    enum forum_status rc;
+    json_t *doc;
+
+    if (!api__only_keys(c, (const char *const[]){NULL}))
+        return;
+    forum_error_clear(&err);
+    rc = store_event_new_facilitator(c->store, CTX_EID(c), token, &err);
+    if (api__failed(c, rc, &err))
+        return;
+    doc = json_object();
+    json_object_set_new(doc, "event", json_string(CTX_EID(c)));
+    json_object_set_new(doc, "facilitator_token", json_string(token));
+    api__json(c, 201, doc);
+}

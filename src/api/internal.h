@@ -284,6 +284,7 @@ void api__join_get(struct api_ctx *c);
 void api__event_list(struct api_ctx *c);
 void api__event_delete(struct api_ctx *c);
 void api__event_copy(struct api_ctx *c);
+void api__event_facilitator(struct api_ctx *c);
 void api__limits(struct api_ctx *c);
 void api__participant_delete(struct api_ctx *c);
 void api__slot_list(struct api_ctx *c);

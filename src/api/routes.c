@@ -31,6 +31,8 @@ const struct api_route api_routes[] = {
     {API_GET, "/api/v1/limits", api__limits, API_ROLE_ANYONE, 0, 0, "limits"},
     {API_DELETE, E, api__event_delete, API_ROLE_ADMIN, WRITE, 0, "event_delete"},
     {API_POST, E "/copy", api__event_copy, API_ROLE_ADMIN, WRITE, SMALL, "event_copy"},
+    {API_POST, E "/facilitator_token", api__event_facilitator, API_ROLE_ADMIN, WRITE, SMALL,
+     "facilitator_token"},
     {API_GET, E, api__event_get, API_ROLE_OPTIONAL, READ, 0, "event_get"},
     {API_PATCH, E, api__event_patch, API_ROLE_FACILITATOR, WRITE, SMALL, "event_patch"},
     {API_GET, "/api/v1/join/*", api__join_get, API_ROLE_ANYONE, API_STORE, 0, "join"},

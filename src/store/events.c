@@ -40,6 +40,9 @@ static const char SQL_EVENT_LIST[] =
     "(SELECT min(starts_at) FROM slots WHERE event_id = e.id) "
     "FROM events e ORDER BY e.created_at DESC, e.rowid DESC";
 static const char SQL_EVENT_DELETE[] = "DELETE FROM events WHERE id = ?1";
+static const char SQL_EVENT_EXISTS[] = "SELECT 1 FROM events WHERE id = ?1 AND ?2 IS NULL";
+static const char SQL_FACILITATOR_REVOKE[] =
+    "DELETE FROM tokens WHERE event_id = ?1 AND role = 2";
 static const char SQL_EVENT_FIRST[] =
     "SELECT id FROM events ORDER BY created_at, rowid LIMIT 1";
 
@@ -345,5 +348,26 @@ done:
     }
     store_rooms_free(rooms, n_rooms);
     free(slot_ids);
+    return rc;
+}
+
+enum forum_status store_event_new_facilitator(struct store *s, const char *eid,
+                                              char *token, struct forum_error *err)
+{
+    enum forum_status rc;
+
+    if (store_token_new(token) != FORUM_OK)
+        return forum_error_set(err, FORUM_EINTERNAL, NULL, "no randomness");
+    rc = store__begin(s, err);
+    if (rc != FORUM_OK)
+        return rc;
+    rc = store__exists(s, SQL_EVENT_EXISTS, eid, NULL, "event", err);
+    if (rc == FORUM_OK)
+        rc = store__exec_id(s, SQL_FACILITATOR_REVOKE, eid, err);
+    if (rc == FORUM_OK)
+        rc = store__token_insert(s, STORE_ROLE_FACILITATOR, eid, NULL, token, err);
+    rc = store__end(s, rc, err);
+    if (rc != FORUM_OK)
+        token[0] = '\0';
     return rc;
 }

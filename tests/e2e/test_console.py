@@ -103,6 +103,16 @@ def test_admin_lists_copies_and_deletes(srv):
     expect(r.status == 409 and r.body["error"]["field"] == "join_code", "code taken (any case)", r)
     r = srv.post(base + "/copy", {"name": "X", "days": 5000}, token="admin")
     expect(r.status == 422 and r.body["error"]["field"] == "days", "days out of range", r)
+    # A lost facilitator link: the admin issues a new one, the old stops working.
+    r = srv.post(nb + "/facilitator_token", {}, token=newfac)
+    expect(r.status == 403, "a facilitator cannot reissue", r)
+    r = srv.post(nb + "/facilitator_token", {}, token="admin")
+    expect(r.status == 201 and r.body["event"] == new, "reissued", r)
+    expect(srv.get(nb + "/participants", token=r.body["facilitator_token"]).status == 200,
+           "the new token works")
+    expect(srv.get(nb + "/participants", token=newfac).status == 401, "the old one is revoked")
+    expect(srv.post("/api/v1/events/nosuchevent/facilitator_token", {},
+                    token="admin").status == 404, "unknown event: 404")
     # Delete: everything of the event goes; the others stay.
     r = srv.delete(base, token="admin")
     expect(r.status == 204, "deleted", r)

@@ -3,9 +3,16 @@
 
 import { seg } from '../api.js';
 import { h, formValues } from '../dom.js';
-import { t, toZoneInput, fromZoneInput } from '../i18n.js';
-import { field, formError } from '../common.js';
+import { t, tn, toZoneInput, fromZoneInput, fmtDay, fmtTime } from '../i18n.js';
+import { field, counted, tooLong, formError } from '../common.js';
 import { state, api, ev, tz, slotName, loadSlots, loadRooms, setErrors, errorsOf, act, rerender } from './state.js';
+import { panel } from './panel.js';
+
+// The slots that share a moment with b (other than the slot self): the
+// API refuses them (docs/decisions/0006); the page names the other slot.
+function overlapping(b, self) {
+    return state.slots.filter((s) => s.id !== self && b.starts_at < s.ends_at && s.starts_at < b.ends_at);
+}
 
 function slotBody(v) {
     return { label: v.label.trim(), starts_at: fromZoneInput(v.starts_at, tz()), ends_at: fromZoneInput(v.ends_at, tz()) };
@@ -16,7 +23,18 @@ function checkSlot(b) {
     if (!b.starts_at) errs.starts_at = t('fac.required');
     if (!b.ends_at) errs.ends_at = t('fac.required');
     if (b.starts_at && b.ends_at && b.ends_at <= b.starts_at) errs.ends_at = t('fac.end_after_start');
+    if (tooLong(b.label, 'slot_label')) errs.label = tooLong(b.label, 'slot_label');
     return errs;
+}
+
+// Names the slot an overlap error is about, from what the page knows.
+function overlapError(key, body, self) {
+    return (err) => {
+        if (err.code !== 'overlap') return false;
+        const other = overlapping(body, self)[0];
+        setErrors(key, { starts_at: other ? t('error.overlap_named', { slot: slotName(other.id) }) : t('error.overlap') });
+        return true;
+    };
 }
 
 async function onAddSlot(e) {
@@ -25,6 +43,7 @@ async function onAddSlot(e) {
     state.newSlot = v;
     const body = slotBody(v);
     const errs = checkSlot(body);
+    if (!errs.starts_at && !errs.ends_at && overlapping(body, null).length) errs.starts_at = t('error.overlap_named', { slot: slotName(overlapping(body, null)[0].id) });
     if (Object.keys(errs).length) {
         setErrors('slot-new', errs);
         return rerender();
@@ -38,6 +57,7 @@ async function onAddSlot(e) {
         loadSlots,
         t('fac.slot_added'),
         ['label', 'starts_at', 'ends_at'],
+        overlapError('slot-new', body, null),
     );
     const el = document.getElementById('slot-new-label');
     if (el) el.focus();
@@ -52,7 +72,7 @@ async function onSaveSlot(e, slot) {
         setErrors(key, errs);
         return rerender();
     }
-    await act(key, () => api().patch(ev(`/slots/${seg(slot.id)}`), body), loadSlots, t('fac.saved'), ['label', 'starts_at', 'ends_at']);
+    await act(key, () => api().patch(ev(`/slots/${seg(slot.id)}`), body), loadSlots, t('fac.saved'), ['label', 'starts_at', 'ends_at'], overlapError(key, body, slot.id));
 }
 
 async function onDeleteSlot(slot) {
@@ -62,18 +82,28 @@ async function onDeleteSlot(slot) {
 
 function slotFields(prefix, v, err) {
     return [
-        field(t('fac.slot_label'), h('input', { id: `${prefix}-label`, name: 'label', value: v.label, maxlength: 80 }), err.label, t('fac.slot_label_hint')),
+        counted(t('fac.slot_label'), h('input', { id: `${prefix}-label`, name: 'label', value: v.label }), 'slot_label', err.label, t('fac.slot_label_hint')),
         field(t('fac.starts_at'), h('input', { id: `${prefix}-start`, name: 'starts_at', type: 'datetime-local', value: v.starts_at, required: true }), err.starts_at),
         field(t('fac.ends_at'), h('input', { id: `${prefix}-end`, name: 'ends_at', type: 'datetime-local', value: v.ends_at, required: true }), err.ends_at),
     ];
 }
 
-export function renderSlots() {
+function summary() {
+    const n = state.slots.length;
+    if (!n) return t('fac.slots_none');
     const z = tz();
-    return h(
-        'section',
-        { class: 'card', id: 'slots', 'aria-labelledby': 'slots-title' },
-        h('h2', { id: 'slots-title' }, t('fac.slots')),
+    const a = state.slots[0];
+    const b = state.slots[n - 1];
+    return tn('fac.slots_summary', n, { from: `${fmtDay(a.starts_at, z)} ${fmtTime(a.starts_at, z)}`, to: `${fmtDay(b.ends_at, z)} ${fmtTime(b.ends_at, z)}` });
+}
+
+export function renderSlots() {
+    return panel('slots', t('fac.slots'), summary(), slotsBody);
+}
+
+function slotsBody() {
+    const z = tz();
+    return [
         h('p', { class: 'hint' }, t('fac.times_in_zone', { zone: z || 'UTC' })),
         h(
             'ul',
@@ -108,5 +138,5 @@ export function renderSlots() {
             slotFields('slot-new', state.newSlot, errorsOf('slot-new')),
             h('div', { class: 'actions' }, h('button', { type: 'submit', id: 'slot-new-add', class: 'primary', disabled: state.busy }, t('fac.slot_add_button'))),
         ),
-    );
+    ];
 }
