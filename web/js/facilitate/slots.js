@@ -3,7 +3,7 @@
 
 import { seg } from '../api.js';
 import { h, formValues } from '../dom.js';
-import { t, tn, toZoneInput, fromZoneInput, fmtDay, fmtTime } from '../i18n.js';
+import { t, tn, toZoneInput, fromZoneInput, fmtDay, fmtTime, fmtRange } from '../i18n.js';
 import { field, counted, tooLong, formError } from '../common.js';
 import { state, api, ev, tz, slotName, loadSlots, loadRooms, setErrors, errorsOf, act, rerender } from './state.js';
 import { panel } from './panel.js';
@@ -14,8 +14,11 @@ function overlapping(b, self) {
     return state.slots.filter((s) => s.id !== self && b.starts_at < s.ends_at && s.starts_at < b.ends_at);
 }
 
+// A slot without a name is named by its day and times.
 function slotBody(v) {
-    return { label: v.label.trim(), starts_at: fromZoneInput(v.starts_at, tz()), ends_at: fromZoneInput(v.ends_at, tz()) };
+    const b = { label: v.label.trim(), starts_at: fromZoneInput(v.starts_at, tz()), ends_at: fromZoneInput(v.ends_at, tz()) };
+    if (!b.label && b.starts_at && b.ends_at) b.label = fmtRange(b.starts_at, b.ends_at, tz());
+    return b;
 }
 
 function checkSlot(b) {
