@@ -9,9 +9,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "forum/export.h"
 #include "forum/util/mem.h"
+#include "forum/util/tz.h"
 #include "internal.h"
 
 /* The string member key of o (borrowed), "" when o or the member is missing. */
@@ -247,7 +249,8 @@ void api__feed_ics(struct api_ctx *c)
         /* Nothing published yet: an empty calendar that the app polls later. */
         char now[21], *text;
         size_t len;
-        struct export_schedule sc = {CTX_EID(c), c->event.name, now, NULL, 0};
+        struct export_schedule sc = {
+            .event_id = CTX_EID(c), .name = c->event.name, .published_at = now};
         store_now(now);
         text = export_ics(&sc, &len);
         api__text(c, 200, "text/calendar; charset=utf-8", text, len);
@@ -260,8 +263,28 @@ void api__feed_ics(struct api_ctx *c)
     json_decref(mine);
 }
 
+/* Writes the UTC time utc ("YYYY-MM-DDTHH:MM:SSZ") on the wall clock of z as
+ * "YYYY-MM-DD HH:MM" (out: 17 bytes); "" when utc is not such a time. */
+static void local_time(const struct tz *z, const char *utc, char *out)
+{
+    long long t;
+    time_t tt;
+    struct tm tm;
+
+    out[0] = '\0';
+    if (utc == NULL || strlen(utc) != 20)
+        return;
+    t = api__time_epoch(utc);
+    tt = (time_t)(t + tz_offset(z, t));
+    if (gmtime_r(&tt, &tm) != NULL)
+        strftime(out, 17, "%Y-%m-%d %H:%M", &tm);
+}
+
 void api__schedule_csv(struct api_ctx *c)
 {
+    struct tz *z = NULL;
+    char(*local)[17] = NULL;
+    struct forum_error err;
     json_t *doc;
     size_t len, n;
     char *text;
@@ -271,12 +294,27 @@ void api__schedule_csv(struct api_ctx *c)
     if (!published_doc(c, &doc))
         return;
     v = doc_sessions(doc, NULL, &n);
+    memset(&sc, 0, sizeof(sc));
     sc.event_id = CTX_EID(c);
     sc.name = c->event.name;
     sc.published_at = str(doc, "published_at");
     sc.sessions = v;
     sc.n_sessions = n;
+    /* People read the CSV in a spreadsheet: times on the event's wall clock. */
+    forum_error_clear(&err);
+    if (tz_load(c->event.timezone, &z, &err) == FORUM_OK) {
+        local = forum_xcalloc(2 * n + 1, sizeof(*local));
+        for (size_t i = 0; i < n; i++) {
+            local_time(z, v[i].starts_at, local[2 * i]);
+            local_time(z, v[i].ends_at, local[2 * i + 1]);
+            v[i].starts_local = local[2 * i];
+            v[i].ends_local = local[2 * i + 1];
+        }
+        sc.timezone = c->event.timezone;
+    }
     text = export_csv(&sc, &len);
+    tz_free(z);
+    free(local);
     sessions_free(v, n);
     json_decref(doc);
     api__text(c, 200, "text/csv; charset=utf-8", text, len);

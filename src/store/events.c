@@ -40,7 +40,8 @@ static const char SQL_EVENT_LIST[] =
     "(SELECT min(starts_at) FROM slots WHERE event_id = e.id) "
     "FROM events e ORDER BY e.created_at DESC, e.rowid DESC";
 static const char SQL_EVENT_DELETE[] = "DELETE FROM events WHERE id = ?1";
-static const char SQL_EVENT_EXISTS[] = "SELECT 1 FROM events WHERE id = ?1 AND ?2 IS NULL";
+static const char SQL_EVENT_EXISTS[] =
+    "SELECT 1 FROM events WHERE id = ?1 AND ?2 IS NULL";
 static const char SQL_FACILITATOR_REVOKE[] =
     "DELETE FROM tokens WHERE event_id = ?1 AND role = 2";
 static const char SQL_EVENT_FIRST[] =
