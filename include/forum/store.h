@@ -330,7 +330,7 @@ enum forum_status store_participant_update(struct store *s, const char *eid,
                                            struct forum_error *err);
 
 /*
- * Removes participant pid of event eid (docs/decisions/0008): their tokens
+ * Removes participant pid of event eid (docs/decisions/0013): their tokens
  * and calendar feed stop working, their votes, needs and unavailability go,
  * they stop hosting, and the topics they hosted alone are deleted with the
  * votes cast for them; topics with another host stay. Published versions

@@ -13,7 +13,7 @@
 #define FEATURE_IN_PERSON "in_person"
 
 /*
- * Slots that overlap were refused since docs/decisions/0006, but a database
+ * Slots that overlap were refused since docs/decisions/0011, but a database
  * from before may hold some: the allocator's model is disjoint slots, so
  * such an event is not allocated until they are fixed (FORUM_EINVAL, field
  * "slots", naming both). slots come in chronological order.

@@ -89,7 +89,7 @@ bool api__slots_overlap(const struct store_slot *a, const struct store_slot *b)
 /*
  * Refuses sl when it overlaps (or repeats) another slot of the event: the
  * allocator's model is disjoint slots, so two slots at one time would let
- * one person be seated twice (docs/decisions/0006). Returns false with the
+ * one person be seated twice (docs/decisions/0011). Returns false with the
  * 422 filled, naming the other slot.
  */
 static bool slot_disjoint(struct api_ctx *c, const struct store_slot *sl)

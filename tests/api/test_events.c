@@ -224,7 +224,7 @@ static void test_events_rooms(void **state)
 
 /*
  * A database from before overlapping slots were refused may hold some: the
- * event is not allocated until they are fixed (docs/decisions/0006).
+ * event is not allocated until they are fixed (docs/decisions/0011).
  */
 static void test_events_legacy_overlap_not_allocated(void **state)
 {

@@ -6,7 +6,7 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startDaemon, createEvent, launchBrowser, openPage, S, fill, until } from './lib/harness.mjs';
+import { startDaemon, createEvent, launchBrowser, openPage, S, fill, until, unfold, roomForm } from './lib/harness.mjs';
 
 const L = S.fr;
 let d;
@@ -82,7 +82,7 @@ test('the facilitator opens the page with the link and sets up slots and rooms',
         await form.getByLabel(L['fac.capacity']).fill(capacity);
         await form.getByLabel(L['fac.features']).fill(features);
         await form.getByRole('button', { name: L['fac.room_add_button'] }).click();
-        await fac.getByRole('form', { name: fill(L['fac.room_named'], { room: name }) }).waitFor();
+        await fac.getByRole('rowheader', { name }).waitFor();
     }
     const rooms = await d.ok('GET', `/events/${ev.id}/rooms`);
     assert.deepEqual(rooms.map((r) => r.name).sort(), ['Atelier', 'Verrière']);
@@ -94,7 +94,7 @@ test('the facilitator opens the page with the link and sets up slots and rooms',
         await form.getByLabel(L['fac.room_name']).fill('Salle en ligne');
         await form.getByLabel(L['fac.capacity']).fill('20');
         await form.getByRole('button', { name: L['fac.room_add_button'] }).click();
-        const room = fac.getByRole('form', { name: fill(L['fac.room_named'], { room: 'Salle en ligne' }) });
+        const room = await roomForm(fac, L, 'Salle en ligne');
         await room.getByLabel(L['fac.capacity']).fill('25');
         await room.getByLabel(L['fac.features']).fill('online');
         await room.getByRole('group', { name: L['fac.room_unavailable'] }).getByLabel('Forum ouvert 2').check();
@@ -217,6 +217,7 @@ test('a host edits their own topic', async () => {
 
 test('the facilitator sees votes and clashes, allocates and publishes', async () => {
     await fac.reload();
+    await unfold(fac, [L['fac.topics']]);
     const first = fac.getByRole('article', { name: people[0].title, exact: true });
     // Awa's topic has two votes of weight 1 + 3.
     await first.getByText(fill(L['fac.votes.other'], { n: 2, weight: 4 })).waitFor();
@@ -341,6 +342,7 @@ test('each participant sees their own agenda and a calendar link', async () => {
 });
 
 test('closing the votes and clearing the join code from the settings', async () => {
+    await unfold(fac, [L['fac.settings']]);
     const settings = fac.getByRole('form', { name: L['fac.settings'] });
     await settings.getByLabel(L['fac.voting_open']).uncheck();
     await settings.getByLabel(L['fac.join_code']).fill('');

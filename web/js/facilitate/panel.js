@@ -54,7 +54,7 @@ export function panel(id, title, summary, body, attrs) {
         h(
             'h2',
             { id: `${id}-title` },
-            h('button', { type: 'button', class: 'fold', id: `${id}-fold`, 'aria-expanded': open ? 'true' : 'false', 'aria-controls': `${id}-body`, onclick: () => setOpen(id, !open) }, title),
+            h('button', { type: 'button', class: 'fold', id: `${id}-fold`, 'aria-expanded': open ? 'true' : 'false', 'aria-controls': `${id}-body`, onclick: () => setOpen(id, !open) }, h('span', { class: 'chevron', 'aria-hidden': 'true' }, open ? '▾' : '▸'), title),
         ),
         summary ? h('p', { class: 'summary', id: `${id}-summary` }, summary) : null,
         h('div', { id: `${id}-body`, class: 'panel-body', hidden: !open }, open ? body() : null),

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 // Who joined: names, needs, votes and topics hosted; removing a
 // registration (a troll, a duplicate), with what goes with it
-// (docs/decisions/0008).
+// (docs/decisions/0013).
 
 import { seg } from '../api.js';
 import { h } from '../dom.js';

@@ -71,12 +71,11 @@ async function onSaveRoom(e, room) {
         setErrors(key, errs);
         return rerender();
     }
+    // The form stays open after saving (the focus stays on Save); "Edit"
+    // closes it.
     await act(
         key,
-        async () => {
-            await api().patch(ev(`/rooms/${seg(room.id)}`), body);
-            state.editingRoom = null;
-        },
+        () => api().patch(ev(`/rooms/${seg(room.id)}`), body),
         loadRooms,
         t('fac.saved'),
         ['name', 'capacity', 'features', 'unavailable'],

@@ -9,7 +9,7 @@ import { state, api, ev, tz, slotName, loadSlots, loadRooms, setErrors, errorsOf
 import { panel } from './panel.js';
 
 // The slots that share a moment with b (other than the slot self): the
-// API refuses them (docs/decisions/0006); the page names the other slot.
+// API refuses them (docs/decisions/0011); the page names the other slot.
 function overlapping(b, self) {
     return state.slots.filter((s) => s.id !== self && b.starts_at < s.ends_at && s.starts_at < b.ends_at);
 }
