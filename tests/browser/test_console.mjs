@@ -81,6 +81,9 @@ for (const lang of ['fr', 'en']) {
         });
         const page = await openPage(browser, { locale: LOCALES[lang] });
         page.allowConsole = page.allowConsole.concat([/status of 409/]);
+        // Without a token, the token page says which event it is for.
+        await page.goto(`${d.url}/e/${ev.id}/facilitate`);
+        await page.getByText(fill(L['fac.token_for'], { name: `Réglages ${lang}` })).waitFor();
         await page.goto(`${d.url}/e/${ev.id}/facilitate#token=${ev.token}`);
         await unfold(page, [L['fac.settings']]);
         const settings = page.getByRole('form', { name: L['fac.settings'] });

@@ -106,7 +106,7 @@ test('the facilitator opens the page with the link and sets up slots and rooms',
         }, 'the room edit is saved');
         assert.deepEqual(saved.features, ['online']);
         assert.deepEqual(saved.unavailable, [slot2.id]);
-        await room.getByRole('button', { name: fill(L['fac.delete_named'], { what: 'Salle en ligne' }) }).click();
+        await fac.getByRole('button', { name: fill(L['fac.delete_named'], { what: 'Salle en ligne' }) }).click();
         await until(async () => (await d.ok('GET', `/events/${ev.id}/rooms`)).length === 2, 'the room is deleted');
         assert.equal(fac.confirms.length, 1, 'deleting asks first');
     }
@@ -145,7 +145,8 @@ test('three participants join with the code, propose a topic each and vote with 
         await p.page.getByRole('heading', { name: L['join.title'] }).waitFor();
         await p.page.getByLabel(L['join.name']).fill(p.name);
         // The join code came along from the home page.
-        assert.equal(await p.page.getByLabel(L['join.code']).inputValue(), 'BIGRE25');
+        // As typed: join codes are case-insensitive everywhere, the participant page too.
+        assert.equal(await p.page.getByLabel(L['join.code']).inputValue(), p === people[0] ? 'bigre25' : 'BIGRE25');
         assert.deepEqual(p.page.problems, [], `problems on ${p.name}'s page`);
         await p.page.getByRole('button', { name: L['join.submit'] }).click();
         await p.page.getByRole('heading', { name: fill(L['me.hello'], { name: p.name }) }).waitFor();
@@ -330,9 +331,13 @@ test('each participant sees their own agenda and a calendar link', async () => {
         const whole = p.page.getByRole('region', { name: heading });
         for (const s of all) await whole.getByText(s.title, { exact: true }).waitFor();
         assert.equal(await whole.getByText(L['schedule.yours']).count(), agenda.length);
-        const cal = await section.getByRole('link', { name: L['agenda.subscribe'] }).getAttribute('href');
+        // Subscribing is a webcal:// link (phones open their calendar app);
+        // the same feed is also a plain download.
+        const sub = await section.getByRole('link', { name: L['agenda.subscribe'] }).getAttribute('href');
+        const cal = await section.getByRole('link', { name: L['agenda.download_mine'] }).getAttribute('href');
         const me = await d.ok('GET', `/events/${ev.id}/me`, { token: p.token });
-        assert.ok(cal.endsWith(me.calendar_url), 'the subscribe link is the feed');
+        assert.ok(cal.endsWith(me.calendar_url), 'the download link is the feed');
+        assert.equal(sub, cal.replace(/^http:/, 'webcal:'), 'the subscription is the same feed as webcal://');
         assert.ok(!cal.includes(p.token), 'the feed link never carries the token');
         const feed = await fetch(cal);
         assert.equal(feed.status, 200);

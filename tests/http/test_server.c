@@ -25,6 +25,7 @@ static const unsigned char index_html[] = "<!doctype html><title>index</title>";
 static const unsigned char part_html[] = "<!doctype html><title>participant</title>";
 static const unsigned char fac_html[] = "<!doctype html><title>facilitate</title>";
 static const unsigned char wall_html[] = "<!doctype html><title>wall</title>";
+static const unsigned char admin_html[] = "<!doctype html><title>admin</title>";
 static const unsigned char api_js[] = "export const x = 1;\n";
 
 static const struct http_file test_files[] = {
@@ -36,6 +37,8 @@ static const struct http_file test_files[] = {
      "\"f1\""},
     {"/wall.html", wall_html, sizeof(wall_html) - 1, "text/html; charset=utf-8",
      "\"w1\""},
+    {"/admin.html", admin_html, sizeof(admin_html) - 1, "text/html; charset=utf-8",
+     "\"ad1\""},
     {"/js/api.js", api_js, sizeof(api_js) - 1, "text/javascript; charset=utf-8",
      "\"a1\""},
 };
@@ -251,6 +254,8 @@ static void test_http_page_routes(void **state)
         {"/e/abc", "<!doctype html><title>participant</title>"},
         {"/e/abc/facilitate", "<!doctype html><title>facilitate</title>"},
         {"/e/abc/wall", "<!doctype html><title>wall</title>"},
+        {"/admin", "<!doctype html><title>admin</title>"},
+        {"/admin/", "<!doctype html><title>admin</title>"},
         {"/js/api.js", "export const x = 1;\n"},
     };
     struct reply r;

@@ -3,10 +3,10 @@
 
 import { seg } from '../api.js';
 import { h, formValues } from '../dom.js';
-import { t, tn } from '../i18n.js';
+import { t, tn, fmtDay, fmtTime } from '../i18n.js';
 import { field, counted, tooLong, checkbox, formError, splitList } from '../common.js';
 import { charLimit } from '../limits.js';
-import { state, api, ev, slotName, loadRooms, setErrors, errorsOf, act, rerender } from './state.js';
+import { state, api, ev, tz, slotName, loadRooms, setErrors, errorsOf, act, rerender } from './state.js';
 import { panel } from './panel.js';
 
 // "in_person" on an online room makes it hybrid: it then takes in-person
@@ -87,15 +87,17 @@ async function onDeleteRoom(room) {
     await act(`room-${room.id}`, () => api().del(ev(`/rooms/${seg(room.id)}`)), loadRooms, t('fac.deleted'));
 }
 
-function roomFields(prefix, v, err) {
+// The room's fields; adding has no unavailability (the grid sets it after)
+// and a shorter hybrid note.
+function roomFields(prefix, v, err, adding) {
     const unavailable = v.unavailable || [];
     return [
         counted(t('fac.room_name'), h('input', { id: `${prefix}-name`, name: 'name', value: v.name, required: true }), 'room_name', err.name),
         field(t('fac.capacity'), h('input', { id: `${prefix}-capacity`, name: 'capacity', type: 'number', min: 1, value: v.capacity, inputmode: 'numeric', required: true }), err.capacity),
         field(t('fac.features'), h('input', { id: `${prefix}-features`, name: 'features', value: v.features, autocomplete: 'off' }), err.features, t('fac.features_hint')),
-        checkbox(`${prefix}-hybrid`, 'hybrid', t('fac.room_hybrid'), Boolean(v.hybrid) || splitList(v.features).includes('in_person'), { 'aria-describedby': `${prefix}-hybrid-hint` }),
-        h('p', { class: 'hint', id: `${prefix}-hybrid-hint` }, t('fac.room_hybrid_hint')),
-        state.slots.length
+        checkbox(`${prefix}-hybrid`, 'hybrid', t('fac.room_hybrid'), Boolean(v.hybrid) || splitList(v.features).includes('in_person'), adding ? null : { 'aria-describedby': `${prefix}-hybrid-hint` }),
+        adding ? null : h('p', { class: 'hint', id: `${prefix}-hybrid-hint` }, t('fac.room_hybrid_hint')),
+        state.slots.length && !adding
             ? h(
                   'fieldset',
                   { class: 'unavailable' },
@@ -105,6 +107,13 @@ function roomFields(prefix, v, err) {
               )
             : null,
     ];
+}
+
+// A slot's column: its start time, with the day when the event has several.
+function slotShort(s) {
+    const z = tz();
+    const days = new Set(state.slots.map((x) => fmtDay(x.starts_at, z)));
+    return days.size > 1 ? `${fmtDay(s.starts_at, z)} ${fmtTime(s.starts_at, z)}` : fmtTime(s.starts_at, z);
 }
 
 function summary() {
@@ -192,10 +201,10 @@ function roomsBody() {
                           h(
                               'tr',
                               null,
-                              h('th', { scope: 'col' }, t('fac.room_name')),
-                              h('th', { scope: 'col' }, t('fac.capacity')),
-                              h('th', { scope: 'col' }, t('fac.features')),
-                              state.slots.map((s) => h('th', { scope: 'col', class: 'avail' }, slotName(s.id))),
+                              h('th', { scope: 'col' }, t('fac.room_col')),
+                              h('th', { scope: 'col', class: 'num' }, t('fac.seats_col')),
+                              h('th', { scope: 'col' }, t('fac.features_col')),
+                              state.slots.map((s) => h('th', { scope: 'col', class: 'avail' }, h('abbr', { title: slotName(s.id) }, slotShort(s)))),
                               h('th', { scope: 'col' }, h('span', { class: 'visually-hidden' }, t('fac.actions'))),
                           ),
                       ),
@@ -209,7 +218,7 @@ function roomsBody() {
             { class: 'row-form add', 'aria-labelledby': 'room-new-title', novalidate: true, onsubmit: onAddRoom },
             h('h3', { id: 'room-new-title' }, t('fac.room_add')),
             formError(errorsOf('room-new')._form),
-            roomFields('room-new', state.newRoom, errorsOf('room-new')),
+            roomFields('room-new', state.newRoom, errorsOf('room-new'), true),
             h('div', { class: 'actions' }, h('button', { type: 'submit', id: 'room-new-add', class: 'primary', disabled: state.busy }, t('fac.room_add_button'))),
         ),
     ];
