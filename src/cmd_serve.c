@@ -5,7 +5,9 @@
  * reverse order (stop accepting, finish requests in flight, close the
  * database). See docs/operations.md.
  */
+#include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <pthread.h>
 #include <signal.h>
@@ -13,11 +15,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "commands.h"
 #include "forum/api.h"
 #include "forum/http.h"
+#include "forum/store.h"
 #include "forum/util/log.h"
 #include "forum/util/mem.h"
 
@@ -30,9 +34,14 @@ static const char serve_usage[] =
     "  --web DIR                 serve the pages from DIR instead of the embedded copy\n"
     "  --demo                    fill an empty database with a demo event, print its "
     "links\n"
-    "  --admin-token-file PATH   read the admin token from PATH (else "
-    "FORUMD_ADMIN_TOKEN,\n"
-    "                            else one is generated at first start and printed once)\n"
+    "  --admin-token-file PATH   the admin token: read from PATH, or created there\n"
+    "                            (mode 0600) when PATH does not exist; without it,\n"
+    "                            FORUMD_ADMIN_TOKEN, else one is generated at first\n"
+    "                            start and printed once\n"
+    "  --trusted-proxy ADDR[/BITS]  believe X-Forwarded-For from this proxy "
+    "(repeatable,\n"
+    "                            up to 16): the client is the rightmost address not\n"
+    "                            itself a trusted proxy\n"
     "  --public-url URL          base URL for printed links (default http://ADDR:PORT)\n"
     "  --threads N               server threads (default 4)\n"
     "  --max-connections N       open connections in all (default 4096)\n"
@@ -52,6 +61,7 @@ enum {
     OPT_WEB,
     OPT_DEMO,
     OPT_TOKEN_FILE,
+    OPT_TRUSTED_PROXY,
     OPT_PUBLIC_URL,
     OPT_THREADS,
     OPT_MAX_CONN,
@@ -73,6 +83,8 @@ struct serve_options {
     bool demo;
     unsigned threads, max_conn, per_ip, timeout_s;
     unsigned write_burst, write_per_minute, auth_failures; /* 0 = the api's defaults */
+    struct http_net proxies[HTTP_TRUSTED_PROXIES_MAX];
+    size_t n_proxies;
 };
 
 /* Parses a positive integer option within [1, max]. Returns 0, or -1 after a message. */
@@ -101,6 +113,7 @@ static int parse_options(int argc, char **argv, struct serve_options *o)
         {"web", required_argument, NULL, OPT_WEB},
         {"demo", no_argument, NULL, OPT_DEMO},
         {"admin-token-file", required_argument, NULL, OPT_TOKEN_FILE},
+        {"trusted-proxy", required_argument, NULL, OPT_TRUSTED_PROXY},
         {"public-url", required_argument, NULL, OPT_PUBLIC_URL},
         {"threads", required_argument, NULL, OPT_THREADS},
         {"max-connections", required_argument, NULL, OPT_MAX_CONN},
@@ -142,6 +155,22 @@ static int parse_options(int argc, char **argv, struct serve_options *o)
         case OPT_TOKEN_FILE:
             o->token_file = optarg;
             break;
+        case OPT_TRUSTED_PROXY: {
+            struct forum_error err;
+
+            if (o->n_proxies == HTTP_TRUSTED_PROXIES_MAX) {
+                fprintf(stderr, "forumd serve: --trusted-proxy: at most %d of them\n",
+                        HTTP_TRUSTED_PROXIES_MAX);
+                return -1;
+            }
+            forum_error_clear(&err);
+            if (http_net_parse(optarg, &o->proxies[o->n_proxies], &err) != FORUM_OK) {
+                fprintf(stderr, "forumd serve: --trusted-proxy: %s\n", err.msg);
+                return -1;
+            }
+            o->n_proxies++;
+            break;
+        }
         case OPT_PUBLIC_URL:
             o->public_url = optarg;
             break;
@@ -200,15 +229,26 @@ static int parse_options(int argc, char **argv, struct serve_options *o)
     return 0;
 }
 
-/* Reads the first line of path (trimmed). Returns an owned string, or NULL after a
- * message. */
-static char *read_token_file(const char *path)
+/* The longest token the API accepts in "Authorization: Bearer" (api.c). */
+#define TOKEN_FILE_MAX 256
+
+/* Reads the token from the first line of the open file fd (closed). Returns an owned
+ * string, or NULL after a message. */
+static char *read_token(int fd, const char *path)
 {
     char line[1024];
-    FILE *fp = fopen(path, "r");
+    struct stat st;
+    FILE *fp;
     size_t n;
 
+    if (fstat(fd, &st) == 0 && (st.st_mode & 077) != 0)
+        fprintf(stderr,
+                "forumd serve: warning: --admin-token-file %s can be read by other "
+                "users (chmod 0600 it)\n",
+                path);
+    fp = fdopen(fd, "r");
     if (fp == NULL) {
+        close(fd);
         fprintf(stderr, "forumd serve: --admin-token-file %s: %s\n", path,
                 strerror(errno));
         return NULL;
@@ -224,7 +264,97 @@ static char *read_token_file(const char *path)
         fprintf(stderr, "forumd serve: --admin-token-file %s is empty\n", path);
         return NULL;
     }
+    for (size_t i = 0; i < n; i++) {
+        if (n > TOKEN_FILE_MAX || !isgraph((unsigned char)line[i])) {
+            fprintf(stderr,
+                    "forumd serve: --admin-token-file %s: the token must be 1 to %d "
+                    "printable characters without spaces\n",
+                    path, TOKEN_FILE_MAX);
+            return NULL;
+        }
+    }
     return strdup(line);
+}
+
+/* Writes a fresh token into the new file fd (closed), durably. Returns an owned string,
+ * or NULL after a message (the file is then removed). */
+static char *write_new_token(int fd, const char *path)
+{
+    char token[STORE_TOKEN_LEN + 2];
+    size_t len, done = 0;
+    char *dir, *slash;
+    int dfd;
+
+    if (store_token_new(token) != FORUM_OK) {
+        fprintf(stderr, "forumd serve: no randomness for the admin token\n");
+        goto fail;
+    }
+    len = strlen(token);
+    token[len] = '\n';
+    while (done < len + 1) {
+        ssize_t w = write(fd, token + done, len + 1 - done);
+
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0) {
+            fprintf(stderr, "forumd serve: --admin-token-file %s: %s\n", path,
+                    strerror(errno));
+            goto fail;
+        }
+        done += (size_t)w;
+    }
+    if (fsync(fd) != 0) {
+        fprintf(stderr, "forumd serve: --admin-token-file %s: %s\n", path,
+                strerror(errno));
+        goto fail;
+    }
+    close(fd);
+    /* The directory entry too: the database will only know the token's hash. */
+    dir = strdup(path);
+    slash = dir != NULL ? strrchr(dir, '/') : NULL;
+    if (slash != NULL) {
+        if (slash == dir)
+            slash[1] = '\0';
+        else
+            *slash = '\0';
+    }
+    dfd = open(slash != NULL ? dir : ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dfd >= 0) {
+        fsync(dfd);
+        close(dfd);
+    }
+    free(dir);
+    token[len] = '\0';
+    fprintf(stderr, "forumd: created the admin token file %s (mode 0600)\n", path);
+    return strdup(token);
+fail:
+    close(fd);
+    unlink(path);
+    return NULL;
+}
+
+/*
+ * The admin token of --admin-token-file: the first line of path, or, when path does not
+ * exist, a fresh token written there (created exclusively, mode 0600). Returns an owned
+ * string, or NULL after a message.
+ */
+static char *token_file(const char *path)
+{
+    for (int attempt = 0; attempt < 2; attempt++) {
+        int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+        if (fd >= 0)
+            return read_token(fd, path);
+        if (errno != ENOENT)
+            break;
+        fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+        if (fd >= 0)
+            return write_new_token(fd, path);
+        if (errno != EEXIST)
+            break; /* else created meanwhile: read it */
+    }
+    fprintf(stderr, "forumd serve: --admin-token-file %s: %s\n", path, strerror(errno));
+    return NULL;
 }
 
 /* A whole venue may connect at once: raise the descriptor limit to the hard maximum. */
@@ -279,10 +409,12 @@ int cmd_serve(int argc, char **argv)
     hcfg.per_ip_limit = opt.per_ip;
     hcfg.timeout_s = opt.timeout_s;
     hcfg.web_dir = opt.web;
+    hcfg.trusted_proxies = opt.proxies;
+    hcfg.n_trusted_proxies = opt.n_proxies;
     hcfg.files = http_web_files;
     hcfg.n_files = http_web_files_count;
     if (opt.token_file != NULL) {
-        token = read_token_file(opt.token_file);
+        token = token_file(opt.token_file);
         if (token == NULL)
             goto out;
     } else if (getenv("FORUMD_ADMIN_TOKEN") != NULL && getenv("FORUMD_ADMIN_TOKEN")[0]) {

@@ -58,6 +58,18 @@ typedef void (*http_metrics_fn)(void *cls, struct buf *out);
 #define HTTP_DEFAULT_HEADERS_MAX (16 * 1024)
 #define HTTP_DEFAULT_DRAIN_S 60
 
+/* At most this many --trusted-proxy networks. */
+#define HTTP_TRUSTED_PROXIES_MAX 16
+
+/*
+ * An address or a network that is trusted as a reverse proxy: its
+ * X-Forwarded-For header is believed (see http_forwarded_client()).
+ */
+struct http_net {
+    uint8_t addr[16]; /* IPv6, or IPv4 as mapped (::ffff:a.b.c.d); host bits zero */
+    unsigned bits;    /* prefix length over the 128 bits (an IPv4 /n is 96 + n) */
+};
+
 struct http_config {
     const char *listen_addr; /* numeric IPv4 or IPv6 address, e.g. "127.0.0.1", "::" */
     uint16_t port;           /* 0 = any free port (see http_server_port()) */
@@ -77,6 +89,10 @@ struct http_config {
     http_metrics_fn metrics; /* optional: extra /metrics lines (api_metrics_write) */
     void *metrics_cls;
     bool access_log; /* one info line per request */
+    /* Peers whose X-Forwarded-For names the client (none: the header is ignored).
+     * Borrowed: must outlive the server. At most HTTP_TRUSTED_PROXIES_MAX. */
+    const struct http_net *trusted_proxies;
+    size_t n_trusted_proxies;
 };
 
 /*
@@ -84,6 +100,35 @@ struct http_config {
  * files = http_web_files, n_files = http_web_files_count).
  */
 void http_config_init(struct http_config *config);
+
+/*
+ * Parses "ADDR" or "ADDR/BITS" (numeric IPv4 or IPv6, BITS up to 32 or 128)
+ * into out; host bits set in ADDR are an error, so that "10.0.0.1/8" is not
+ * silently read as 10.0.0.0/8. Returns FORUM_OK or FORUM_EINVAL with detail
+ * in err (field "trusted-proxy").
+ */
+enum forum_status http_net_parse(const char *text, struct http_net *out,
+                                 struct forum_error *err);
+
+/* True when the numeric address text (IPv4 or IPv6) lies in one of the n nets. */
+bool http_net_contains(const struct http_net *nets, size_t n, const char *text);
+
+/*
+ * The client of a request that reached us from peer (numeric address text)
+ * with the X-Forwarded-For header values xff[0..n_xff-1], in the order they
+ * were received. When peer is not in trusted, the client is peer and the
+ * header is ignored. Otherwise the addresses of the header are walked from
+ * the right: each one in trusted is another proxy of ours, and the first one
+ * that is not is the client (the one our proxies saw; addresses further left
+ * were written by the client itself and are not believed). An entry that is
+ * not a numeric address stops the walk, and so does the end of the list: the
+ * client is then the last trusted address reached. OUT: out (at least
+ * INET6_ADDRSTRLEN bytes, IPv4-mapped addresses written as IPv4), loopback
+ * (the client is on 127.0.0.0/8 or ::1).
+ */
+void http_forwarded_client(const struct http_net *trusted, size_t n_trusted,
+                           const char *peer, const char *const *xff, size_t n_xff,
+                           char *out, bool *loopback);
 
 /* The running server: opaque. */
 struct http_server;

@@ -152,6 +152,45 @@ static void fill_remote(struct request *rq, struct MHD_Connection *conn)
     }
 }
 
+/* The X-Forwarded-For headers of a request, the last ones kept when there are many. */
+#define XFF_KEEP 16
+struct xff_values {
+    const char *v[XFF_KEEP];
+    size_t n; /* seen in all; the last min(n, XFF_KEEP) are in v, oldest first */
+};
+
+static enum MHD_Result add_xff(void *cls, enum MHD_ValueKind kind, const char *key,
+                               const char *value)
+{
+    struct xff_values *x = cls;
+
+    (void)kind;
+    if (key != NULL && value != NULL && strcasecmp(key, "X-Forwarded-For") == 0) {
+        if (x->n >= XFF_KEEP)
+            memmove(x->v, x->v + 1, (XFF_KEEP - 1) * sizeof(x->v[0]));
+        x->v[x->n < XFF_KEEP ? x->n : XFF_KEEP - 1] = value;
+        x->n++;
+    }
+    return MHD_YES;
+}
+
+/* Behind a trusted proxy, the client is named by X-Forwarded-For. */
+static void fill_forwarded(struct request *rq, struct MHD_Connection *conn)
+{
+    const struct http_config *cfg = &rq->srv->config;
+    struct xff_values x;
+    char client[INET6_ADDRSTRLEN];
+
+    if (cfg->n_trusted_proxies == 0)
+        return;
+    memset(&x, 0, sizeof(x));
+    MHD_get_connection_values(conn, MHD_HEADER_KIND, add_xff, &x);
+    http_forwarded_client(cfg->trusted_proxies, cfg->n_trusted_proxies, rq->remote_addr,
+                          x.v, x.n < XFF_KEEP ? x.n : XFF_KEEP, client,
+                          &rq->remote_loopback);
+    memcpy(rq->remote_addr, client, sizeof(client));
+}
+
 static void add_common_headers(struct http_server *srv, struct MHD_Response *r)
 {
     MHD_add_response_header(r, "Content-Security-Policy", CSP_VALUE);
@@ -525,6 +564,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         rq->started = true;
         rq->method = method;
         rq->path = url;
+        fill_forwarded(rq, conn);
         if (rq->target_too_long)
             return send_error(rq, &err_uri_too_long, NULL);
         MHD_get_connection_values_n(conn, MHD_HEADER_KIND, add_header_size,
@@ -862,6 +902,11 @@ enum forum_status http_server_start(const struct http_config *config,
         return forum_error_set(
             err, FORUM_EINVAL, NULL,
             "http: the api, threads and connection limits must be set");
+    if (config->n_trusted_proxies > HTTP_TRUSTED_PROXIES_MAX ||
+        (config->n_trusted_proxies > 0 && config->trusted_proxies == NULL))
+        return forum_error_set(err, FORUM_EINVAL, "trusted-proxy",
+                               "http: at most %d trusted proxies",
+                               HTTP_TRUSTED_PROXIES_MAX);
     srv = forum_xcalloc(1, sizeof(*srv));
     srv->config = *config;
     if (srv->config.listen_fd < 0) {

@@ -59,9 +59,52 @@ def test_admin_token_file():
         expect(r.status == 201, "the token from the file is the admin's", r)
         r = srv.post("/api/v1/events", {"name": "Wrong"}, token="not-the-token-at-all-xxxxxxxx")
         expect(r.status in (401, 403), "another token is not", r)
-    p = run(["--admin-token-file", os.path.join(d, "missing"), "--db",
+    p = run(["--admin-token-file", os.path.join(d, "no-such-dir", "token"), "--db",
              os.path.join(d, "y.db"), "--listen", "127.0.0.1:0"])
-    expect(p.returncode != 0, "a missing token file is an error", p.returncode)
+    expect(p.returncode == 1 and "no-such-dir" in p.stderr,
+           "a token file that can be neither read nor created: exit 1, naming it",
+           (p.returncode, p.stderr[-300:]))
+    for content in ("", "\n", "two words\n", "x" * 257 + "\n"):
+        with open(path, "w") as f:
+            f.write(content)
+        p = run(["--admin-token-file", path, "--db", os.path.join(d, "y.db"),
+                 "--listen", "127.0.0.1:0"])
+        expect(p.returncode == 1 and "--admin-token-file" in p.stderr,
+               "a token file holding %r is refused, naming the option" % content[:20],
+               (p.returncode, p.stderr[-300:]))
+
+
+def test_admin_token_file_created_when_missing():
+    d = tempfile.mkdtemp(prefix="forumd-e2e-")
+    path = os.path.join(d, "admin-token")
+    with harness.Server(admin_token=None, extra_args=["--admin-token-file", path]) as srv:
+        expect(srv.wait_output(r"created the admin token file .*admin-token", "stderr"),
+               "the daemon says it created the file", srv.log_tail())
+        st = os.stat(path)
+        expect(st.st_mode & 0o777 == 0o600, "the file is created with mode 0600",
+               oct(st.st_mode))
+        with open(path) as f:
+            token = f.read()
+        expect(re.fullmatch(r"[0-9a-f]{32}\n", token) is not None,
+               "it holds one fresh token line", token)
+        token = token.strip()
+        expect(all(token not in line for line in srv.stdout_lines) and
+               all(token not in line for line in srv.stderr_lines),
+               "the token itself is printed nowhere", srv.log_tail())
+        r = srv.post("/api/v1/events", {"name": "Created token"}, token=token)
+        expect(r.status == 201, "the created token is the admin's", r)
+        srv.stop()
+        srv.start()
+        expect(open(path).read().strip() == token, "a restart reads it, unchanged")
+        created = [l for l in srv.stderr_lines if "created the admin token file" in l]
+        expect(len(created) == 1, "and creates nothing", created)
+        r = srv.post("/api/v1/events", {"name": "Again"}, token=token)
+        expect(r.status == 201, "and it still works", r)
+        os.chmod(path, 0o644)
+        srv.stop()
+        srv.start()
+        expect(srv.wait_output(r"admin-token.*can be read by other users", "stderr"),
+               "a token file others can read is warned about", srv.log_tail())
 
 
 def test_generated_token_printed_once():
