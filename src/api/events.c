@@ -43,6 +43,16 @@ static bool charset_ok(const char *s, const char *extra)
     return true;
 }
 
+/* A join code: letters, digits, '-' and '_' (NULL: none). False after the 422. */
+static bool join_code_ok(struct api_ctx *c, const char *code)
+{
+    if (code == NULL || (code[0] != '\0' && charset_ok(code, "-_")))
+        return true;
+    api__error(c, 422, "invalid", "join_code",
+               "letters, digits, '-' and '_' only (or null for none)");
+    return false;
+}
+
 /* An IANA zone name that this machine knows (or UTC). */
 static bool timezone_ok(const char *tz)
 {
@@ -110,15 +120,29 @@ static bool event_fields(struct api_ctx *c, struct store_event *e, bool creating
         e->locale = forum_xstrdup(locale);
     }
     if (has_code) {
-        if (code != NULL && (code[0] == '\0' || !charset_ok(code, "-_"))) {
-            api__error(c, 422, "invalid", "join_code",
-                       "letters, digits, '-' and '_' only (or null for none)");
+        if (!join_code_ok(c, code))
             return false;
-        }
         free(e->join_code);
         e->join_code = code ? forum_xstrdup(code) : NULL;
     }
     return true;
+}
+
+/* Answers 201 with the new event e (id given) and its facilitator token, or
+ * the failure rc. */
+static void created(struct api_ctx *c, enum forum_status rc,
+                    const struct forum_error *err, struct store_event *e, const char *id,
+                    const char *token)
+{
+    json_t *doc;
+
+    if (api__failed(c, rc, err))
+        return;
+    free(e->id);
+    e->id = forum_xstrdup(id);
+    doc = event_json(e, true);
+    json_object_set_new(doc, "facilitator_token", json_string(token));
+    api__json(c, 201, doc);
 }
 
 void api__event_create(struct api_ctx *c)
@@ -127,7 +151,6 @@ void api__event_create(struct api_ctx *c)
     char id[STORE_ID_MAX + 1], token[STORE_TOKEN_LEN + 1];
     struct forum_error err;
     enum forum_status rc;
-    json_t *doc;
 
     memset(&e, 0, sizeof(e));
     e.max_weight = 3;
@@ -135,18 +158,11 @@ void api__event_create(struct api_ctx *c)
     e.voting_open = true;
     e.timezone = forum_xstrdup("UTC");
     e.locale = forum_xstrdup("fr");
-    if (!event_fields(c, &e, true))
-        goto out;
-    forum_error_clear(&err);
-    rc = store_event_create(c->store, &e, id, token, &err);
-    if (api__failed(c, rc, &err))
-        goto out;
-    free(e.id);
-    e.id = forum_xstrdup(id);
-    doc = event_json(&e, true);
-    json_object_set_new(doc, "facilitator_token", json_string(token));
-    api__json(c, 201, doc);
-out:
+    if (event_fields(c, &e, true)) {
+        forum_error_clear(&err);
+        rc = store_event_create(c->store, &e, id, token, &err);
+        created(c, rc, &err, &e, id, token);
+    }
     store_event_release(&e);
 }
 
@@ -268,7 +284,6 @@ void api__event_copy(struct api_ctx *c)
     char id[STORE_ID_MAX + 1], token[STORE_TOKEN_LEN + 1];
     struct forum_error err;
     enum forum_status rc;
-    json_t *doc;
 
     memset(&e, 0, sizeof(e));
     if (!api__only_keys(c, keys) ||
@@ -276,11 +291,8 @@ void api__event_copy(struct api_ctx *c)
         !api__get_string(c, "join_code", false, API_CODE_MAX, false, &code, NULL) ||
         !api__get_int(c, "days", false, -COPY_DAYS_MAX, COPY_DAYS_MAX, &days, NULL))
         return;
-    if (code != NULL && (code[0] == '\0' || !charset_ok(code, "-_"))) {
-        api__error(c, 422, "invalid", "join_code",
-                   "letters, digits, '-' and '_' only (or null for none)");
+    if (!join_code_ok(c, code))
         return;
-    }
     /* The settings of the source, open again, under the new name. */
     e.name = forum_xstrdup(name);
     e.timezone = forum_xstrdup(c->event.timezone);
@@ -301,14 +313,7 @@ void api__event_copy(struct api_ctx *c)
     }
     if (rc == FORUM_OK)
         rc = store_event_copy(c->store, CTX_EID(c), &e, slots, n_slots, id, token, &err);
-    if (api__failed(c, rc, &err))
-        goto out;
-    free(e.id);
-    e.id = forum_xstrdup(id);
-    doc = event_json(&e, true);
-    json_object_set_new(doc, "facilitator_token", json_string(token));
-    api__json(c, 201, doc);
-out:
+    created(c, rc, &err, &e, id, token);
     tz_free(z);
     store_slots_free(slots, n_slots);
     store_event_release(&e);

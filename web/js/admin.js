@@ -6,9 +6,9 @@
 // (never in a URL sent to the server) or the form, and stays on this device.
 
 import { Api, seg, takeFragment, tokens } from './api.js';
-import { h, mount, formValues, copyText } from './dom.js';
+import { h, mount, formValues } from './dom.js';
 import { t, tn, loadLang, pickLang, langSwitch, fmtDay } from './i18n.js';
-import { errorText, formErrors, field, counted, tooLong, formError, announce } from './common.js';
+import { errorText, formErrors, field, counted, tooLong, formError, announce, copyRow } from './common.js';
 import { loadLimits, range } from './limits.js';
 
 const TOKEN_KIND = 'a';
@@ -204,27 +204,11 @@ async function onDelete(ev) {
 
 // ---- rendering ------------------------------------------------------------------
 
-function copyRow(id, label, url) {
-    return h(
-        'div',
-        { class: 'copy-row' },
-        h('label', { for: id }, label),
-        h('input', { id, type: 'text', readOnly: true, value: url, class: 'mono' }),
-        h(
-            'button',
-            {
-                type: 'button',
-                'aria-label': t('fac.copy_named', { what: label }),
-                onclick: async () => {
-                    const ok = await copyText(url, document.getElementById(id));
-                    state.copied = ok ? id : null;
-                    announce(ok ? t('me.copied') : t('me.copy_failed'));
-                    render();
-                },
-            },
-            state.copied === id ? t('me.copied') : t('me.copy'),
-        ),
-    );
+function linkRow(id, label, url) {
+    return copyRow(id, label, url, state.copied === id, (copied) => {
+        state.copied = copied;
+        render();
+    });
 }
 
 function renderTokenForm() {
@@ -252,7 +236,7 @@ function renderCreated() {
         h('h2', { id: 'created-title', tabindex: '-1' }, title),
         c.from ? h('p', null, t('admin.copied_from', { name: c.from })) : null,
         h('p', null, t('admin.link_once')),
-        copyRow('created-link', t('admin.facilitator_link'), c.link),
+        linkRow('created-link', t('admin.facilitator_link'), c.link),
         h('p', { class: 'actions' }, h('a', { href: c.link, class: 'button primary', id: 'created-open' }, t('admin.open_console'))),
     );
 }

@@ -2,7 +2,7 @@
 // Pieces shared by the pages: error text, form fields with their error
 // message, theme colours, the status line read by screen readers.
 
-import { h } from './dom.js';
+import { h, copyText } from './dom.js';
 import { t, has } from './i18n.js';
 import { charLimit, range, chars } from './limits.js';
 
@@ -167,3 +167,27 @@ export const recent = {
         }
     },
 };
+
+// A read-only link with its Copy button. copied(): whether this link was
+// the last one copied; onCopied(id or null) records it and re-renders.
+export function copyRow(id, label, url, copied, onCopied) {
+    return h(
+        'div',
+        { class: 'copy-row' },
+        h('label', { for: id }, label),
+        h('input', { id, type: 'text', readOnly: true, value: url, class: 'mono' }),
+        h(
+            'button',
+            {
+                type: 'button',
+                'aria-label': t('fac.copy_named', { what: label }),
+                onclick: async () => {
+                    const ok = await copyText(url, document.getElementById(id));
+                    announce(ok ? t('me.copied') : t('me.copy_failed'));
+                    onCopied(ok ? id : null);
+                },
+            },
+            copied ? t('me.copied') : t('me.copy'),
+        ),
+    );
+}

@@ -2,9 +2,9 @@
 // The event's settings: name, phases, votes, join code, zone, language, links.
 
 import { seg } from '../api.js';
-import { h, formValues, copyText } from '../dom.js';
+import { h, formValues } from '../dom.js';
 import { t, tn } from '../i18n.js';
-import { field, counted, tooLong, checkbox, formError, announce } from '../common.js';
+import { field, counted, tooLong, checkbox, formError, copyRow } from '../common.js';
 import { range } from '../limits.js';
 import { state, api, ev, loadEvent, setErrors, errorsOf, act, rerender } from './state.js';
 import { panel } from './panel.js';
@@ -59,26 +59,10 @@ async function onSettings(e) {
 }
 
 function linkRow(id, label, url) {
-    return h(
-        'div',
-        { class: 'copy-row' },
-        h('label', { for: id }, label),
-        h('input', { id, type: 'text', readOnly: true, value: url, class: 'mono' }),
-        h(
-            'button',
-            {
-                type: 'button',
-                onclick: async () => {
-                    const ok = await copyText(url, document.getElementById(id));
-                    state.copied = ok ? id : null;
-                    announce(ok ? t('me.copied') : t('me.copy_failed'));
-                    rerender();
-                },
-                'aria-label': t('fac.copy_named', { what: label }),
-            },
-            state.copied === id ? t('me.copied') : t('me.copy'),
-        ),
-    );
+    return copyRow(id, label, url, state.copied === id, (copied) => {
+        state.copied = copied;
+        rerender();
+    });
 }
 
 function summary() {
