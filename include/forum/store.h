@@ -177,6 +177,7 @@ struct store_event {
     bool voting_open;
     bool show_tallies;
     char *created_at; /* RFC 3339 UTC */
+    long published;   /* read only: the latest published version, 0 before the first */
 };
 
 void store_event_release(struct store_event *e);

@@ -27,6 +27,7 @@ static json_t *event_json(const struct store_event *e, bool facilitator)
     json_object_set_new(o, "voting_open", json_boolean(e->voting_open));
     json_object_set_new(o, "show_tallies", json_boolean(e->show_tallies));
     json_object_set_new(o, "join_code_required", json_boolean(e->join_code != NULL));
+    json_object_set_new(o, "published", json_integer(e->published));
     if (facilitator)
         json_object_set_new(o, "join_code",
                             e->join_code ? json_string(e->join_code) : json_null());
@@ -230,7 +231,6 @@ void api__event_list(struct api_ctx *c)
         json_object_set_new(o, "topics", json_integer(v[i].topics));
         json_object_set_new(o, "slots", json_integer(v[i].slots));
         json_object_set_new(o, "rooms", json_integer(v[i].rooms));
-        json_object_set_new(o, "published", json_integer(v[i].published));
         json_array_append_new(arr, o);
     }
     store_event_infos_free(v, n);

@@ -15,8 +15,9 @@ static const char SQL_TOKEN_INSERT[] =
     "INSERT INTO tokens (hash, role, event_id, participant_id) VALUES (?1, ?2, ?3, ?4)";
 static const char SQL_EVENT_GET[] =
     "SELECT id, name, timezone, locale, join_code, max_weight, vote_budget, "
-    "proposals_open, "
-    "voting_open, show_tallies, created_at FROM events WHERE id = ?1";
+    "proposals_open, voting_open, show_tallies, created_at, "
+    "(SELECT coalesce(max(version), 0) FROM schedule_versions WHERE event_id = ?1) "
+    "FROM events WHERE id = ?1";
 static const char SQL_EVENT_UPDATE[] =
     "UPDATE events SET name = ?2, timezone = ?3, locale = ?4, join_code = ?5, "
     "max_weight = ?6, vote_budget = ?7, proposals_open = ?8, voting_open = ?9, "
@@ -174,11 +175,20 @@ static void event_read(sqlite3_stmt *st, void *out)
     e->created_at = store__col(st, 10);
 }
 
+static void event_read_published(sqlite3_stmt *st, void *out)
+{
+    struct store_event *e = out;
+
+    event_read(st, e);
+    e->published = (long)sqlite3_column_int64(st, 11);
+}
+
 enum forum_status store_event_get(struct store *s, const char *id, struct store_event *e,
                                   struct forum_error *err)
 {
     memset(e, 0, sizeof(*e));
-    return store__row(s, SQL_EVENT_GET, id, NULL, event_read, e, "no such event", err);
+    return store__row(s, SQL_EVENT_GET, id, NULL, event_read_published, e,
+                      "no such event", err);
 }
 
 enum forum_status store_event_update(struct store *s, const struct store_event *e,
@@ -258,6 +268,7 @@ static void info_read(sqlite3_stmt *st, void *out)
     in->slots = (long)sqlite3_column_int64(st, 13);
     in->rooms = (long)sqlite3_column_int64(st, 14);
     in->published = (long)sqlite3_column_int64(st, 15);
+    in->event.published = in->published;
     in->first_slot = store__col(st, 16);
 }
 

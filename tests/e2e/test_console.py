@@ -298,5 +298,50 @@ def test_remove_participant(srv):
     expect(r.status == 404, "another event's participant: 404", r)
 
 
+def test_before_publication(srv):
+    """What the participant page relies on before the first publication."""
+    eid, fac, base = event(srv)
+    slot(srv, base, fac, "14:00", "15:00")
+    srv.post(base + "/rooms", {"name": "Salle", "capacity": 10}, token=fac)
+    p = srv.join(eid, "Ada")
+    t = srv.post(base + "/topics", {"title": "T"}, token=p["token"]).body["id"]
+    srv.put(base + "/topics/%s/vote" % t, {"weight": 2}, token=p["token"])
+    e = srv.get(base).body
+    expect(e["published"] == 0, "the event says nothing is published", e)
+    for path in ("/schedule", "/schedule.ics", "/schedule.csv"):
+        r = srv.get(base + path)
+        expect(r.status == 404 and r.error_code() == "not_published", path + ": not_published", r)
+    r = srv.get(base + "/me/agenda", token=p["token"])
+    expect(r.status == 200 and r.body == [], "an empty agenda", r)
+    feed = srv.get(base + "/me", token=p["token"]).body["calendar_url"]
+    r = srv.get(feed)
+    expect(r.status == 200 and "BEGIN:VCALENDAR" in r.text and "VEVENT" not in r.text,
+           "the personal feed is an empty calendar", r)
+    a = srv.post(base + "/allocation", {"time_limit_ms": 50}, token=fac).body
+    srv.post(base + "/schedule/publish", {"allocation": a["id"]}, token=fac)
+    e = srv.get(base).body
+    expect(e["published"] == 1, "then version 1", e)
+    expect(srv.get(base + "/schedule.ics").status == 200, "the .ics exists")
+    expect([s["topic"] for s in srv.get(base + "/me/agenda", token=p["token"]).body] == [t],
+           "the agenda holds the session")
+
+
+def test_refused_settings_change_nothing(srv):
+    """A settings save refused for one field (a join code taken) keeps every
+    other field of the request unsaved too: the page keeps what was typed."""
+    other = srv.create_event("Other", join_code="TAKEN")
+    eid, fac, base = event(srv, join_code="MINE")
+    before = srv.get(base, token=fac).body
+    r = srv.patch(base, {"join_code": "taken", "vote_budget": 7, "show_tallies": True,
+                         "name": "Renamed"}, token=fac)
+    expect(r.status == 409 and r.error_code() == "conflict" and
+           r.body["error"]["field"] == "join_code", "409 naming join_code", r)
+    expect(srv.get(base, token=fac).body == before, "nothing changed", before)
+    r = srv.patch(base, {"vote_budget": 10001}, token=fac)
+    expect(r.status == 422 and r.body["error"]["field"] == "vote_budget", "range", r)
+    expect(srv.get(base, token=fac).body == before, "nothing changed", before)
+    expect(other["id"] != eid, "two events")
+
+
 if __name__ == "__main__":
     harness.main(globals())
