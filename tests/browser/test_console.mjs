@@ -84,7 +84,8 @@ for (const lang of ['fr', 'en']) {
         // Without a token, the token page says which event it is for.
         await page.goto(`${d.url}/e/${ev.id}/facilitate`);
         await page.getByText(fill(L['fac.token_for'], { name: `Réglages ${lang}` })).waitFor();
-        await page.goto(`${d.url}/e/${ev.id}/facilitate#token=${ev.token}`);
+        await page.getByLabel(L['fac.token'], { exact: true }).fill(ev.token);
+        await page.getByRole('button', { name: L['fac.token_submit'] }).click();
         await unfold(page, [L['fac.settings']]);
         const settings = page.getByRole('form', { name: L['fac.settings'] });
         // A code another event uses (in another case), a budget, a checkbox.
