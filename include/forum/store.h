@@ -278,6 +278,7 @@ struct store_room {
     char *id;
     char *name;
     long capacity;
+    char *url; /* an online room's link (http or https), or NULL */
     struct store_strv features;
     struct store_strv unavailable; /* slot ids */
 };
@@ -296,8 +297,56 @@ enum forum_status store_room_create(struct store *s, const char *eid,
                                     struct forum_error *err);
 enum forum_status store_room_update(struct store *s, const char *eid,
                                     const struct store_room *r, struct forum_error *err);
+/* FORUM_ECONFLICT when a block (a plenary, a break) takes place in the room. */
 enum forum_status store_room_delete(struct store *s, const char *eid, const char *rid,
                                     struct forum_error *err);
+
+/* ---- blocks -------------------------------------------------------------- */
+
+/*
+ * A part of the day: forum (topics proposed by participants), groups (formats
+ * run as parallel groups), workshops (topics prepared by the organisers),
+ * plenary (one session for everyone in one room), break. The schema keeps a
+ * slot in one block at most, a plenary in a room, a break in one or none,
+ * and topics out of plenaries and breaks.
+ */
+struct store_block {
+    char *id;
+    char *name;
+    char *kind;    /* "forum", "groups", "workshops", "plenary" or "break" */
+    char *room_id; /* a plenary's room (required), a break's (optional); else NULL */
+    char *title;   /* a plenary's or a break's title; "" when none */
+    bool proposals_open;     /* participants may propose topics into it */
+    struct store_strv slots; /* slot ids, in chronological order */
+    char *starts_at;         /* read only: its first slot's start, NULL without slots */
+    char *ends_at;           /* read only: its last slot's end */
+};
+
+void store_block_release(struct store_block *b);
+void store_blocks_free(struct store_block *v, size_t n);
+
+/* OUT: v, n: the event's blocks in the order of the day (by their first slot;
+ * those without slots last, in the order they were made). */
+enum forum_status store_block_list(struct store *s, const char *eid,
+                                   struct store_block **v, size_t *n,
+                                   struct forum_error *err);
+enum forum_status store_block_get(struct store *s, const char *eid, const char *bid,
+                                  struct store_block *out, struct forum_error *err);
+/*
+ * Creates b in event eid with its slots, in one transaction (b->id ignored).
+ * OUT: id. FORUM_ECONFLICT (field "slots") when a slot is in another block;
+ * FORUM_EINVAL (field "slots", "room" or "kind") for what the schema refuses.
+ */
+enum forum_status store_block_create(struct store *s, const char *eid,
+                                     const struct store_block *b, char *id,
+                                     struct forum_error *err);
+/* Writes b over the block b->id, its slots replaced; as store_block_create(). */
+enum forum_status store_block_update(struct store *s, const char *eid,
+                                     const struct store_block *b,
+                                     struct forum_error *err);
+/* Deletes the block: its slots stay, its topics belong to no block. */
+enum forum_status store_block_delete(struct store *s, const char *eid, const char *bid,
+                                     struct forum_error *err);
 
 /* ---- participants ------------------------------------------------------------ */
 
@@ -366,6 +415,14 @@ struct store_topic {
     struct store_strv host_names; /* parallel to host_ids */
     long vote_count;              /* read only: votes cast for it */
     long vote_weight;             /* read only: their total weight */
+    char *block_id;               /* the block it belongs to, or NULL */
+    /* Parallel groups (ALLOCATOR.md, Groups): groups_max 0 = an ordinary
+     * topic; otherwise 1..100 groups of group_size_min..group_size_max. */
+    long groups_max;
+    long group_size_min;
+    long group_size_max;
+    /* Write only (store_topic_update): replace the hosts with host_ids. */
+    bool hosts_set;
 };
 
 void store_topic_release(struct store_topic *t);
@@ -380,7 +437,13 @@ enum forum_status store_topic_get(struct store *s, const char *eid, const char *
 enum forum_status store_topic_create(struct store *s, const char *eid,
                                      const struct store_topic *t, char *id,
                                      struct forum_error *err);
-/* Writes title, description, theme, needs, max_size and fixed of t (hosts unchanged). */
+/*
+ * Writes title, description, theme, needs, max_size, fixed, block and groups
+ * of t, and its hosts (host_ids) when t->hosts_set (otherwise they stay).
+ * FORUM_EINVAL with field "block" for a block of another event or one that
+ * is not allocated (a plenary, a break), "hosts" for a host of another
+ * event, "fixed" for a cell of another event.
+ */
 enum forum_status store_topic_update(struct store *s, const char *eid,
                                      const struct store_topic *t,
                                      struct forum_error *err);
@@ -459,26 +522,91 @@ enum forum_status store_allocation_get(struct store *s, const char *eid, const c
 enum forum_status store_allocation_delete(struct store *s, const char *eid,
                                           const char *aid, struct forum_error *err);
 
+/* One session of a published version: a topic (or one of its groups), a
+ * plenary or a break. Its identity across versions is id. */
+struct store_session {
+    char *id;       /* the topic's id (group 1), "<topic>-<group>", or the block's id */
+    char *topic_id; /* NULL for a plenary or a break */
+    long group;     /* 1, 2, ... */
+    char *block_id; /* NULL when the event had no blocks */
+    char *kind;     /* its block's kind; "forum" without a block */
+    char *room_id;  /* NULL for a break without a room */
+    char *slot_id;  /* its (first) slot */
+    char *title;    /* as published */
+    char *theme;
+    char *starts_at; /* as published (a plenary over several slots: the block's span) */
+    char *ends_at;
+    long seats;              /* people seated (a plenary: every participant) */
+    long sequence;           /* iCalendar SEQUENCE (store_schedule_insert() sets it) */
+    bool everyone;           /* everyone's agenda holds it (a plenary, a break) */
+    struct store_strv hosts; /* host names, as published */
+    struct store_strv attendees; /* participant ids (STORE_SCHEDULE_ATTENDEES) */
+};
+
+/* The grid of a version as it was published. */
+struct store_version_slot {
+    char *id, *label, *starts_at, *ends_at;
+    char *block_id; /* NULL: in no block */
+};
+struct store_version_room {
+    char *id, *name;
+    char *url; /* NULL: not online */
+};
+struct store_version_block {
+    char *id, *name, *kind, *title;
+    char *room_id; /* a plenary's or a break's room, or NULL */
+};
+
 struct store_schedule {
     long version; /* 1, 2, ... */
     char *allocation_id;
-    char *published_at; /* RFC 3339 UTC */
-    char *body;         /* the public JSON document, as api/ rendered it */
+    char *published_at;               /* RFC 3339 UTC */
+    char *timezone;                   /* the event's zone when it was published */
+    struct store_version_slot *slots; /* chronological */
+    size_t n_slots;
+    struct store_version_room *rooms; /* in the event's order */
+    size_t n_rooms;
+    struct store_version_block *blocks; /* in the order of the day */
+    size_t n_blocks;
+    struct store_session *sessions; /* by start, then room order, then group */
+    size_t n_sessions;
 };
 
+void store_session_release(struct store_session *x);
+/* Frees everything sc owns (NULL-safe arrays); sc is empty afterwards. */
 void store_schedule_release(struct store_schedule *sc);
 
-/* OUT: sc, the newest published version; FORUM_ENOTFOUND before the first. */
-enum forum_status store_schedule_latest(struct store *s, const char *eid,
-                                        struct store_schedule *sc,
-                                        struct forum_error *err);
+/* What store_schedule_get() loads beside the sessions and their hosts. */
+enum store_schedule_what {
+    STORE_SCHEDULE_GRID = 1u << 0,      /* slots, rooms and blocks */
+    STORE_SCHEDULE_ATTENDEES = 1u << 1, /* who sits in each session */
+};
+
 /*
- * Publishes allocation sc->allocation_id as version sc->version with body
- * sc->body. FORUM_ECONFLICT if that version exists already (someone else
- * published meanwhile); published versions are never changed afterwards.
+ * OUT: sc, version `version` of event eid (0: the latest) with its sessions
+ * and their hosts, plus what `what` asks for. With pid, only the sessions
+ * participant pid attends and those for everyone (one person's agenda).
+ * FORUM_ENOTFOUND before the first publication, or for a version that does
+ * not exist. Release sc with store_schedule_release().
+ */
+enum forum_status store_schedule_get(struct store *s, const char *eid, long version,
+                                     const char *pid, unsigned what,
+                                     struct store_schedule *sc, struct forum_error *err);
+/* OUT: version, the latest published version of eid, 0 before the first. */
+enum forum_status store_schedule_latest_version(struct store *s, const char *eid,
+                                                long *version, struct forum_error *err);
+/*
+ * Publishes sc as version sc->version of eid with allocation
+ * sc->allocation_id, its grid and its sessions (hosts, attendees), in one
+ * transaction. Fills each session's sequence (OUT) from the rows of its
+ * identity in earlier versions: 0 the first time; the previous version's
+ * plus one when its time or room changed; when it had been dropped since,
+ * the last one's plus two (the cancellation raised it once). FORUM_ECONFLICT
+ * if that version exists already (someone published meanwhile) or the
+ * allocation is published already; published versions never change.
  */
 enum forum_status store_schedule_insert(struct store *s, const char *eid,
-                                        const struct store_schedule *sc,
+                                        struct store_schedule *sc,
                                         struct forum_error *err);
 
 /* Fills out (21 bytes) with the current UTC time as "YYYY-MM-DDTHH:MM:SSZ". */

@@ -157,6 +157,19 @@ bool api__failed(struct api_ctx *c, enum forum_status rc, const struct forum_err
     return true;
 }
 
+const void *api__by_id(const void *v, size_t n, size_t size, const char *id)
+{
+    for (size_t i = 0; id != NULL && i < n; i++) {
+        const void *x = (const char *)v + i * size;
+        /* Every such struct starts with its id: a pointer to it converts to a
+         * pointer to that first member. */
+        const char *const *xid = x;
+        if (*xid != NULL && strcmp(*xid, id) == 0)
+            return x;
+    }
+    return NULL;
+}
+
 json_t *api__strv_json(const struct store_strv *sv)
 {
     json_t *arr = json_array();

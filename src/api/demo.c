@@ -1,9 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The demo event, shaped like the Bigre! Rencontre.s day: rooms (one of
- * them online, one not step-free), slots over two half-days, the four
- * themes, about thirty participants with votes, twenty topics and a first
- * published schedule, so that every page shows something at once.
+ * The demo event: the seed's day, the Bigre! Rencontre.s 2025. Three
+ * half-days of distinct formats as blocks (co-accompaniment, where
+ * co-développement and two other methods run as parallel groups; the open
+ * forum; cooperative functioning in workshops), a plenary "temps fort" for
+ * everyone in the Grande salle with a visio link, a lunch break, an online
+ * room, sixty participants with votes, and a first published schedule, so
+ * that every page shows something at once.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -16,69 +19,109 @@
 
 #define S(x) ((char *)(uintptr_t)(x))
 
+#define VISIO "https://visio.example.org/bigre-rencontres-2025"
+
 static const struct {
     const char *name;
     long capacity;
     const char *features; /* comma-separated */
+    const char *url;
 } demo_rooms[] = {
-    {"Grande salle", 60, "accessible,projector"},
-    {"Salle Coopaname", 14, "accessible"},
-    {"Salle Oxalis", 12, "accessible,projector"},
-    {"Atelier de la Manufacture (étage, sans ascenseur)", 10, ""},
-    {"Jardin", 16, "accessible"},
-    {"Salle en ligne (visio)", 25, "online"},
+    {"Grande salle", 80, "accessible,projector", VISIO},
+    {"Salle Coopaname", 14, "accessible", NULL},
+    {"Salle Oxalis", 12, "accessible,projector", NULL},
+    {"Salle Manucoop", 12, "accessible", NULL},
+    {"Atelier (étage, sans ascenseur)", 10, "", NULL},
+    {"Jardin", 16, "accessible", NULL},
+    {"Bibliothèque", 10, "accessible", NULL},
+    {"Salle en ligne (visio)", 25, "online", VISIO},
 };
+#define N_ROOMS (sizeof(demo_rooms) / sizeof(demo_rooms[0]))
 
-/* Two half-days, Paris time (UTC+2 in September). */
+/* Thursday afternoon and Friday, Paris time (UTC+2 in September). */
 static const struct {
     const char *label, *from, *to;
+    int block; /* index in demo_blocks */
 } demo_slots[] = {
-    {"Jeu. 14h00 · Co-accompagnement", "2025-09-18T12:00:00Z", "2025-09-18T13:15:00Z"},
-    {"Jeu. 15h30 · Forum ouvert", "2025-09-18T13:30:00Z", "2025-09-18T14:45:00Z"},
-    {"Jeu. 17h00 · Forum ouvert", "2025-09-18T15:00:00Z", "2025-09-18T16:00:00Z"},
-    {"Ven. 9h30 · Vie coopérative", "2025-09-19T07:30:00Z", "2025-09-19T08:45:00Z"},
-    {"Ven. 11h00 · Vie coopérative", "2025-09-19T09:00:00Z", "2025-09-19T10:00:00Z"},
-    {"Ven. 12h00 · Temps fort", "2025-09-19T10:00:00Z", "2025-09-19T11:00:00Z"},
+    {"Jeu. 14h00", "2025-09-18T12:00:00Z", "2025-09-18T13:30:00Z", 0},
+    {"Jeu. 16h00", "2025-09-18T14:00:00Z", "2025-09-18T15:30:00Z", 0},
+    {"Jeu. 17h45", "2025-09-18T15:45:00Z", "2025-09-18T17:00:00Z", 1},
+    {"Ven. 9h30", "2025-09-19T07:30:00Z", "2025-09-19T08:30:00Z", 2},
+    {"Ven. 10h45", "2025-09-19T08:45:00Z", "2025-09-19T09:45:00Z", 2},
+    {"Ven. 12h00", "2025-09-19T10:00:00Z", "2025-09-19T11:15:00Z", 3},
+    {"Ven. 13h30", "2025-09-19T11:30:00Z", "2025-09-19T12:45:00Z", 4},
+    {"Ven. 15h00", "2025-09-19T13:00:00Z", "2025-09-19T14:15:00Z", 4},
 };
+#define N_SLOTS (sizeof(demo_slots) / sizeof(demo_slots[0]))
+
+static const struct {
+    const char *name, *kind, *title;
+    int room; /* index in demo_rooms, -1 for none */
+    bool proposals;
+} demo_blocks[] = {
+    {"Co-accompagnement", "groups", "", -1, false},
+    {"Temps fort", "plenary", "Temps fort : la radicalité joyeuse", 0, false},
+    {"Forum ouvert", "forum", "", -1, true},
+    {"Déjeuner", "break", "Déjeuner", 5, false},
+    {"Fonctionnement coopératif", "workshops", "", -1, false},
+};
+#define N_BLOCKS (sizeof(demo_blocks) / sizeof(demo_blocks[0]))
 
 static const struct {
     const char *title, *theme, *needs, *description;
+    int block;  /* index in demo_blocks */
+    int groups; /* groups.max (0: an ordinary topic) */
+    int hosts;  /* how many hosts (the facilitator names them) */
     long max_size;
 } demo_topics[] = {
+    /* Co-accompagnement: methods in parallel groups, and two single sessions. */
+    {"Co-développement", "Co-accompagnement", "",
+     "Une personne expose une situation, le groupe l'aide à la faire avancer.", 0, 3, 3,
+     0},
+    {"Analyse de pratiques professionnelles", "Co-accompagnement", "", "", 0, 2, 2, 0},
+    {"Entraînement mental", "Co-accompagnement", "", "", 0, 2, 2, 0},
+    {"Accélérateur de projet", "Co-accompagnement", "", "", 0, 0, 1, 10},
+    {"Échange de pratiques : dire non à sa clientèle", "Co-accompagnement", "", "", 0, 0,
+     1, 0},
+    /* Forum ouvert: topics proposed by participants. */
     {"Le rapport à l'argent", "Le commercial", "",
-     "Comment travailler sur notre rapport à "
-     "l'argent, seul·e et en collectif ?",
+     "Comment travailler sur notre rapport à l'argent, seul·e et en collectif ?", 2, 0, 1,
      0},
-    {"Surmonter le syndrome de l'imposteur", "Le commercial", "", "", 12},
-    {"Savoir dire non à sa clientèle", "Le commercial", "", "", 0},
-    {"Défendre son prix de vente", "Le commercial", "projector", "", 0},
-    {"Prospecter autrement, à plusieurs", "Le commercial", "", "", 0},
-    {"Quand la clientèle devient prescriptrice", "Le commercial", "", "", 0},
-    {"Moins dépendre des ventes", "Faire avec moins", "", "", 0},
-    {"Sobriété choisie : transformer nos modes de vie", "Faire avec moins", "", "", 0},
+    {"Surmonter le syndrome de l'imposteur", "Le commercial", "", "", 2, 0, 1, 12},
+    {"Défendre son prix de vente", "Le commercial", "projector", "", 2, 0, 1, 0},
+    {"Prospecter autrement, à plusieurs", "Le commercial", "", "", 2, 0, 1, 0},
+    {"Quand la clientèle devient prescriptrice", "Le commercial", "", "", 2, 0, 1, 0},
+    {"Moins dépendre des ventes", "Faire avec moins", "", "", 2, 0, 1, 0},
+    {"Sobriété choisie : transformer nos modes de vie", "Faire avec moins", "", "", 2, 0,
+     1, 0},
     {"Augmenter le chiffre d'affaires ou moins consommer ?", "Faire avec moins", "", "",
-     0},
-    {"Anticiper les 2-3 prochaines années", "Les crises / anticiper", "", "", 0},
+     2, 0, 1, 0},
+    {"Anticiper les 2-3 prochaines années", "Les crises / anticiper", "", "", 2, 0, 1, 0},
     {"L'ESS face aux crises qui se cumulent", "Les crises / anticiper", "projector", "",
+     2, 0, 1, 0},
+    {"Inclusion et handicap : tenir le cap", "Les crises / anticiper", "", "", 2, 0, 1,
      0},
-    {"Se mettre en action collectivement", "Les crises / anticiper", "", "", 0},
-    {"Inclusion et handicap : tenir le cap", "Les crises / anticiper", "", "", 0},
-    {"Communautés de praticien·nes", "Coopération", "", "", 0},
-    {"Du « je » au « nous »", "Coopération", "", "", 0},
-    {"Désaccords, médiation et prévention des conflits", "Coopération", "", "", 10},
-    {"Répartir le travail sans hiérarchie", "Coopération", "", "", 0},
-    {"Redistribuer la richesse créée ensemble", "Coopération", "", "", 0},
-    {"Co-développement : une séance pour essayer", "Coopération", "", "", 8},
-    {"Présentation du programme (visio)", "Coopération", "online", "", 0},
+    {"Présenter son activité en visio", "Le commercial", "online", "", 2, 0, 1, 0},
+    /* Fonctionnement coopératif: workshops prepared by the organisers. */
+    {"Communautés de praticien·nes", "Coopération", "", "", 4, 0, 1, 0},
+    {"Du « je » au « nous »", "Coopération", "", "", 4, 0, 1, 0},
+    {"Désaccords, médiation et prévention des conflits", "Coopération", "", "", 4, 0, 1,
+     10},
+    {"Répartir le travail sans hiérarchie", "Coopération", "", "", 4, 0, 1, 0},
+    {"Redistribuer la richesse créée ensemble", "Coopération", "", "", 4, 0, 1, 0},
+    {"Intercoopérer sur son territoire", "Coopération", "", "", 4, 0, 1, 0},
 };
+#define N_TOPICS (sizeof(demo_topics) / sizeof(demo_topics[0]))
 
-static const char *const demo_people[] = {
+static const char *const first_names[] = {
     "Amina",   "Bastien", "Camille", "Dominique", "Élise",   "Farid",
     "Gaëlle",  "Hugo",    "Inès",    "Jules",     "Karima",  "Léo",
     "Maëlle",  "Nadir",   "Océane",  "Pascal",    "Quentin", "Rose",
     "Sami",    "Téa",     "Ulysse",  "Victor",    "Wassila", "Xavier",
     "Yasmine", "Zoé",     "Anouk",   "Bérénice",  "Clément", "Djamila",
 };
+#define N_FIRST (sizeof(first_names) / sizeof(first_names[0]))
+#define N_PEOPLE 60
 
 /* Splits a comma-separated list into sv. */
 static void split(const char *list, struct store_strv *sv)
@@ -106,17 +149,161 @@ static uint32_t next(uint32_t *state)
     return *state >> 8;
 }
 
+struct demo_ids {
+    char rooms[N_ROOMS][STORE_ID_MAX + 1];
+    char slots[N_SLOTS][STORE_ID_MAX + 1];
+    char blocks[N_BLOCKS][STORE_ID_MAX + 1];
+    char people[N_PEOPLE][STORE_ID_MAX + 1];
+    char topics[N_TOPICS][STORE_ID_MAX + 1];
+};
+
+static enum forum_status make_space(struct store *s, const char *eid, struct demo_ids *id,
+                                    struct forum_error *err)
+{
+    enum forum_status rc = FORUM_OK;
+
+    for (size_t i = 0; rc == FORUM_OK && i < N_SLOTS; i++) {
+        struct store_slot sl = {NULL, S(demo_slots[i].label), S(demo_slots[i].from),
+                                S(demo_slots[i].to)};
+        rc = store_slot_create(s, eid, &sl, id->slots[i], err);
+    }
+    for (size_t i = 0; rc == FORUM_OK && i < N_ROOMS; i++) {
+        struct store_room r;
+        memset(&r, 0, sizeof(r));
+        r.name = S(demo_rooms[i].name);
+        r.capacity = demo_rooms[i].capacity;
+        r.url = S(demo_rooms[i].url);
+        split(demo_rooms[i].features, &r.features);
+        /* The Jardin is not available on Thursday evening. */
+        if (i == 5)
+            store_strv_push(&r.unavailable, id->slots[2]);
+        rc = store_room_create(s, eid, &r, id->rooms[i], err);
+        store_strv_release(&r.features);
+        store_strv_release(&r.unavailable);
+    }
+    for (size_t b = 0; rc == FORUM_OK && b < N_BLOCKS; b++) {
+        struct store_block bl;
+        memset(&bl, 0, sizeof(bl));
+        bl.name = S(demo_blocks[b].name);
+        bl.kind = S(demo_blocks[b].kind);
+        bl.title = S(demo_blocks[b].title);
+        bl.room_id = demo_blocks[b].room >= 0 ? id->rooms[demo_blocks[b].room] : NULL;
+        bl.proposals_open = demo_blocks[b].proposals;
+        for (size_t i = 0; i < N_SLOTS; i++)
+            if (demo_slots[i].block == (int)b)
+                store_strv_push(&bl.slots, id->slots[i]);
+        rc = store_block_create(s, eid, &bl, id->blocks[b], err);
+        store_strv_release(&bl.slots);
+    }
+    return rc;
+}
+
+static enum forum_status make_people(struct store *s, const char *eid,
+                                     struct demo_ids *id, struct forum_error *err)
+{
+    enum forum_status rc = FORUM_OK;
+    char name[64], ptok[STORE_TOKEN_LEN + 1];
+
+    for (size_t i = 0; rc == FORUM_OK && i < N_PEOPLE; i++) {
+        struct store_participant p;
+        memset(&p, 0, sizeof(p));
+        /* Thirty first names, twice: the second time with an initial. */
+        if (i < N_FIRST)
+            snprintf(name, sizeof(name), "%s", first_names[i]);
+        else
+            snprintf(name, sizeof(name), "%s %c.", first_names[i - N_FIRST],
+                     (char)('A' + (i * 7) % 26));
+        p.name = name;
+        if (i == 3 || i == 17 || i == 41)
+            store_strv_push(&p.needs, "accessible");
+        if (i == 29 || i == 58) /* they take part from home */
+            store_strv_push(&p.needs, "online");
+        if (i == 8) /* arrives on Friday */
+            for (size_t k = 0; k < 3; k++)
+                store_strv_push(&p.unavailable, id->slots[k]);
+        rc = store_participant_create(s, eid, &p, id->people[i], ptok, err);
+        store_strv_release(&p.needs);
+        store_strv_release(&p.unavailable);
+    }
+    return rc;
+}
+
+static enum forum_status make_topics(struct store *s, const char *eid,
+                                     struct demo_ids *id, struct forum_error *err)
+{
+    enum forum_status rc = FORUM_OK;
+    size_t host = 0;
+
+    for (size_t i = 0; rc == FORUM_OK && i < N_TOPICS; i++) {
+        struct store_topic t;
+        memset(&t, 0, sizeof(t));
+        t.title = S(demo_topics[i].title);
+        t.theme = S(demo_topics[i].theme);
+        t.description = S(demo_topics[i].description);
+        t.max_size = demo_topics[i].max_size;
+        t.block_id = id->blocks[demo_topics[i].block];
+        if (demo_topics[i].groups > 0) {
+            t.groups_max = demo_topics[i].groups;
+            t.group_size_min = 5;
+            t.group_size_max = 8;
+        }
+        split(demo_topics[i].needs, &t.needs);
+        /* Hosts in turn, skipping those who take part online or arrive late. */
+        for (int k = 0; k < demo_topics[i].hosts; k++) {
+            while (host % N_PEOPLE == 8 || host % N_PEOPLE == 29 || host % N_PEOPLE == 58)
+                host++;
+            store_strv_push(&t.host_ids, id->people[host++ % N_PEOPLE]);
+        }
+        rc = store_topic_create(s, eid, &t, id->topics[i], err);
+        store_strv_release(&t.needs);
+        store_strv_release(&t.host_ids);
+    }
+    return rc;
+}
+
+/* Each person votes in every block that has topics: two or three wishes in
+ * the forum, one or two in the others, within the budget. */
+static enum forum_status make_votes(struct store *s, const char *eid,
+                                    const struct store_event *e, struct demo_ids *id,
+                                    struct forum_error *err)
+{
+    enum forum_status rc = FORUM_OK;
+    uint32_t seed = 2025;
+    static const int blocks[] = {0, 2, 4};
+
+    for (size_t p = 0; rc == FORUM_OK && p < N_PEOPLE; p++) {
+        long used = 0;
+        for (size_t b = 0; rc == FORUM_OK && b < 3; b++) {
+            size_t in[N_TOPICS], n = 0;
+            int wishes =
+                blocks[b] == 2 ? 2 + (int)(next(&seed) % 2) : 1 + (int)(next(&seed) % 2);
+            for (size_t i = 0; i < N_TOPICS; i++)
+                if (demo_topics[i].block == blocks[b])
+                    in[n++] = i;
+            for (int k = 0; k < wishes && rc == FORUM_OK; k++) {
+                size_t tix = in[next(&seed) % n];
+                long w = 1 + (long)(next(&seed) % 3);
+                if (used + w > e->vote_budget)
+                    break;
+                rc = store_vote_put(s, eid, id->people[p], id->topics[tix], w,
+                                    e->vote_budget, err);
+                if (rc == FORUM_OK)
+                    used += w;
+            }
+        }
+    }
+    return rc;
+}
+
 static enum forum_status create(struct api *api, struct store *s, char *eid, char *token,
                                 struct forum_error *err)
 {
     struct store_event e;
-    char rooms[6][STORE_ID_MAX + 1], slots[6][STORE_ID_MAX + 1];
-    char people[30][STORE_ID_MAX + 1], topics[21][STORE_ID_MAX + 1];
-    char ptok[STORE_TOKEN_LEN + 1], aid[STORE_ID_MAX + 1];
+    struct demo_ids *id = forum_xcalloc(1, sizeof(*id));
+    char aid[STORE_ID_MAX + 1];
     enum forum_status rc;
-    uint32_t seed = 2025;
-    json_t *problem;
-    char *text, *solution = NULL;
+    json_t *problem = NULL;
+    char *text = NULL, *solution = NULL;
     long version;
 
     memset(&e, 0, sizeof(e));
@@ -125,95 +312,32 @@ static enum forum_status create(struct api *api, struct store *s, char *eid, cha
     e.locale = S("fr");
     e.join_code = S("BIGRE2025");
     e.max_weight = 3;
-    e.vote_budget = 8;
+    e.vote_budget = 12;
     e.proposals_open = true;
     e.voting_open = true;
     e.show_tallies = true;
     rc = store_event_create(s, &e, eid, token, err);
-    for (size_t i = 0; rc == FORUM_OK && i < 6; i++) {
-        struct store_slot sl = {NULL, S(demo_slots[i].label), S(demo_slots[i].from),
-                                S(demo_slots[i].to)};
-        rc = store_slot_create(s, eid, &sl, slots[i], err);
+    if (rc == FORUM_OK)
+        rc = make_space(s, eid, id, err);
+    if (rc == FORUM_OK)
+        rc = make_people(s, eid, id, err);
+    if (rc == FORUM_OK)
+        rc = make_topics(s, eid, id, err);
+    if (rc == FORUM_OK)
+        rc = make_votes(s, eid, &e, id, err);
+    if (rc == FORUM_OK)
+        rc = api__problem_build(s, eid, &problem, err);
+    if (rc == FORUM_OK) {
+        text = json_dumps(problem, JSON_COMPACT);
+        rc = api__solve_and_store(s, eid, text, strlen(text), 1000, &api->stop_now, NULL,
+                                  aid, &solution, err);
     }
-    for (size_t i = 0; rc == FORUM_OK && i < 6; i++) {
-        struct store_room r;
-        memset(&r, 0, sizeof(r));
-        r.name = S(demo_rooms[i].name);
-        r.capacity = demo_rooms[i].capacity;
-        split(demo_rooms[i].features, &r.features);
-        /* The Grande salle hosts the plenary first thing on Friday. */
-        if (i == 0)
-            store_strv_push(&r.unavailable, slots[3]);
-        rc = store_room_create(s, eid, &r, rooms[i], err);
-        store_strv_release(&r.features);
-        store_strv_release(&r.unavailable);
-    }
-    for (size_t i = 0; rc == FORUM_OK && i < 30; i++) {
-        struct store_participant p;
-        memset(&p, 0, sizeof(p));
-        p.name = S(demo_people[i]);
-        if (i == 3 || i == 17)
-            store_strv_push(&p.needs, "accessible");
-        if (i == 8) /* leaves on Thursday evening */
-            for (size_t k = 3; k < 6; k++)
-                store_strv_push(&p.unavailable, slots[k]);
-        rc = store_participant_create(s, eid, &p, people[i], ptok, err);
-        store_strv_release(&p.needs);
-        store_strv_release(&p.unavailable);
-    }
-    for (size_t i = 0; rc == FORUM_OK && i < 21; i++) {
-        struct store_topic t;
-        memset(&t, 0, sizeof(t));
-        if (i < 20) {
-            t.title = S(demo_topics[i].title);
-            t.theme = S(demo_topics[i].theme);
-            t.description = S(demo_topics[i].description);
-            t.max_size = demo_topics[i].max_size;
-            split(demo_topics[i].needs, &t.needs);
-            store_strv_push(&t.host_ids, people[(i * 7) % 30]);
-            if (i % 5 == 0)
-                store_strv_push(&t.host_ids, people[(i * 7 + 11) % 30]);
-        } else {
-            t.title = S("Temps fort : la radicalité joyeuse");
-            t.theme = S("Coopération");
-            t.description =
-                S("Proposé par Coopaname, Oxalis et La Manufacture coopérative.");
-        }
-        rc = store_topic_create(s, eid, &t, topics[i], err);
-        store_strv_release(&t.needs);
-        store_strv_release(&t.host_ids);
-        if (rc == FORUM_OK && i == 20) {
-            t.id = topics[i];
-            t.fixed_room = rooms[0];
-            t.fixed_slot = slots[5];
-            rc = store_topic_update(s, eid, &t, err);
-        }
-    }
-    for (size_t i = 0; rc == FORUM_OK && i < 30; i++) {
-        long used = 0;
-        for (int k = 0; k < 5 && rc == FORUM_OK; k++) {
-            size_t tix = next(&seed) % 21;
-            long w = 1 + (long)(next(&seed) % 3);
-            if (used + w > e.vote_budget)
-                break;
-            rc = store_vote_put(s, eid, people[i], topics[tix], w, e.vote_budget, err);
-            if (rc == FORUM_OK)
-                used += w;
-        }
-    }
-    if (rc != FORUM_OK)
-        return rc;
-    rc = api__problem_build(s, eid, &problem, err);
-    if (rc != FORUM_OK)
-        return rc;
-    text = json_dumps(problem, JSON_COMPACT);
-    json_decref(problem);
-    rc = api__solve_and_store(s, eid, text, strlen(text), 1000, &api->stop_now, NULL, aid,
-                              &solution, err);
-    free(text);
-    free(solution);
     if (rc == FORUM_OK)
         rc = api__publish_allocation(api, s, eid, aid, &version, err);
+    json_decref(problem);
+    free(text);
+    free(solution);
+    free(id);
     return rc;
 }
 

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The published schedule for people and programs: a participant's agenda
- * (JSON and a read-only iCalendar feed), the event's iCalendar and CSV. The
- * handlers find the schedule and answer; the writers of forum/export.h
- * write the text.
+ * The published schedule for calendars and spreadsheets: the event's
+ * iCalendar and CSV, and a participant's read-only iCalendar feed. The
+ * handlers read the session rows of the latest version (and, for the
+ * calendars, of the one before, whose sessions that are gone now are sent
+ * once more as cancelled); the writers of forum/export.h write the text.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -16,206 +17,170 @@
 #include "forum/util/tz.h"
 #include "internal.h"
 
-/* The string member key of o (borrowed), "" when o or the member is missing. */
-static const char *str(json_t *o, const char *key)
-{
-    const char *s = json_string_value(json_object_get(o, key));
-
-    return s ? s : "";
-}
-
-static json_t *by_id(json_t *arr, const char *id)
-{
-    size_t i;
-    json_t *x;
-
-    json_array_foreach(arr, i, x)
-    {
-        const char *xid = json_string_value(json_object_get(x, "id"));
-        if (xid != NULL && strcmp(xid, id) == 0)
-            return x;
-    }
-    return NULL;
-}
-
-/* The sessions of doc as the writers take them, keeping only the topics that
- * are keys of only (NULL: all). Owned array (free() it and each hosts array);
- * the strings are borrowed from doc. OUT: n. */
-static struct export_session *doc_sessions(json_t *doc, json_t *only, size_t *n)
-{
-    json_t *sessions = json_object_get(doc, "sessions"), *x;
-    struct export_session *v = forum_xcalloc(json_array_size(sessions) + 1, sizeof(*v));
-    size_t i;
-
-    *n = 0;
-    json_array_foreach(sessions, i, x)
-    {
-        struct export_session *it = &v[*n];
-        json_t *room, *slot, *hosts = json_object_get(x, "hosts");
-        const char **names;
-
-        it->topic = str(x, "topic");
-        if (only != NULL && json_object_get(only, it->topic) == NULL)
-            continue;
-        it->id = it->topic;
-        it->group = 1;
-        it->kind = "forum";
-        it->title = str(x, "title");
-        it->theme = str(x, "theme");
-        it->room = str(x, "room");
-        it->slot = str(x, "slot");
-        it->seated = (long)json_integer_value(json_object_get(x, "seated"));
-        names = forum_xcalloc(json_array_size(hosts) + 1, sizeof(*names));
-        for (size_t h = 0; h < json_array_size(hosts); h++)
-            names[h] = json_string_value(json_array_get(hosts, h));
-        it->hosts = names;
-        it->n_hosts = json_array_size(hosts);
-        room = by_id(json_object_get(doc, "rooms"), it->room);
-        slot = by_id(json_object_get(doc, "slots"), it->slot);
-        it->room_name = str(room, "name");
-        it->slot_label = str(slot, "label");
-        it->starts_at = str(slot, "starts_at");
-        it->ends_at = str(slot, "ends_at");
-        (*n)++;
-    }
-    return v;
-}
-
-static void sessions_free(struct export_session *v, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        free((void *)(uintptr_t)v[i].hosts);
-    free(v);
-}
-
-/*
- * OUT: doc (the latest schedule) and mine (an object whose keys are the
- * topics pid attends). FORUM_ENOTFOUND before the first publication.
- */
-static enum forum_status attended(struct api_ctx *c, const char *pid, json_t **doc,
-                                  json_t **mine, struct forum_error *err)
-{
-    struct store_schedule sc;
-    struct store_allocation a;
-    enum forum_status rc;
-    json_t *sol, *x, *who;
-    size_t i, j;
-
-    *doc = *mine = NULL;
-    rc = store_schedule_latest(c->store, CTX_EID(c), &sc, err);
-    if (rc != FORUM_OK)
-        return rc;
-    rc = store_allocation_get(c->store, CTX_EID(c), sc.allocation_id, &a, err);
-    if (rc != FORUM_OK) {
-        store_schedule_release(&sc);
-        return rc;
-    }
-    *doc = json_loads(sc.body, 0, NULL);
-    sol = json_loads(a.solution, 0, NULL);
-    *mine = json_object();
-    json_array_foreach(json_object_get(sol, "sessions"), i, x)
-    {
-        json_array_foreach(json_object_get(x, "attendees"), j, who)
-        {
-            if (json_is_string(who) && strcmp(json_string_value(who), pid) == 0)
-                json_object_set_new(*mine, str(x, "topic"), json_true());
-        }
-    }
-    json_decref(sol);
-    store_allocation_release(&a);
-    store_schedule_release(&sc);
-    return *doc != NULL ? FORUM_OK : FORUM_EINTERNAL;
-}
-
-void api__me_agenda(struct api_ctx *c)
-{
-    struct forum_error err;
-    enum forum_status rc;
-    json_t *doc, *mine, *arr = json_array();
-    struct export_session *items;
+/* The writers' view of one or two versions, and the strings made for it. */
+struct export_view {
+    struct export_session *v;
     size_t n;
+    char **owned; /* summaries made here ("Title — groupe 2"), freed with the view */
+    size_t n_owned;
+};
 
-    forum_error_clear(&err);
-    rc = attended(c, c->who.participant_id, &doc, &mine, &err);
-    if (rc == FORUM_ENOTFOUND) {
-        api__json(c, 200, arr); /* nothing published yet: an empty agenda */
-        return;
-    }
-    if (rc != FORUM_OK) {
-        json_decref(arr);
-        api__fail(c, rc, &err);
-        return;
-    }
-    items = doc_sessions(doc, mine, &n);
-    for (size_t i = 0; i < n; i++) {
-        json_t *o = json_object();
-        json_object_set_new(o, "topic", json_string(items[i].topic));
-        json_object_set_new(o, "title", json_string(items[i].title));
-        json_object_set_new(o, "room", json_string(items[i].room));
-        json_object_set_new(o, "room_name", json_string(items[i].room_name));
-        json_object_set_new(o, "slot", json_string(items[i].slot));
-        json_object_set_new(o, "slot_label", json_string(items[i].slot_label));
-        json_object_set_new(o, "starts_at", json_string(items[i].starts_at));
-        json_object_set_new(o, "ends_at", json_string(items[i].ends_at));
-        json_array_append_new(arr, o);
-    }
-    sessions_free(items, n);
-    json_decref(doc);
-    json_decref(mine);
-    api__json(c, 200, arr);
+static void view_release(struct export_view *view)
+{
+    for (size_t i = 0; i < view->n; i++)
+        free((void *)(uintptr_t)view->v[i].hosts);
+    for (size_t i = 0; i < view->n_owned; i++)
+        free(view->owned[i]);
+    free(view->v);
+    free(view->owned);
+    memset(view, 0, sizeof(*view));
 }
 
-/* ---- iCalendar, CSV: the writers are in src/export/ ----------------------------- */
-
-/* Answers the iCalendar of doc, keeping the topics that are keys of only (NULL: all). */
-static void send_ics(struct api_ctx *c, json_t *doc, json_t *only)
+static bool has_session(const struct store_schedule *sc, const char *id)
 {
-    struct export_schedule sc;
-    size_t len, n;
-    struct export_session *v = doc_sessions(doc, only, &n);
-    char *text;
+    for (size_t i = 0; i < sc->n_sessions; i++)
+        if (strcmp(sc->sessions[i].id, id) == 0)
+            return true;
+    return false;
+}
 
-    sc.event_id = CTX_EID(c);
-    sc.name = c->has_event ? c->event.name : "forumd";
-    sc.published_at = str(doc, "published_at");
-    sc.sessions = v;
-    sc.n_sessions = n;
-    text = export_ics(&sc, &len);
-    sessions_free(v, n);
-    api__text(c, 200, "text/calendar; charset=utf-8", text, len);
+/* Appends session x of sc to the view (cancelled: sent as dropped, its
+ * SEQUENCE raised once). The strings stay borrowed from sc. */
+static void view_add(struct export_view *view, const struct store_schedule *sc,
+                     const struct store_session *x, const char *locale, bool cancelled)
+{
+    struct export_session *it = &view->v[view->n++];
+    const struct store_version_room *room =
+        api__by_id(sc->rooms, sc->n_rooms, sizeof(*sc->rooms), x->room_id);
+    const struct store_version_slot *slot =
+        api__by_id(sc->slots, sc->n_slots, sizeof(*sc->slots), x->slot_id);
+    const struct store_version_block *block =
+        api__by_id(sc->blocks, sc->n_blocks, sizeof(*sc->blocks), x->block_id);
+    const char **hosts = forum_xcalloc(x->hosts.n + 1, sizeof(*hosts));
+
+    for (size_t h = 0; h < x->hosts.n; h++)
+        hosts[h] = x->hosts.v[h];
+    memset(it, 0, sizeof(*it));
+    it->id = x->id;
+    it->topic = x->topic_id ? x->topic_id : "";
+    it->group = x->group;
+    it->kind = x->kind;
+    it->block = block ? block->name : "";
+    it->title = x->title;
+    if (api__session_groups(sc, x) > 1) {
+        char *s = api__group_title(x->title, x->group, locale);
+        view->owned = forum_xrealloc(view->owned, (view->n_owned + 1) * sizeof(char *));
+        view->owned[view->n_owned++] = s;
+        it->summary = s;
+    }
+    it->theme = x->theme;
+    it->hosts = hosts;
+    it->n_hosts = x->hosts.n;
+    it->room = x->room_id ? x->room_id : "";
+    it->room_name = room ? room->name : "";
+    it->room_url = room && room->url ? room->url : "";
+    it->slot = x->slot_id;
+    it->slot_label = slot ? slot->label : "";
+    it->starts_at = x->starts_at;
+    it->ends_at = x->ends_at;
+    it->seated = x->seats;
+    it->sequence = x->sequence + (cancelled ? 1 : 0);
+    it->cancelled = cancelled;
+}
+
+/* The sessions of cur, then those of prev (the version before, may be NULL)
+ * that cur no longer has, as cancelled. */
+static void view_build(struct export_view *view, const struct store_schedule *cur,
+                       const struct store_schedule *prev, const char *locale)
+{
+    size_t cap = cur->n_sessions + (prev ? prev->n_sessions : 0) + 1;
+
+    memset(view, 0, sizeof(*view));
+    view->v = forum_xcalloc(cap, sizeof(*view->v));
+    for (size_t i = 0; i < cur->n_sessions; i++)
+        view_add(view, cur, &cur->sessions[i], locale, false);
+    for (size_t i = 0; prev != NULL && i < prev->n_sessions; i++)
+        if (!has_session(cur, prev->sessions[i].id))
+            view_add(view, prev, &prev->sessions[i], locale, true);
 }
 
 /*
- * OUT: doc, the published schedule document (owned). Returns false, after
- * answering 404 (nothing published yet) or the failure, when there is none.
+ * OUT: cur, the latest version (only pid's sessions and those for everyone
+ * when pid is not NULL), and prev, the one before it (empty when none).
+ * Returns false after answering, unless it is FORUM_ENOTFOUND (nothing
+ * published), which it returns through *none.
  */
-static bool published_doc(struct api_ctx *c, json_t **doc)
+static bool load_versions(struct api_ctx *c, const char *pid, bool with_prev,
+                          struct store_schedule *cur, struct store_schedule *prev,
+                          bool *none)
 {
     struct forum_error err;
     enum forum_status rc;
-    long version;
 
+    *none = false;
+    memset(prev, 0, sizeof(*prev));
     forum_error_clear(&err);
-    rc = api__schedule_doc(c, doc, &version, NULL, &err);
+    rc = store_schedule_get(c->store, CTX_EID(c), 0, pid, STORE_SCHEDULE_GRID, cur, &err);
     if (rc == FORUM_ENOTFOUND) {
-        api__error(c, 404, "not_published", NULL, "no schedule is published yet");
+        *none = true;
         return false;
     }
-    if (rc != FORUM_OK) {
-        api__fail(c, rc, &err);
+    if (api__failed(c, rc, &err))
         return false;
+    if (with_prev && cur->version > 1) {
+        rc = store_schedule_get(c->store, CTX_EID(c), cur->version - 1, pid,
+                                STORE_SCHEDULE_GRID, prev, &err);
+        if (rc != FORUM_OK) {
+            store_schedule_release(cur);
+            api__fail(c, rc, &err);
+            return false;
+        }
     }
     return true;
 }
 
+/* Answers the iCalendar of the latest version (pid's part when not NULL). */
+static void send_ics(struct api_ctx *c, const char *pid)
+{
+    struct store_schedule cur, prev;
+    struct export_view view;
+    struct export_schedule sc;
+    bool none;
+    size_t len;
+    char now[21], *text;
+
+    if (!load_versions(c, pid, true, &cur, &prev, &none)) {
+        if (!none)
+            return;
+        /* Nothing published yet: the event's calendar is not there; a
+         * person's feed is an empty calendar that the app polls later. */
+        if (pid == NULL) {
+            api__error(c, 404, "not_published", NULL, "no schedule is published yet");
+            return;
+        }
+        store_now(now);
+        sc = (struct export_schedule){
+            .event_id = CTX_EID(c), .name = c->event.name, .published_at = now};
+        text = export_ics(&sc, &len);
+        api__text(c, 200, "text/calendar; charset=utf-8", text, len);
+        return;
+    }
+    view_build(&view, &cur, prev.version > 0 ? &prev : NULL, c->event.locale);
+    sc = (struct export_schedule){.event_id = CTX_EID(c),
+                                  .name = c->event.name,
+                                  .published_at = cur.published_at,
+                                  .sessions = view.v,
+                                  .n_sessions = view.n};
+    text = export_ics(&sc, &len);
+    view_release(&view);
+    store_schedule_release(&prev);
+    store_schedule_release(&cur);
+    api__text(c, 200, "text/calendar; charset=utf-8", text, len);
+}
+
 void api__schedule_ics(struct api_ctx *c)
 {
-    json_t *doc;
-
-    if (!published_doc(c, &doc))
-        return;
-    send_ics(c, doc, NULL);
-    json_decref(doc);
+    send_ics(c, NULL);
 }
 
 void api__feed_ics(struct api_ctx *c)
@@ -225,7 +190,6 @@ void api__feed_ics(struct api_ctx *c)
     struct forum_error err;
     enum forum_status rc;
     size_t n = strlen(c->param[1]);
-    json_t *doc, *mine;
 
     snprintf(secret, sizeof(secret), "%s", c->param[1]);
     if (n > 4 && strcmp(secret + n - 4, ".ics") == 0)
@@ -244,23 +208,7 @@ void api__feed_ics(struct api_ctx *c)
     }
     if (api__failed(c, rc, &err))
         return;
-    rc = attended(c, who.participant_id, &doc, &mine, &err);
-    if (rc == FORUM_ENOTFOUND) {
-        /* Nothing published yet: an empty calendar that the app polls later. */
-        char now[21], *text;
-        size_t len;
-        struct export_schedule sc = {
-            .event_id = CTX_EID(c), .name = c->event.name, .published_at = now};
-        store_now(now);
-        text = export_ics(&sc, &len);
-        api__text(c, 200, "text/calendar; charset=utf-8", text, len);
-        return;
-    }
-    if (api__failed(c, rc, &err))
-        return;
-    send_ics(c, doc, mine);
-    json_decref(doc);
-    json_decref(mine);
+    send_ics(c, who.participant_id);
 }
 
 /* Writes the UTC time utc ("YYYY-MM-DDTHH:MM:SSZ") on the wall clock of z as
@@ -282,41 +230,44 @@ static void local_time(const struct tz *z, const char *utc, char *out)
 
 void api__schedule_csv(struct api_ctx *c)
 {
+    struct store_schedule cur, prev;
+    struct export_view view;
+    struct export_schedule sc;
     struct tz *z = NULL;
     char(*local)[17] = NULL;
     struct forum_error err;
-    json_t *doc;
-    size_t len, n;
+    bool none;
+    size_t len;
     char *text;
-    struct export_schedule sc;
-    struct export_session *v;
 
-    if (!published_doc(c, &doc))
+    if (!load_versions(c, NULL, false, &cur, &prev, &none)) {
+        if (none)
+            api__error(c, 404, "not_published", NULL, "no schedule is published yet");
         return;
-    v = doc_sessions(doc, NULL, &n);
-    memset(&sc, 0, sizeof(sc));
-    sc.event_id = CTX_EID(c);
-    sc.name = c->event.name;
-    sc.published_at = str(doc, "published_at");
-    sc.sessions = v;
-    sc.n_sessions = n;
+    }
+    view_build(&view, &cur, NULL, c->event.locale);
+    sc = (struct export_schedule){.event_id = CTX_EID(c),
+                                  .name = c->event.name,
+                                  .published_at = cur.published_at,
+                                  .sessions = view.v,
+                                  .n_sessions = view.n};
     /* People read the CSV in a spreadsheet: times on the event's wall clock. */
     forum_error_clear(&err);
     if (tz_load(c->event.timezone, &z, &err) == FORUM_OK) {
-        local = forum_xcalloc(2 * n + 1, sizeof(*local));
-        for (size_t i = 0; i < n; i++) {
-            local_time(z, v[i].starts_at, local[2 * i]);
-            local_time(z, v[i].ends_at, local[2 * i + 1]);
-            v[i].starts_local = local[2 * i];
-            v[i].ends_local = local[2 * i + 1];
+        local = forum_xcalloc(2 * view.n + 1, sizeof(*local));
+        for (size_t i = 0; i < view.n; i++) {
+            local_time(z, view.v[i].starts_at, local[2 * i]);
+            local_time(z, view.v[i].ends_at, local[2 * i + 1]);
+            view.v[i].starts_local = local[2 * i];
+            view.v[i].ends_local = local[2 * i + 1];
         }
         sc.timezone = c->event.timezone;
     }
     text = export_csv(&sc, &len);
     tz_free(z);
     free(local);
-    sessions_free(v, n);
-    json_decref(doc);
+    view_release(&view);
+    store_schedule_release(&cur);
     api__text(c, 200, "text/csv; charset=utf-8", text, len);
     api_response_add_header(c->resp, "Content-Disposition",
                             "attachment; filename=\"schedule.csv\"");

@@ -29,6 +29,11 @@
 #define API_CODE_MAX 64         /* join codes */
 #define API_TIMEZONE_MAX 64
 #define API_LOCALE_MAX 16
+#define API_URL_MAX 500   /* an online room's link */
+#define API_BLOCKS_MAX 50 /* blocks per event */
+#define API_SLOTS_MAX 500 /* slot ids in one block */
+#define API_HOSTS_MAX 20  /* hosts of one topic */
+#define API_GROUPS_MAX 100
 #define API_JSON_DEPTH 4          /* deeper request bodies get 400 */
 #define API_PARAM_MAX 64          /* one path segment captured as a parameter */
 #define API_PARAMS 3              /* parameters per route */
@@ -248,6 +253,9 @@ bool api__get_bool(struct api_ctx *c, const char *key, bool *out, bool *present)
 /* Replaces *out with the strings of the array (each at most max_len bytes). */
 bool api__get_strv(struct api_ctx *c, const char *key, size_t max_items, size_t max_len,
                    struct store_strv *out, bool *present);
+/* True when s is an http or https URL with a host, of printable ASCII
+ * without spaces, quotes or angle brackets, at most API_URL_MAX bytes. */
+bool api__url_ok(const char *s);
 /* The number of characters (code points) of the valid UTF-8 string s. */
 size_t api__chars(const char *s);
 /* Checks that s is text of at most max characters, on one line unless multiline. */
@@ -295,6 +303,11 @@ void api__room_list(struct api_ctx *c);
 void api__room_create(struct api_ctx *c);
 void api__room_patch(struct api_ctx *c);
 void api__room_delete(struct api_ctx *c);
+void api__block_list(struct api_ctx *c);
+void api__block_create(struct api_ctx *c);
+void api__block_get(struct api_ctx *c);
+void api__block_patch(struct api_ctx *c);
+void api__block_delete(struct api_ctx *c);
 void api__participant_create(struct api_ctx *c);
 void api__participant_list(struct api_ctx *c);
 void api__me_get(struct api_ctx *c);
@@ -319,6 +332,8 @@ void api__publish(struct api_ctx *c);
 void api__schedule_get(struct api_ctx *c);
 void api__schedule_ics(struct api_ctx *c);
 void api__schedule_csv(struct api_ctx *c);
+void api__manifest_participant(struct api_ctx *c);
+void api__manifest_wall(struct api_ctx *c);
 
 /* ---- shared builders ----------------------------------------------------------- */
 
@@ -353,9 +368,31 @@ void api__cache_put(struct api *api, struct api_sched *e);
 /* Renders an owned JSON value for a topic as the caller may see it. */
 json_t *api__topic_json(const struct api_ctx *c, const struct store_topic *t,
                         const struct store_event *e);
-/* Loads the latest published schedule body of eid as JSON. OUT: doc, sc. */
-enum forum_status api__schedule_doc(struct api_ctx *c, json_t **doc, long *version,
-                                    char **published_at, struct forum_error *err);
+/*
+ * Renders the latest published version of eid from its rows, puts it in the
+ * cache (unless a newer one is there) and OUT: out, a new reference (drop it
+ * with api__sched_unref()). FORUM_ENOTFOUND before the first publication.
+ */
+enum forum_status api__schedule_load(struct api *api, struct store *s, const char *eid,
+                                     struct api_sched **out, struct forum_error *err);
+/* Drops one reference to a cache entry (a struct api_sched *). */
+void api__sched_unref(void *p);
+/* The public schedule document of sc (sessions.c), owned. */
+json_t *api__schedule_json(const struct store_schedule *sc);
+/* "title — groupe 2" (fr) or "title — group 2" (other locales), owned. */
+char *api__group_title(const char *title, long group, const char *locale);
+/* How many sessions x's topic has in sc (its groups); 1 for a plenary or a break. */
+long api__session_groups(const struct store_schedule *sc, const struct store_session *x);
+/* True for the kinds the allocator places topics in (not a plenary or a break). */
+bool api__block_allocated(const char *kind);
+/* Renders an owned JSON value for a block. */
+json_t *api__block_json(const struct store_block *b);
+/*
+ * The element of v (n elements of size bytes, each a struct whose first member
+ * is its `char *id`: the store's slots, rooms, topics, blocks and a version's
+ * grid) whose id is id, or NULL (also when id is NULL). Borrowed from v.
+ */
+const void *api__by_id(const void *v, size_t n, size_t size, const char *id);
 /* True when slots a and b share a moment (end times are exclusive). */
 bool api__slots_overlap(const struct store_slot *a, const struct store_slot *b);
 /* A list of strings as an owned JSON array. */

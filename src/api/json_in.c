@@ -128,6 +128,24 @@ bool api__text_ok(const char *s, size_t max, bool multiline)
     return true;
 }
 
+bool api__url_ok(const char *s)
+{
+    size_t scheme = strncmp(s, "https://", 8) == 0  ? 8
+                    : strncmp(s, "http://", 7) == 0 ? 7
+                                                    : 0;
+
+    if (scheme == 0 || strlen(s) > API_URL_MAX)
+        return false;
+    /* A host: at least one character before any path, query or fragment. */
+    if (s[scheme] == '\0' || strchr("/?#@:", s[scheme]) != NULL)
+        return false;
+    /* Printable ASCII, no space, nothing HTML or a calendar would take apart. */
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+        if (*p <= 0x20 || *p >= 0x7f || strchr("\"<>\\^`{|}", *p) != NULL)
+            return false;
+    return true;
+}
+
 static json_t *field(struct api_ctx *c, const char *key, bool required, bool *present)
 {
     json_t *v = json_object_get(c->body, key);

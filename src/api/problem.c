@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The allocation problem: the allocator's input document (ALLOCATOR.md
- * form, ids = API ids) built from the store in one read snapshot, and
- * GET /allocation/problem.
+ * contract v2, ids = API ids) built from the store in one read snapshot, and
+ * GET /allocation/problem. Each topic gets its block's slots (`slots`) and,
+ * run as groups, its `groups`; plenaries and breaks are not in the problem,
+ * and their slots are no topic's.
  */
 #include <string.h>
 
@@ -88,6 +90,41 @@ static void online_rule(json_t *rooms_doc, json_t *topics_doc,
     }
 }
 
+/* True when slot sid is in a plenary or a break. */
+static bool in_everyones_block(const struct store_block *v, size_t n, const char *sid)
+{
+    for (size_t b = 0; b < n; b++) {
+        if (api__block_allocated(v[b].kind))
+            continue;
+        for (size_t k = 0; k < v[b].slots.n; k++)
+            if (strcmp(v[b].slots.v[k], sid) == 0)
+                return true;
+    }
+    return false;
+}
+
+/*
+ * A room's unavailable slots: its own, and every slot of a plenary or a
+ * break (the plenary holds its room and everyone; a break holds everyone).
+ * The same rule as the topics' `slots`, said where a solver that reads only
+ * contract v1 sees it too.
+ */
+static json_t *room_unavailable(const struct store_room *r,
+                                const struct store_slot *slots, size_t n_slots,
+                                const struct store_block *blocks, size_t n_blocks)
+{
+    json_t *arr = json_array();
+
+    for (size_t i = 0; i < n_slots; i++) {
+        bool off = in_everyones_block(blocks, n_blocks, slots[i].id);
+        for (size_t k = 0; !off && k < r->unavailable.n; k++)
+            off = strcmp(r->unavailable.v[k], slots[i].id) == 0;
+        if (off)
+            json_array_append_new(arr, json_string(slots[i].id));
+    }
+    return arr;
+}
+
 enum forum_status api__problem_build(struct store *s, const char *eid, json_t **out,
                                      struct forum_error *err)
 {
@@ -96,7 +133,10 @@ enum forum_status api__problem_build(struct store *s, const char *eid, json_t **
     struct store_topic *topics = NULL;
     struct store_participant *people = NULL;
     struct store_vote *votes = NULL;
-    size_t n_slots = 0, n_rooms = 0, n_topics = 0, n_people = 0, n_votes = 0;
+    struct store_block *blocks = NULL;
+    size_t n_slots = 0, n_rooms = 0, n_topics = 0, n_people = 0, n_votes = 0,
+           n_blocks = 0;
+    json_t *open_slots = NULL; /* the slots of no plenary or break, when there are such */
     enum forum_status rc;
     json_t *doc = NULL, *arr;
 
@@ -115,6 +155,8 @@ enum forum_status api__problem_build(struct store *s, const char *eid, json_t **
         rc = store_participant_list(s, eid, &people, &n_people, err);
     if (rc == FORUM_OK)
         rc = store_vote_list(s, eid, NULL, &votes, &n_votes, err);
+    if (rc == FORUM_OK)
+        rc = store_block_list(s, eid, &blocks, &n_blocks, err);
     store_read_end(s);
     if (rc == FORUM_OK)
         rc = slots_disjoint(slots, n_slots, err);
@@ -135,13 +177,29 @@ enum forum_status api__problem_build(struct store *s, const char *eid, json_t **
         json_object_set_new(o, "id", json_string(rooms[i].id));
         json_object_set_new(o, "capacity", json_integer(rooms[i].capacity));
         json_object_set_new(o, "features", api__strv_json(&rooms[i].features));
-        json_object_set_new(o, "unavailable", api__strv_json(&rooms[i].unavailable));
+        json_object_set_new(
+            o, "unavailable",
+            room_unavailable(&rooms[i], slots, n_slots, blocks, n_blocks));
         json_array_append_new(arr, o);
     }
     json_object_set_new(doc, "rooms", arr);
     arr = json_array();
+    /* Plenaries and breaks are not allocated: their slots are no topic's. */
+    for (size_t i = 0; i < n_slots; i++) {
+        if (in_everyones_block(blocks, n_blocks, slots[i].id)) {
+            open_slots = json_array();
+            break;
+        }
+    }
+    for (size_t i = 0; open_slots != NULL && i < n_slots; i++)
+        if (!in_everyones_block(blocks, n_blocks, slots[i].id))
+            json_array_append_new(open_slots, json_string(slots[i].id));
     for (size_t i = 0; i < n_topics; i++) {
         json_t *o = json_object();
+        const struct store_block *b = NULL;
+        for (size_t k = 0; topics[i].block_id != NULL && k < n_blocks; k++)
+            if (strcmp(blocks[k].id, topics[i].block_id) == 0)
+                b = &blocks[k];
         json_object_set_new(o, "id", json_string(topics[i].id));
         json_object_set_new(o, "hosts", api__strv_json(&topics[i].host_ids));
         json_object_set_new(o, "needs", api__strv_json(&topics[i].needs));
@@ -152,6 +210,19 @@ enum forum_status api__problem_build(struct store *s, const char *eid, json_t **
             json_object_set_new(f, "room", json_string(topics[i].fixed_room));
             json_object_set_new(f, "slot", json_string(topics[i].fixed_slot));
             json_object_set_new(o, "fixed", f);
+        }
+        /* A topic may use its block's slots; one in no block, every slot but
+         * the plenaries' and breaks'. */
+        if (b != NULL)
+            json_object_set_new(o, "slots", api__strv_json(&b->slots));
+        else if (open_slots != NULL)
+            json_object_set_new(o, "slots", json_deep_copy(open_slots));
+        if (topics[i].groups_max > 0) {
+            json_t *g = json_object();
+            json_object_set_new(g, "max", json_integer(topics[i].groups_max));
+            json_object_set_new(g, "size_min", json_integer(topics[i].group_size_min));
+            json_object_set_new(g, "size_max", json_integer(topics[i].group_size_max));
+            json_object_set_new(o, "groups", g);
         }
         json_array_append_new(arr, o);
     }
@@ -188,6 +259,8 @@ out:
     store_topics_free(topics, n_topics);
     store_participants_free(people, n_people);
     store_votes_free(votes, n_votes);
+    store_blocks_free(blocks, n_blocks);
+    json_decref(open_slots);
     return rc;
 }
 

@@ -14,6 +14,7 @@ static json_t *room_json(const struct store_room *r)
     json_object_set_new(o, "capacity", json_integer(r->capacity));
     json_object_set_new(o, "features", api__strv_json(&r->features));
     json_object_set_new(o, "unavailable", api__strv_json(&r->unavailable));
+    json_object_set_new(o, "url", r->url ? json_string(r->url) : json_null());
     return o;
 }
 
@@ -38,10 +39,10 @@ void api__room_list(struct api_ctx *c)
 
 static bool room_fields(struct api_ctx *c, struct store_room *r, bool creating)
 {
-    static const char *const keys[] = {"name", "capacity", "features", "unavailable",
-                                       NULL};
-    const char *name = NULL;
-    bool has_name;
+    static const char *const keys[] = {"name",        "capacity", "features",
+                                       "unavailable", "url",      NULL};
+    const char *name = NULL, *url = NULL;
+    bool has_name, has_url;
 
     if (!api__only_keys(c, keys) ||
         !api__get_string(c, "name", creating, API_LABEL_MAX, false, &name, &has_name) ||
@@ -50,8 +51,18 @@ static bool room_fields(struct api_ctx *c, struct store_room *r, bool creating)
         !api__get_strv(c, "features", API_FEATURES_MAX, API_FEATURE_MAX, &r->features,
                        NULL) ||
         !api__get_strv(c, "unavailable", API_UNAVAILABLE_MAX, STORE_ID_MAX,
-                       &r->unavailable, NULL))
+                       &r->unavailable, NULL) ||
+        !api__get_string(c, "url", false, API_URL_MAX, false, &url, &has_url))
         return false;
+    if (has_url) {
+        if (url != NULL && url[0] != '\0' && !api__url_ok(url)) {
+            api__error(c, 422, "invalid", "url",
+                       "an http:// or https:// link (printable, no spaces), or null");
+            return false;
+        }
+        free(r->url);
+        r->url = url != NULL && url[0] != '\0' ? forum_xstrdup(url) : NULL;
+    }
     if (has_name) {
         if (name == NULL || name[0] == '\0') {
             api__error(c, 422, "empty", "name", "this field cannot be empty");

@@ -53,6 +53,15 @@ const struct api_route api_routes[] = {
     {API_DELETE, E "/rooms/*", api__room_delete, API_ROLE_FACILITATOR, WRITE, 0,
      "room_delete"},
 
+    {API_GET, E "/blocks", api__block_list, API_ROLE_ANYONE, READ, 0, "block_list"},
+    {API_POST, E "/blocks", api__block_create, API_ROLE_FACILITATOR, WRITE, SMALL,
+     "block_create"},
+    {API_GET, E "/blocks/*", api__block_get, API_ROLE_ANYONE, READ, 0, "block_get"},
+    {API_PATCH, E "/blocks/*", api__block_patch, API_ROLE_FACILITATOR, WRITE, SMALL,
+     "block_patch"},
+    {API_DELETE, E "/blocks/*", api__block_delete, API_ROLE_FACILITATOR, WRITE, 0,
+     "block_delete"},
+
     {API_POST, E "/participants", api__participant_create, API_ROLE_OPTIONAL, WRITE,
      SMALL, "participant_create"},
     {API_GET, E "/participants", api__participant_list, API_ROLE_FACILITATOR, READ, 0,
@@ -100,6 +109,10 @@ const struct api_route api_routes[] = {
      "schedule_ics"},
     {API_GET, E "/schedule.csv", api__schedule_csv, API_ROLE_ANYONE, READ, 0,
      "schedule_csv"},
+    {API_GET, E "/manifest.webmanifest", api__manifest_participant, API_ROLE_ANYONE, READ,
+     0, "manifest"},
+    {API_GET, E "/wall.webmanifest", api__manifest_wall, API_ROLE_ANYONE, READ, 0,
+     "manifest_wall"},
 };
 
 const size_t api_routes_count = sizeof(api_routes) / sizeof(api_routes[0]);

@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The published schedule: each event's current version pre-serialised in
- * memory with its strong ETag, shared by reference between the responses
- * that send it; GET /schedule (200 or 304 without a database round trip
- * when warm); the latest document for the exports.
+ * The published schedule: each event's current version rendered once from
+ * its rows and kept in memory with its strong ETag, shared by reference
+ * between the responses that send it; GET /schedule (200 or 304 without a
+ * database round trip when warm).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,7 +13,7 @@
 #include "forum/util/mem.h"
 #include "internal.h"
 
-static void sched_unref(void *p)
+void api__sched_unref(void *p)
 {
     struct api_sched *e = p;
 
@@ -56,8 +56,8 @@ void api__cache_put(struct api *api, struct api_sched *e)
         e = NULL;
     }
     pthread_rwlock_unlock(&api->cache_mu);
-    sched_unref(old);
-    sched_unref(e);
+    api__sched_unref(old);
+    api__sched_unref(e);
 }
 
 /* Returns a new reference to eid's cached schedule, or NULL. */
@@ -85,12 +85,40 @@ void api__cache_drop(struct api *api, const char *eid)
         struct api_sched *e = *pp;
         if (eid == NULL || strcmp(e->eid, eid) == 0) {
             *pp = e->next;
-            sched_unref(e);
+            api__sched_unref(e);
         } else {
             pp = &e->next;
         }
     }
     pthread_rwlock_unlock(&api->cache_mu);
+}
+
+enum forum_status api__schedule_load(struct api *api, struct store *s, const char *eid,
+                                     struct api_sched **out, struct forum_error *err)
+{
+    struct store_schedule sc;
+    enum forum_status rc;
+    struct api_sched *e;
+    json_t *doc;
+    char *body;
+
+    *out = NULL;
+    rc = store_schedule_get(s, eid, 0, NULL, STORE_SCHEDULE_GRID, &sc, err);
+    if (rc != FORUM_OK)
+        return rc;
+    doc = api__schedule_json(&sc);
+    body = json_dumps(doc, JSON_COMPACT);
+    json_decref(doc);
+    if (body == NULL) {
+        store_schedule_release(&sc);
+        return forum_error_set(err, FORUM_ENOMEM, NULL, "out of memory");
+    }
+    e = api__sched_new(eid, sc.version, body);
+    store_schedule_release(&sc);
+    atomic_fetch_add(&e->refs, 1); /* the caller's, beside the cache's */
+    api__cache_put(api, e);
+    *out = e;
+    return FORUM_OK;
 }
 
 void api__schedule_get(struct api_ctx *c)
@@ -102,7 +130,6 @@ void api__schedule_get(struct api_ctx *c)
     if (e != NULL) {
         atomic_fetch_add(&c->api->metrics.cache_hits, 1);
     } else {
-        struct store_schedule sc;
         struct store_event ev;
 
         atomic_fetch_add(&c->api->metrics.cache_misses, 1);
@@ -113,7 +140,7 @@ void api__schedule_get(struct api_ctx *c)
             api__error(c, 503, "unavailable", NULL, "the database cannot be opened");
             return;
         }
-        rc = store_schedule_latest(c->store, CTX_EID(c), &sc, &err);
+        rc = api__schedule_load(c->api, c->store, CTX_EID(c), &e, &err);
         if (rc == FORUM_ENOTFOUND) {
             rc = store_event_get(c->store, CTX_EID(c), &ev, &err);
             store_event_release(&ev);
@@ -125,11 +152,6 @@ void api__schedule_get(struct api_ctx *c)
         }
         if (api__failed(c, rc, &err))
             return;
-        e = api__sched_new(CTX_EID(c), sc.version, sc.body);
-        sc.body = NULL;
-        store_schedule_release(&sc);
-        atomic_fetch_add(&e->refs, 1); /* ours, beside the cache's */
-        api__cache_put(c->api, e);
     }
     if (etag_matches(c->req->if_none_match, e->etag)) {
         atomic_fetch_add(&c->api->metrics.not_modified, 1);
@@ -138,35 +160,16 @@ void api__schedule_get(struct api_ctx *c)
         c->done = true;
         api_response_add_header(c->resp, "ETag", e->etag);
         api_response_add_header(c->resp, "Cache-Control", "no-cache");
-        sched_unref(e);
+        api__sched_unref(e);
         return;
     }
     c->resp->status = 200;
     c->resp->content_type = "application/json";
     c->resp->body = e->body;
     c->resp->body_len = e->body_len;
-    c->resp->body_free = sched_unref;
+    c->resp->body_free = api__sched_unref;
     c->resp->body_cls = e;
     c->done = true;
     api_response_add_header(c->resp, "ETag", e->etag);
     api_response_add_header(c->resp, "Cache-Control", "no-cache");
-}
-
-enum forum_status api__schedule_doc(struct api_ctx *c, json_t **doc, long *version,
-                                    char **published_at, struct forum_error *err)
-{
-    struct store_schedule sc;
-    enum forum_status rc = store_schedule_latest(c->store, CTX_EID(c), &sc, err);
-
-    *doc = NULL;
-    if (rc != FORUM_OK)
-        return rc;
-    *doc = json_loads(sc.body, 0, NULL);
-    *version = sc.version;
-    if (published_at != NULL) {
-        *published_at = sc.published_at;
-        sc.published_at = NULL;
-    }
-    store_schedule_release(&sc);
-    return *doc != NULL ? FORUM_OK : FORUM_EINTERNAL;
 }

@@ -44,6 +44,16 @@ json_t *api__topic_json(const struct api_ctx *c, const struct store_topic *t,
         json_object_set_new(v, "weight", json_integer(t->vote_weight));
         json_object_set_new(o, "votes", v);
     }
+    json_object_set_new(o, "block", t->block_id ? json_string(t->block_id) : json_null());
+    if (t->groups_max > 0) {
+        json_t *g = json_object();
+        json_object_set_new(g, "max", json_integer(t->groups_max));
+        json_object_set_new(g, "size_min", json_integer(t->group_size_min));
+        json_object_set_new(g, "size_max", json_integer(t->group_size_max));
+        json_object_set_new(o, "groups", g);
+    } else {
+        json_object_set_new(o, "groups", json_null());
+    }
     if (mine)
         json_object_set_new(o, "mine", json_true());
     return o;
@@ -68,21 +78,193 @@ void api__topic_list(struct api_ctx *c)
     api__json(c, 200, arr);
 }
 
+/* Reads groups (null, or {max, size_min, size_max}: the facilitator's) over t. */
+static bool topic_groups(struct api_ctx *c, struct store_topic *t, json_t *g)
+{
+    static const char *const names[] = {"max", "size_min", "size_max"};
+    json_int_t v[3];
+
+    if (!api__is_facilitator(c)) {
+        api__error(c, 403, "forbidden", "groups",
+                   "only the facilitator runs a topic as groups");
+        return false;
+    }
+    if (json_is_null(g)) {
+        t->groups_max = t->group_size_min = t->group_size_max = 0;
+        return true;
+    }
+    if (!json_is_object(g) || json_object_size(g) != 3) {
+        api__error(c, 422, "wrong_type", "groups", "{max, size_min, size_max} or null");
+        return false;
+    }
+    for (int i = 0; i < 3; i++) {
+        json_t *x = json_object_get(g, names[i]);
+        if (!json_is_integer(x)) {
+            api__error(c, 422, x == NULL ? "missing" : "wrong_type", "groups",
+                       "groups.%s: an integer is expected", names[i]);
+            return false;
+        }
+        v[i] = json_integer_value(x);
+    }
+    if (v[0] < 1 || v[0] > API_GROUPS_MAX) {
+        api__error(c, 422, "out_of_range", "groups", "groups.max is 1..%d",
+                   API_GROUPS_MAX);
+        return false;
+    }
+    if (v[1] < 1 || v[2] > 100000 || v[1] > v[2]) {
+        api__error(c, 422, "out_of_range", "groups",
+                   "groups.size_min is 1..size_max, and size_max at most 100000");
+        return false;
+    }
+    t->groups_max = (long)v[0];
+    t->group_size_min = (long)v[1];
+    t->group_size_max = (long)v[2];
+    return true;
+}
+
+/* Reads hosts (participant ids of the event: the facilitator's) over t. */
+static bool topic_hosts(struct api_ctx *c, struct store_topic *t)
+{
+    struct store_strv ids = {NULL, 0};
+    struct store_participant p;
+    struct forum_error err;
+    enum forum_status rc;
+
+    if (!api__is_facilitator(c)) {
+        api__error(c, 403, "forbidden", "hosts", "only the facilitator sets the hosts");
+        return false;
+    }
+    if (!api__get_strv(c, "hosts", API_HOSTS_MAX, STORE_ID_MAX, &ids, NULL))
+        return false;
+    for (size_t i = 0; i < ids.n; i++) {
+        forum_error_clear(&err);
+        rc = store_participant_get(c->store, CTX_EID(c), ids.v[i], &p, &err);
+        if (rc == FORUM_ENOTFOUND) {
+            api__error(c, 422, "invalid", "hosts",
+                       "no such participant in this event: %.40s", ids.v[i]);
+            store_strv_release(&ids);
+            return false;
+        }
+        if (api__failed(c, rc, &err)) {
+            store_strv_release(&ids);
+            return false;
+        }
+        store_participant_release(&p);
+    }
+    store_strv_release(&t->host_ids);
+    store_strv_release(&t->host_names);
+    t->host_ids = ids;
+    t->hosts_set = true;
+    return true;
+}
+
+/*
+ * Checks t's block against the event's blocks (prev: its block before this
+ * request, NULL when new or in none): an allocated block of the event; for a
+ * participant, a block open for proposals, chosen for them when only one is.
+ * A locked slot must lie in the block. Returns false after answering.
+ */
+static bool topic_block(struct api_ctx *c, struct store_topic *t, const char *prev,
+                        bool creating)
+{
+    struct store_block *v = NULL;
+    size_t n = 0, open = 0;
+    const struct store_block *b = NULL, *only = NULL;
+    struct forum_error err;
+    enum forum_status rc;
+    bool ok = false, participant = !api__is_facilitator(c);
+
+    forum_error_clear(&err);
+    rc = store_block_list(c->store, CTX_EID(c), &v, &n, &err);
+    if (api__failed(c, rc, &err))
+        return false;
+    for (size_t i = 0; i < n; i++) {
+        if (v[i].proposals_open) {
+            open++;
+            only = &v[i];
+        }
+        if (t->block_id != NULL && strcmp(v[i].id, t->block_id) == 0)
+            b = &v[i];
+    }
+    if (t->block_id == NULL && participant && n > 0) {
+        /* A participant's topic always has a block once the day has blocks. */
+        if (!creating && prev == NULL) {
+            ok = true; /* proposed before the blocks existed: left where it is */
+            goto out;
+        }
+        if (open == 0) {
+            api__error(c, 409, "proposals_closed", "block",
+                       "no block of the day takes proposals now");
+            goto out;
+        }
+        if (open > 1) {
+            api__error(c, 422, "missing", "block",
+                       "choose the block of the day this topic belongs to");
+            goto out;
+        }
+        t->block_id = forum_xstrdup(only->id);
+        b = only;
+    }
+    if (t->block_id != NULL) {
+        if (b == NULL) {
+            api__error(c, 422, "invalid", "block", "no such block in this event");
+            goto out;
+        }
+        if (!api__block_allocated(b->kind)) {
+            api__error(
+                c, 422, "invalid", "block",
+                "a plenary or a break holds no topics: it is one item for everyone");
+            goto out;
+        }
+        if (participant && !b->proposals_open &&
+            (prev == NULL || strcmp(prev, b->id) != 0)) {
+            api__error(c, 409, "proposals_closed", "block",
+                       "the block \"%s\" takes no proposals", b->name);
+            goto out;
+        }
+        if (t->fixed_slot != NULL && b->slots.n > 0) {
+            bool in = false;
+            for (size_t k = 0; k < b->slots.n; k++)
+                in = in || strcmp(b->slots.v[k], t->fixed_slot) == 0;
+            if (!in) {
+                api__error(c, 422, "invalid", "fixed",
+                           "the locked slot is not in the block \"%s\"", b->name);
+                goto out;
+            }
+        }
+    }
+    ok = true;
+out:
+    store_blocks_free(v, n);
+    return ok;
+}
+
 /* Reads the topic fields over t; fixed only when allowed. */
 static bool topic_fields(struct api_ctx *c, struct store_topic *t, bool creating)
 {
     static const char *const keys[] = {"title",    "description", "theme", "needs",
-                                       "max_size", "fixed",       NULL};
-    const char *title = NULL, *desc = NULL, *theme = NULL;
-    bool has_title, has_desc, has_theme, has_max;
-    json_t *max, *fixed;
+                                       "max_size", "fixed",       "block", "groups",
+                                       "hosts",    NULL};
+    const char *title = NULL, *desc = NULL, *theme = NULL, *block = NULL;
+    bool has_title, has_desc, has_theme, has_max, has_block;
+    json_t *max, *fixed, *groups;
 
     if (!api__only_keys(c, keys) ||
         !api__get_string(c, "title", creating, API_NAME_MAX, false, &title, &has_title) ||
         !api__get_string(c, "description", false, API_DESCRIPTION_MAX, true, &desc,
                          &has_desc) ||
         !api__get_string(c, "theme", false, API_LABEL_MAX, false, &theme, &has_theme) ||
-        !api__get_strv(c, "needs", API_FEATURES_MAX, API_FEATURE_MAX, &t->needs, NULL))
+        !api__get_strv(c, "needs", API_FEATURES_MAX, API_FEATURE_MAX, &t->needs, NULL) ||
+        !api__get_string(c, "block", false, STORE_ID_MAX, false, &block, &has_block))
+        return false;
+    if (has_block) {
+        free(t->block_id);
+        t->block_id = block != NULL && block[0] != '\0' ? forum_xstrdup(block) : NULL;
+    }
+    groups = json_object_get(c->body, "groups");
+    if (groups != NULL && !topic_groups(c, t, groups))
+        return false;
+    if (json_object_get(c->body, "hosts") != NULL && !topic_hosts(c, t))
         return false;
     max = json_object_get(c->body, "max_size");
     has_max = max != NULL && !json_is_null(max);
@@ -164,6 +346,8 @@ void api__topic_create(struct api_ctx *c)
         api__error(c, 422, "invalid", "fixed", "lock a topic once it exists (PATCH)");
         goto out;
     }
+    if (!topic_block(c, &t, NULL, true))
+        goto out;
     if (api__is_participant(c))
         store_strv_push(&t.host_ids, c->who.participant_id);
     forum_error_clear(&err);
@@ -211,10 +395,12 @@ void api__topic_patch(struct api_ctx *c)
     struct store_topic t;
     struct forum_error err;
     enum forum_status rc;
+    char *prev = NULL;
 
     if (!topic_for_change(c, &t))
         return;
-    if (!topic_fields(c, &t, false))
+    prev = t.block_id ? forum_xstrdup(t.block_id) : NULL;
+    if (!topic_fields(c, &t, false) || !topic_block(c, &t, prev, false))
         goto out;
     forum_error_clear(&err);
     rc = store_topic_update(c->store, CTX_EID(c), &t, &err);
@@ -222,6 +408,7 @@ void api__topic_patch(struct api_ctx *c)
         goto out;
     topic_answer(c, t.id, 200);
 out:
+    free(prev);
     store_topic_release(&t);
 }
 

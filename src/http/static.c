@@ -67,13 +67,27 @@ bool http_path_is_safe(const char *raw, const char *path)
     return true;
 }
 
+/* The pages under /e/{eid}: what follows the event id, and the file that serves it. */
+static const struct http_page event_pages[] = {
+    {"", "/participant.html"},
+    {"/", "/participant.html"},
+    {"/facilitate", "/facilitate.html"},
+    {"/wall", "/wall.html"},
+};
+
+const struct http_page *http_event_pages(size_t *n)
+{
+    *n = sizeof(event_pages) / sizeof(event_pages[0]);
+    return event_pages;
+}
+
 const char *http_page_route(const char *path)
 {
     const char *eid, *rest;
     size_t eid_len;
 
     if (strcmp(path, "/") == 0)
-        return "/index.html";
+        return HTTP_ROOT_PAGE;
     if (strcmp(path, "/admin") == 0 || strcmp(path, "/admin/") == 0)
         return "/admin.html";
     if (strncmp(path, "/e/", 3) != 0)
@@ -83,12 +97,10 @@ const char *http_page_route(const char *path)
     if (eid_len == 0)
         return path;
     rest = eid + eid_len;
-    if (*rest == '\0' || strcmp(rest, "/") == 0)
-        return "/participant.html";
-    if (strcmp(rest, "/facilitate") == 0)
-        return "/facilitate.html";
-    if (strcmp(rest, "/wall") == 0)
-        return "/wall.html";
+    for (size_t i = 0; i < sizeof(event_pages) / sizeof(event_pages[0]); i++) {
+        if (strcmp(rest, event_pages[i].suffix) == 0)
+            return event_pages[i].file;
+    }
     return path;
 }
 
@@ -138,6 +150,12 @@ const struct http_file *http_files_find(const struct http_file *files, size_t n,
     return NULL;
 }
 
+void http_disk_etag(const struct stat *st, char *out, size_t cap)
+{
+    snprintf(out, cap, "\"%llx-%llx-%llx\"", (unsigned long long)st->st_mtime,
+             (unsigned long long)st->st_size, (unsigned long long)st->st_ino);
+}
+
 enum forum_status http_disk_open(const char *root_real, const char *path,
                                  struct http_disk_file *file)
 {
@@ -167,8 +185,6 @@ enum forum_status http_disk_open(const char *root_real, const char *path,
     file->fd = fd;
     file->size = (uint64_t)st.st_size;
     file->content_type = http_content_type(real);
-    snprintf(file->etag, sizeof(file->etag), "\"%llx-%llx-%llx\"",
-             (unsigned long long)st.st_mtime, (unsigned long long)st.st_size,
-             (unsigned long long)st.st_ino);
+    http_disk_etag(&st, file->etag, sizeof(file->etag));
     return FORUM_OK;
 }

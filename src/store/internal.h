@@ -19,7 +19,7 @@ struct store_migration {
 extern const struct store_migration store_migrations[];
 extern const int store_migrations_count;
 
-#define STORE_STMT_CACHE 96
+#define STORE_STMT_CACHE 192
 
 /*
  * Each connection's page cache, in KiB (PRAGMA cache_size). SQLite's

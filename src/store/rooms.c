@@ -2,20 +2,24 @@
 /* Rooms with their features and unavailable slots. */
 #include "forum/store.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "internal.h"
 
 static const char SQL_ROOM_LIST[] =
-    "SELECT id, name, capacity FROM rooms WHERE event_id = ?1 ORDER BY rowid";
+    "SELECT id, name, capacity, url FROM rooms WHERE event_id = ?1 ORDER BY rowid";
 static const char SQL_ROOM_GET[] =
-    "SELECT id, name, capacity FROM rooms WHERE event_id = ?1 AND id = ?2";
+    "SELECT id, name, capacity, url FROM rooms WHERE event_id = ?1 AND id = ?2";
 static const char SQL_ROOM_INSERT[] =
-    "INSERT INTO rooms (id, event_id, name, capacity) VALUES (?1, ?2, ?3, ?4)";
+    "INSERT INTO rooms (id, event_id, name, capacity, url) VALUES (?1, ?2, ?3, ?4, ?5)";
 static const char SQL_ROOM_UPDATE[] =
-    "UPDATE rooms SET name = ?3, capacity = ?4 WHERE id = ?1 AND event_id = ?2";
+    "UPDATE rooms SET name = ?3, capacity = ?4, url = ?5 "
+    "WHERE id = ?1 AND event_id = ?2";
 static const char SQL_ROOM_DELETE[] = "DELETE FROM rooms WHERE id = ?1 AND event_id = ?2";
+static const char SQL_ROOM_BLOCK[] =
+    "SELECT name FROM blocks WHERE room_id = ?1 AND event_id = ?2 ORDER BY rowid LIMIT 1";
 static const char SQL_ROOM_FEATURES[] =
     "SELECT feature FROM room_features WHERE room_id = ?1 ORDER BY feature";
 static const char SQL_ROOM_UNAVAILABLE[] =
@@ -34,6 +38,7 @@ void store_room_release(struct store_room *r)
 {
     free(r->id);
     free(r->name);
+    free(r->url);
     store_strv_release(&r->features);
     store_strv_release(&r->unavailable);
     memset(r, 0, sizeof(*r));
@@ -58,6 +63,7 @@ static void room_read(sqlite3_stmt *st, void *out)
     r->id = store__col(st, 0);
     r->name = store__col(st, 1);
     r->capacity = (long)sqlite3_column_int64(st, 2);
+    r->url = store__col(st, 3);
 }
 
 static enum forum_status room_lists(struct store *s, void *out, struct forum_error *err)
@@ -128,6 +134,7 @@ enum forum_status store__room_insert(struct store *s, const char *eid,
     store__bind(st, 2, eid);
     store__bind(st, 3, r->name);
     sqlite3_bind_int64(st, 4, r->capacity);
+    store__bind(st, 5, r->url);
     rc = store__run(s, st, err);
     if (rc == FORUM_OK)
         rc = room_save_lists(s, r, id, err);
@@ -165,6 +172,7 @@ enum forum_status store_room_update(struct store *s, const char *eid,
     store__bind(st, 2, eid);
     store__bind(st, 3, r->name);
     sqlite3_bind_int64(st, 4, r->capacity);
+    store__bind(st, 5, r->url);
     rc = store__changed(s, store__run(s, st, err), "room", err);
     if (rc == FORUM_OK)
         rc = room_save_lists(s, r, r->id, err);
@@ -172,8 +180,25 @@ fail:
     return store__end(s, rc, err);
 }
 
+static void name_read(sqlite3_stmt *st, void *out)
+{
+    *(char **)out = store__col(st, 0);
+}
+
 enum forum_status store_room_delete(struct store *s, const char *eid, const char *rid,
                                     struct forum_error *err)
 {
+    char *block = NULL;
+    enum forum_status rc =
+        store__row(s, SQL_ROOM_BLOCK, rid, eid, name_read, &block, "", NULL);
+
+    /* Said in words rather than as the foreign key's "still in use". */
+    if (rc == FORUM_OK) {
+        rc = forum_error_set(err, FORUM_ECONFLICT, NULL,
+                             "the block \"%s\" takes place in this room: change it first",
+                             block ? block : "");
+        free(block);
+        return rc;
+    }
     return store__delete(s, SQL_ROOM_DELETE, rid, eid, "room", err);
 }

@@ -2,6 +2,7 @@
 /* Topics with their hosts and needs. */
 #include "forum/store.h"
 
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -10,8 +11,8 @@
 #define TOPIC_COLS                                                                       \
     "SELECT t.id, t.title, t.description, t.theme, t.max_size, t.fixed_room, "           \
     "t.fixed_slot, (SELECT count(*) FROM votes v WHERE v.topic_id = t.id), "             \
-    "(SELECT coalesce(sum(weight), 0) FROM votes v WHERE v.topic_id = t.id) FROM "       \
-    "topics t "
+    "(SELECT coalesce(sum(weight), 0) FROM votes v WHERE v.topic_id = t.id), "           \
+    "t.block_id, t.groups_max, t.group_size_min, t.group_size_max FROM topics t "
 
 static const char SQL_T_LIST[] = TOPIC_COLS "WHERE t.event_id = ?1 ORDER BY t.rowid";
 static const char SQL_T_GET[] = TOPIC_COLS "WHERE t.event_id = ?1 AND t.id = ?2";
@@ -21,11 +22,14 @@ static const char SQL_T_HOSTS[] = "SELECT h.participant_id, p.name FROM topic_ho
                                   "JOIN participants p ON p.id = h.participant_id WHERE "
                                   "h.topic_id = ?1 ORDER BY h.position";
 static const char SQL_T_INSERT[] =
-    "INSERT INTO topics (id, event_id, title, description, theme, max_size, created_at) "
-    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
+    "INSERT INTO topics (id, event_id, title, description, theme, max_size, created_at, "
+    "block_id, groups_max, group_size_min, group_size_max) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)";
 static const char SQL_T_UPDATE[] =
     "UPDATE topics SET title = ?3, description = ?4, theme = ?5, max_size = ?6, "
-    "fixed_room = ?7, fixed_slot = ?8 WHERE id = ?1 AND event_id = ?2";
+    "fixed_room = ?7, fixed_slot = ?8, block_id = ?9, groups_max = ?10, "
+    "group_size_min = ?11, group_size_max = ?12 WHERE id = ?1 AND event_id = ?2";
+static const char SQL_T_HOSTS_CLEAR[] = "DELETE FROM topic_hosts WHERE topic_id = ?1";
 static const char SQL_T_DELETE[] = "DELETE FROM topics WHERE id = ?1 AND event_id = ?2";
 static const char SQL_T_NEEDS_CLEAR[] = "DELETE FROM topic_needs WHERE topic_id = ?1";
 static const char SQL_T_NEED_ADD[] =
@@ -44,6 +48,7 @@ void store_topic_release(struct store_topic *t)
     free(t->theme);
     free(t->fixed_room);
     free(t->fixed_slot);
+    free(t->block_id);
     store_strv_release(&t->needs);
     store_strv_release(&t->host_ids);
     store_strv_release(&t->host_names);
@@ -75,6 +80,10 @@ static void topic_read(sqlite3_stmt *st, void *out)
     t->fixed_slot = store__col(st, 6);
     t->vote_count = (long)sqlite3_column_int64(st, 7);
     t->vote_weight = (long)sqlite3_column_int64(st, 8);
+    t->block_id = store__col(st, 9);
+    t->groups_max = (long)sqlite3_column_int64(st, 10);
+    t->group_size_min = (long)sqlite3_column_int64(st, 11);
+    t->group_size_max = (long)sqlite3_column_int64(st, 12);
 }
 
 static enum forum_status topic_lists(struct store *s, void *out, struct forum_error *err)
@@ -136,12 +145,38 @@ static enum forum_status needs_save(struct store *s, const struct store_topic *t
     return rc;
 }
 
-static void bind_max_size(sqlite3_stmt *st, int i, long max_size)
+/* Binds a positive value, or NULL for 0 ("none"). */
+static void bind_positive(sqlite3_stmt *st, int i, long v)
 {
-    if (max_size > 0)
-        sqlite3_bind_int64(st, i, max_size);
+    if (v > 0)
+        sqlite3_bind_int64(st, i, v);
     else
         sqlite3_bind_null(st, i);
+}
+
+/* Binds groups {max, size_min, size_max} from i on: all three, or three NULLs. */
+static void bind_groups(sqlite3_stmt *st, int i, const struct store_topic *t)
+{
+    bool on = t->groups_max > 0;
+
+    bind_positive(st, i, on ? t->groups_max : 0);
+    bind_positive(st, i + 1, on ? t->group_size_min : 0);
+    bind_positive(st, i + 2, on ? t->group_size_max : 0);
+}
+
+/* Names the field a refused topic write is about, from the schema's message. */
+static void topic_field(struct forum_error *err, const char *otherwise)
+{
+    if (err == NULL || err->field[0] != '\0')
+        return;
+    if (strstr(err->msg, "block") != NULL)
+        strcpy(err->field, "block");
+    else if (strstr(err->msg, "group") != NULL)
+        strcpy(err->field, "groups");
+    else if (strstr(err->msg, "host") != NULL)
+        strcpy(err->field, "hosts");
+    else if (otherwise != NULL)
+        strcpy(err->field, otherwise);
 }
 
 enum forum_status store_topic_create(struct store *s, const char *eid,
@@ -168,9 +203,13 @@ enum forum_status store_topic_create(struct store *s, const char *eid,
     store__bind(st, 3, t->title);
     store__bind(st, 4, t->description ? t->description : "");
     store__bind(st, 5, t->theme ? t->theme : "");
-    bind_max_size(st, 6, t->max_size);
+    bind_positive(st, 6, t->max_size);
     store__bind(st, 7, now);
+    store__bind(st, 8, t->block_id);
+    bind_groups(st, 9, t);
     rc = store__run(s, st, err);
+    if (rc == FORUM_EINVAL)
+        topic_field(err, NULL);
     if (rc == FORUM_OK)
         rc = needs_save(s, t, id, err);
     if (rc == FORUM_OK)
@@ -199,19 +238,26 @@ enum forum_status store_topic_update(struct store *s, const char *eid,
     store__bind(st, 3, t->title);
     store__bind(st, 4, t->description ? t->description : "");
     store__bind(st, 5, t->theme ? t->theme : "");
-    bind_max_size(st, 6, t->max_size);
+    bind_positive(st, 6, t->max_size);
     store__bind(st, 7, t->fixed_room);
     store__bind(st, 8, t->fixed_slot);
+    store__bind(st, 9, t->block_id);
+    bind_groups(st, 10, t);
     rc = store__run(s, st, err);
     if (rc == FORUM_ECONFLICT && err != NULL) {
         strcpy(err->field, "fixed");
         strcpy(err->msg, "another topic is locked in that room and slot");
     }
-    if (rc == FORUM_EINVAL && err != NULL && err->field[0] == '\0')
-        strcpy(err->field, "fixed");
+    if (rc == FORUM_EINVAL)
+        topic_field(err, "fixed");
     rc = store__changed(s, rc, "topic", err);
     if (rc == FORUM_OK)
         rc = needs_save(s, t, t->id, err);
+    if (rc == FORUM_OK && t->hosts_set) {
+        rc = store__exec_id(s, SQL_T_HOSTS_CLEAR, t->id, err);
+        if (rc == FORUM_OK)
+            rc = store__strv_save(s, SQL_T_HOST_ADD, t->id, &t->host_ids, "hosts", err);
+    }
 fail:
     return store__end(s, rc, err);
 }

@@ -217,6 +217,7 @@ char *tc_snapshot(struct tc *t, const char *eid, const char *fac)
     static const char *const parts[] = {"",
                                         "/slots",
                                         "/rooms",
+                                        "/blocks",
                                         "/topics",
                                         "/participants",
                                         "/allocations",

@@ -56,12 +56,36 @@ static void test_demo_creates_then_links(void **state)
     assert_int_equal(tc_call(&t, API_GET, tc_path("/api/v1/events/%s/participants", eid),
                              fac, NULL, &doc),
                      200);
-    assert_int_equal(json_array_size(doc), 30);
+    assert_int_equal(json_array_size(doc), 60);
+    json_decref(doc);
+    /* The seed's day: three half-days, a plenary and a break, in the day's order. */
+    assert_int_equal(
+        tc_call(&t, API_GET, tc_path("/api/v1/events/%s/blocks", eid), NULL, NULL, &doc),
+        200);
+    {
+        static const char *const kinds[] = {"groups", "plenary", "forum", "break",
+                                            "workshops"};
+        assert_int_equal(json_array_size(doc), 5);
+        for (i = 0; i < 5; i++)
+            assert_string_equal(
+                json_string_value(json_object_get(json_array_get(doc, i), "kind")),
+                kinds[i]);
+    }
     json_decref(doc);
     assert_int_equal(
         tc_call(&t, API_GET, tc_path("/api/v1/events/%s/topics", eid), NULL, NULL, &doc),
         200);
     assert_true(json_array_size(doc) >= 20);
+    {
+        int groups = 0, in_block = 0;
+        json_array_foreach(doc, i, x)
+        {
+            groups += json_is_object(json_object_get(x, "groups"));
+            in_block += json_is_string(json_object_get(x, "block"));
+        }
+        assert_int_equal(groups, 3); /* co-développement and two other methods */
+        assert_int_equal(in_block, (int)json_array_size(doc));
+    }
     json_decref(doc);
     /* One online room and one that is not step-free. */
     assert_int_equal(
@@ -72,7 +96,8 @@ static void test_demo_creates_then_links(void **state)
         json_array_foreach(doc, i, x)
         {
             char *f = json_dumps(json_object_get(x, "features"), 0);
-            online += strstr(f, "\"online\"") != NULL;
+            online += strstr(f, "\"online\"") != NULL &&
+                      json_is_string(json_object_get(x, "url"));
             stairs += strstr(f, "\"accessible\"") == NULL;
             free(f);
         }
@@ -80,7 +105,7 @@ static void test_demo_creates_then_links(void **state)
         assert_true(stairs >= 1);
     }
     json_decref(doc);
-    /* A first schedule is published, the plenary locked in its cell. */
+    /* A first schedule is published, the plenary one session for everyone. */
     assert_int_equal(tc_call(&t, API_GET, tc_path("/api/v1/events/%s/schedule", eid),
                              NULL, NULL, &doc),
                      200);
@@ -89,9 +114,17 @@ static void test_demo_creates_then_links(void **state)
     assert_true(json_array_size(sessions) >= 10);
     {
         int plenary = 0;
-        json_array_foreach(sessions, i, x) plenary +=
-            strstr(json_string_value(json_object_get(x, "title")),
-                   "radicalité joyeuse") != NULL;
+        json_array_foreach(sessions, i, x)
+        {
+            if (strstr(json_string_value(json_object_get(x, "title")),
+                       "radicalité joyeuse") == NULL)
+                continue;
+            plenary++;
+            assert_string_equal(json_string_value(json_object_get(x, "kind")), "plenary");
+            assert_true(json_is_true(json_object_get(x, "everyone")));
+            assert_int_equal(json_integer_value(json_object_get(x, "seated")), 60);
+            assert_true(json_is_string(json_object_get(x, "url")));
+        }
         assert_int_equal(plenary, 1);
     }
     json_decref(doc);

@@ -15,6 +15,7 @@
 #include <cmocka.h>
 
 #include "client.h"
+#include "forum/store.h"
 
 static int setup(void **state)
 {
@@ -243,6 +244,282 @@ static void test_schedule_ics(void **state)
     free(text);
 }
 
+/* Stores a draft whose solution is the JSON text sol, as the worker would
+ * (the allocator's groups need the v2 solver; the publication does not).
+ * OUT: id. */
+static void store_draft(struct tc *t, const char *sol, char *id)
+{
+    struct store *s;
+    struct store_allocation a;
+
+    assert_int_equal(store_open(t->db, &s, NULL), FORUM_OK);
+    memset(&a, 0, sizeof(a));
+    a.solution = (char *)(uintptr_t)sol;
+    a.bound = -1;
+    assert_int_equal(store_allocation_create(s, t->eid, &a, id, NULL), FORUM_OK);
+    store_close(s);
+}
+
+static void publish_draft(struct tc *t, const char *aid)
+{
+    char body[200];
+
+    snprintf(body, sizeof(body), "{\"allocation\":\"%s\"}", aid);
+    assert_int_equal(tc_call(t, API_POST,
+                             tc_path("/api/v1/events/%s/schedule/publish", t->eid),
+                             t->fac, body, NULL),
+                     200);
+}
+
+/* The number of times needle occurs in hay. */
+static int count(const char *hay, const char *needle)
+{
+    int n = 0;
+
+    for (const char *p = hay; (p = strstr(p, needle)) != NULL; p += strlen(needle))
+        n++;
+    return n;
+}
+
+/* The VEVENT of uid in ics (owned), or NULL. */
+static char *vevent_of(const char *ics, const char *uid)
+{
+    char key[200];
+    const char *at, *from, *to;
+
+    snprintf(key, sizeof(key), "UID:%s\r\n", uid);
+    at = strstr(ics, key);
+    if (at == NULL)
+        return NULL;
+    for (from = at; from > ics && strncmp(from, "BEGIN:VEVENT", 12) != 0; from--)
+        ;
+    to = strstr(at, "END:VEVENT\r\n");
+    assert_non_null(to);
+    return strndup(from, (size_t)(to - from) + 12);
+}
+
+/*
+ * A day with a forum block, a plenary and a topic run as two groups; two
+ * publications in a row: the plenary is one session for everyone (in the
+ * document, every agenda and the calendars), group sessions are known by
+ * (topic, group), and the calendar follows the second version: a moved
+ * session keeps its UID with a higher SEQUENCE, an unchanged one keeps
+ * both, a dropped one is sent once as CANCELLED.
+ */
+static void test_schedule_plenary_groups_sequence(void **state)
+{
+    struct tc *t = *state;
+    char body[1024], forum[64], plen[64], a1[STORE_ID_MAX + 1], a2[STORE_ID_MAX + 1];
+    char uid0[200], uid1[200], uid1g2[200], uidp[200], *ics, *ev, sol[1024];
+    json_t *doc, *sessions, *x, *agenda;
+    size_t i;
+    int status, plenaries = 0, groups = 0;
+
+    json_t *created;
+    snprintf(body, sizeof(body),
+             "{\"name\":\"Forum\",\"kind\":\"forum\",\"slots\":[\"%s\"]}", t->slot[0]);
+    assert_int_equal(tc_call(t, API_POST, tc_path("/api/v1/events/%s/blocks", t->eid),
+                             t->fac, body, &created),
+                     201);
+    snprintf(forum, sizeof(forum), "%s",
+             json_string_value(json_object_get(created, "id")));
+    json_decref(created);
+    assert_int_equal(
+        tc_call(t, API_PATCH, tc_path("/api/v1/events/%s/rooms/%s", t->eid, t->room[1]),
+                t->fac, "{\"url\":\"https://visio.example.org/bigre\"}", NULL),
+        200);
+    snprintf(body, sizeof(body),
+             "{\"name\":\"Temps fort\",\"kind\":\"plenary\",\"room\":\"%s\","
+             "\"slots\":[\"%s\"],\"title\":\"La radicalité joyeuse\"}",
+             t->room[1], t->slot[1]);
+    assert_int_equal(tc_call(t, API_POST, tc_path("/api/v1/events/%s/blocks", t->eid),
+                             t->fac, body, &created),
+                     201);
+    snprintf(plen, sizeof(plen), "%s", json_string_value(json_object_get(created, "id")));
+    json_decref(created);
+    snprintf(body, sizeof(body),
+             "{\"block\":\"%s\",\"hosts\":[\"%s\",\"%s\"],"
+             "\"groups\":{\"max\":2,\"size_min\":1,\"size_max\":4}}",
+             forum, t->part[0], t->part[1]);
+    assert_int_equal(tc_call(t, API_PATCH,
+                             tc_path("/api/v1/events/%s/topics/%s", t->eid, t->topic[1]),
+                             t->fac, body, NULL),
+                     200);
+    snprintf(body, sizeof(body), "{\"block\":\"%s\"}", forum);
+    assert_int_equal(tc_call(t, API_PATCH,
+                             tc_path("/api/v1/events/%s/topics/%s", t->eid, t->topic[0]),
+                             t->fac, body, NULL),
+                     200);
+
+    /* A draft that puts group 1 and group 2 of topic 1 in one cell. */
+    snprintf(
+        sol, sizeof(sol),
+        "{\"sessions\":[{\"topic\":\"%s\",\"group\":1,\"room\":\"%s\",\"slot\":\"%s\","
+        "\"attendees\":[]},"
+        "{\"topic\":\"%s\",\"group\":1,\"room\":\"%s\",\"slot\":\"%s\","
+        "\"attendees\":[\"%s\"]},"
+        "{\"topic\":\"%s\",\"group\":2,\"room\":\"%s\",\"slot\":\"%s\","
+        "\"attendees\":[\"%s\"]}],\"unscheduled\":[]}",
+        t->topic[0], t->room[0], t->slot[0], t->topic[1], t->room[1], t->slot[0],
+        t->part[0], t->topic[1], t->room[1], t->slot[0], t->part[1]);
+    /* Two sessions in one cell: refused, nothing published. */
+    store_draft(t, sol, a1);
+    snprintf(body, sizeof(body), "{\"allocation\":\"%s\"}", a1);
+    tc_expect_error(t, API_POST, tc_path("/api/v1/events/%s/schedule/publish", t->eid),
+                    t->fac, body, 409, "conflict", "allocation");
+    /* A draft placing a topic in the plenary's slot is stale too. */
+    snprintf(sol, sizeof(sol),
+             "{\"sessions\":[{\"topic\":\"%s\",\"room\":\"%s\",\"slot\":\"%s\","
+             "\"attendees\":[]}]}",
+             t->topic[0], t->room[0], t->slot[1]);
+    store_draft(t, sol, a1);
+    snprintf(body, sizeof(body), "{\"allocation\":\"%s\"}", a1);
+    tc_expect_error(t, API_POST, tc_path("/api/v1/events/%s/schedule/publish", t->eid),
+                    t->fac, body, 409, "conflict", "allocation");
+
+    /* A second slot in the forum block makes room for the groups. */
+    {
+        char s2[64];
+        json_t *sl;
+        assert_int_equal(
+            tc_call(t, API_POST, tc_path("/api/v1/events/%s/slots", t->eid), t->fac,
+                    "{\"label\":\"Matin\",\"starts_at\":\"2025-09-18T09:00:00+02:00\","
+                    "\"ends_at\":\"2025-09-18T10:00:00+02:00\"}",
+                    &sl),
+            201);
+        snprintf(s2, sizeof(s2), "%s", json_string_value(json_object_get(sl, "id")));
+        json_decref(sl);
+        snprintf(body, sizeof(body), "{\"slots\":[\"%s\",\"%s\"]}", s2, t->slot[0]);
+        assert_int_equal(tc_call(t, API_PATCH,
+                                 tc_path("/api/v1/events/%s/blocks/%s", t->eid, forum),
+                                 t->fac, body, NULL),
+                         200);
+        snprintf(sol, sizeof(sol),
+                 "{\"sessions\":[{\"topic\":\"%s\",\"group\":1,\"room\":\"%s\","
+                 "\"slot\":\"%s\",\"attendees\":[]},"
+                 "{\"topic\":\"%s\",\"group\":1,\"room\":\"%s\",\"slot\":\"%s\","
+                 "\"attendees\":[\"%s\"]},"
+                 "{\"topic\":\"%s\",\"group\":2,\"room\":\"%s\",\"slot\":\"%s\","
+                 "\"attendees\":[\"%s\"]}],\"unscheduled\":[]}",
+                 t->topic[0], t->room[0], s2, t->topic[1], t->room[0], t->slot[0],
+                 t->part[0], t->topic[1], t->room[1], t->slot[0], t->part[1]);
+        store_draft(t, sol, a1);
+        publish_draft(t, a1);
+        /* v2: group 2 of topic 1 is dropped, topic 0 moves from room 0 to room 1
+         * in the same slot, group 1 of topic 1 stays where it was. */
+        snprintf(sol, sizeof(sol),
+                 "{\"sessions\":[{\"topic\":\"%s\",\"group\":1,\"room\":\"%s\","
+                 "\"slot\":\"%s\",\"attendees\":[]},"
+                 "{\"topic\":\"%s\",\"group\":1,\"room\":\"%s\",\"slot\":\"%s\","
+                 "\"attendees\":[\"%s\",\"%s\"]}],\"unscheduled\":[]}",
+                 t->topic[0], t->room[1], s2, t->topic[1], t->room[0], t->slot[0],
+                 t->part[0], t->part[1]);
+        store_draft(t, sol, a2);
+    }
+
+    /* Version 1 as the wall reads it. */
+    assert_int_equal(tc_call(t, API_GET, tc_path("/api/v1/events/%s/schedule", t->eid),
+                             NULL, NULL, &doc),
+                     200);
+    assert_int_equal(json_array_size(json_object_get(doc, "blocks")), 2);
+    sessions = json_object_get(doc, "sessions");
+    assert_int_equal(json_array_size(sessions), 4);
+    json_array_foreach(sessions, i, x)
+    {
+        const char *kind = json_string_value(json_object_get(x, "kind"));
+        if (strcmp(kind, "plenary") == 0) {
+            plenaries++;
+            assert_true(json_is_null(json_object_get(x, "topic")));
+            assert_true(json_is_true(json_object_get(x, "everyone")));
+            assert_string_equal(json_string_value(json_object_get(x, "id")), plen);
+            assert_string_equal(json_string_value(json_object_get(x, "title")),
+                                "La radicalité joyeuse");
+            assert_string_equal(json_string_value(json_object_get(x, "room")),
+                                t->room[1]);
+            assert_string_equal(json_string_value(json_object_get(x, "url")),
+                                "https://visio.example.org/bigre");
+            assert_int_equal(json_integer_value(json_object_get(x, "seated")), 2);
+        } else if (strcmp(json_string_value(json_object_get(x, "topic")), t->topic[1]) ==
+                   0) {
+            groups++;
+            assert_int_equal(json_integer_value(json_object_get(x, "groups")), 2);
+            /* Each group's hosts are the topic's hosts seated in it. */
+            assert_int_equal(json_array_size(json_object_get(x, "hosts")), 1);
+            if (json_integer_value(json_object_get(x, "group")) == 2)
+                assert_string_equal(json_string_value(json_object_get(x, "id")),
+                                    tc_path("%s-2", t->topic[1]));
+        } else {
+            assert_string_equal(json_string_value(json_object_get(x, "kind")), "forum");
+            assert_string_equal(json_string_value(json_object_get(x, "block")), forum);
+        }
+    }
+    assert_int_equal(plenaries, 1);
+    assert_int_equal(groups, 2);
+    json_decref(doc);
+    /* Every agenda holds the plenary. */
+    for (int p = 0; p < 2; p++) {
+        int found = 0;
+        assert_int_equal(tc_call(t, API_GET,
+                                 tc_path("/api/v1/events/%s/me/agenda", t->eid),
+                                 t->ptok[p], NULL, &agenda),
+                         200);
+        assert_int_equal(json_array_size(agenda), 2); /* a group, and the plenary */
+        json_array_foreach(agenda, i, x) found +=
+            strcmp(json_string_value(json_object_get(x, "kind")), "plenary") == 0;
+        assert_int_equal(found, 1);
+        json_decref(agenda);
+    }
+
+    snprintf(uid0, sizeof(uid0), "%s-%s@forumd", t->eid, t->topic[0]);
+    snprintf(uid1, sizeof(uid1), "%s-%s@forumd", t->eid, t->topic[1]);
+    snprintf(uid1g2, sizeof(uid1g2), "%s-%s-2@forumd", t->eid, t->topic[1]);
+    snprintf(uidp, sizeof(uidp), "%s-%s@forumd", t->eid, plen);
+    ics = get_text(t, tc_path("/api/v1/events/%s/schedule.ics", t->eid), NULL, &status,
+                   NULL);
+    assert_int_equal(status, 200);
+    assert_int_equal(count(ics, "BEGIN:VEVENT\r\n"), 4);
+    assert_int_equal(count(ics, "SEQUENCE:0\r\n"), 4);
+    assert_int_equal(count(ics, "STATUS:CANCELLED"), 0);
+    ev = vevent_of(ics, uid1g2);
+    assert_non_null(ev);
+    assert_non_null(strstr(ev, "SUMMARY:Topic 1 — groupe 2\r\n"));
+    free(ev);
+    ev = vevent_of(ics, uidp);
+    assert_non_null(strstr(ev, "URL:https://visio.example.org/bigre\r\n"));
+    free(ev);
+    free(ics);
+
+    /* Version 2. */
+    publish_draft(t, a2);
+    ics = get_text(t, tc_path("/api/v1/events/%s/schedule.ics", t->eid), NULL, &status,
+                   NULL);
+    assert_int_equal(count(ics, "BEGIN:VEVENT\r\n"), 4); /* 3 sessions + 1 cancelled */
+    ev = vevent_of(ics, uid0); /* moved to another room: same UID, SEQUENCE up */
+    assert_non_null(strstr(ev, "SEQUENCE:1\r\n"));
+    assert_null(strstr(ev, "STATUS:"));
+    free(ev);
+    ev = vevent_of(ics, uid1); /* unchanged, and now alone: no group suffix */
+    assert_non_null(strstr(ev, "SEQUENCE:0\r\n"));
+    assert_non_null(strstr(ev, "SUMMARY:Topic 1\r\n"));
+    free(ev);
+    ev = vevent_of(ics, uidp); /* unchanged */
+    assert_non_null(strstr(ev, "SEQUENCE:0\r\n"));
+    free(ev);
+    ev = vevent_of(ics, uid1g2); /* dropped: sent as cancelled, SEQUENCE up */
+    assert_non_null(ev);
+    assert_non_null(strstr(ev, "STATUS:CANCELLED\r\n"));
+    assert_non_null(strstr(ev, "SEQUENCE:1\r\n"));
+    free(ev);
+    assert_int_equal(count(ics, "STATUS:CANCELLED"), 1);
+    free(ics);
+    /* The CSV is the schedule: no cancelled rows. */
+    ics = get_text(t, tc_path("/api/v1/events/%s/schedule.csv", t->eid), NULL, &status,
+                   NULL);
+    assert_int_equal(count(ics, "\r\n"), 1 + 3);
+    assert_non_null(strstr(ics, ",plenary,"));
+    free(ics);
+}
+
 static void test_schedule_csv(void **state)
 {
     struct tc *t = *state;
@@ -350,6 +627,7 @@ int main(void)
         T(test_schedule_drafts),
         T(test_schedule_ics),
         T(test_schedule_csv),
+        T(test_schedule_plenary_groups_sequence),
         T(test_schedule_agenda_and_feed),
         T(test_schedule_invalid_problem),
     };

@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: MIT
 // Screenshots of the three pages for the README and docs/web.md, taken on
-// the demo database (forumd serve --demo) at phone (390x844) and TV
-// (1920x1080) sizes, written to docs/img/:
+// the demo database (forumd serve --demo: the seed's day) at phone (390x844)
+// and TV (1920x1080) sizes, written to docs/img/:
 //   participant-phone.png participant-tv.png facilitate-phone.png
-//   facilitate-tv.png wall-phone.png wall-tv.png, and
+//   facilitate-tv.png wall-phone.png wall-tv.png (the co-accompaniment
+//   half-day's grid), wall-plenary-tv.png (the plenary, for everyone) and
+//   facilitate-day-tv.png (the day's blocks on one timeline), and
 //   facilitate-folded-phone.png (the whole console, folded, on a phone) and
 //   admin.png (the administrator's page)
 // usage: FORUMD=build/ci/src/forumd node tests/browser/screenshots.mjs [OUTDIR]
@@ -73,8 +75,9 @@ async function main() {
         const a = await call(base, 'POST', `/events/${eid}/allocation`, token, { time_limit_ms: 1000 });
         await call(base, 'POST', `/events/${eid}/schedule/publish`, token, { allocation: a.id });
         const sched = await call(base, 'GET', `/events/${eid}/schedule`);
-        // The wall's clock: ten minutes into the second slot.
+        // The wall's clock: ten minutes into the second slot; then into the plenary.
         const now = new Date(Date.parse(sched.slots[1].starts_at) + 10 * 60000);
+        const plenary = sched.sessions.find((x) => x.kind === 'plenary');
 
         const shots = [];
         for (const [size, vp] of [
@@ -106,6 +109,21 @@ async function main() {
             shots.push(await shot(page, `wall-${size}.png`));
             await page.context().close();
         }
+        // The plenary on the TV, and the facilitator's day.
+        let page = await openPage(browser, { viewport: TV, locale: 'fr-FR' });
+        await page.clock.install({ time: new Date(Date.parse(plenary.starts_at) + 10 * 60000) });
+        await page.goto(`${base}/e/${eid}/wall`);
+        await page.getByRole('region', { name: plenary.title }).waitFor();
+        await page.clock.fastForward(6000);
+        shots.push(await shot(page, 'wall-plenary-tv.png'));
+        await page.context().close();
+        page = await openPage(browser, { viewport: TV, locale: 'fr-FR' });
+        await page.goto(`${base}/e/${eid}/facilitate#token=${token}`);
+        await page.getByRole('heading', { name: L['fac.day'] }).waitFor();
+        await page.getByRole('heading', { level: 2 }).getByRole('button', { name: L['fac.day'], exact: true }).click();
+        await page.evaluate(() => document.getElementById('day').scrollIntoView());
+        shots.push(await shot(page, 'facilitate-day-tv.png'));
+        await page.context().close();
         // The whole console on a phone as a facilitator first sees it: folded,
         // one summary line per section, the allocation open.
         {

@@ -55,7 +55,7 @@ test('from /admin to a published schedule, with the pages only (French)', async 
     // Open the console from the link (same tab).
     await act(() => page.getByRole('link', { name: L['admin.open_console'] }).first().click());
     await page.getByRole('heading', { name: 'Rencontre de printemps', level: 1 }).waitFor();
-    await page.getByRole('button', { name: L['fac.slots'] }).waitFor();
+    await page.getByRole('button', { name: L['fac.day'] }).waitFor();
     const eid = page.url().match(/\/e\/([^/]+)\/facilitate/)[1];
 
     // The empty event opens its slots and rooms: 4 slots.

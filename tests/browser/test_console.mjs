@@ -45,7 +45,7 @@ for (const lang of ['fr', 'en']) {
         // A ready event opens only its allocation; the rest shows a summary.
         for (const [title, expanded] of [
             [L['fac.settings'], false],
-            [L['fac.slots'], false],
+            [L['fac.day'], false],
             [L['fac.rooms'], false],
             [L['fac.people'], false],
             [L['fac.topics'], false],
@@ -116,7 +116,7 @@ for (const lang of ['fr', 'en']) {
         await page.getByText(L['error.conflict.fixed']).first().waitFor();
         assert.equal(await page.getByText('another topic is locked').count(), 0, 'no English server message');
         // A slot over another one is named in the page's language.
-        await unfold(page, [L['fac.slots']]);
+        await unfold(page, [L['fac.day']]);
         const add = page.getByRole('form', { name: L['fac.slot_add'] });
         await add.getByLabel(L['fac.starts_at']).fill('2025-10-14T10:00');
         await add.getByLabel(L['fac.ends_at']).fill('2025-10-14T11:30');

@@ -82,3 +82,50 @@ test('the diff goes by identity: groups move apart, plenaries are no change', ()
     assert.equal(changes[0].to.room, 'r3');
     assert.deepEqual(sch.diffSchedules(before, before), []);
 });
+
+test('the day in blocks, slots in no block one block per day', () => {
+    const doc = {
+        slots: [
+            { id: 'a', starts_at: '2025-09-18T12:00:00Z', ends_at: '2025-09-18T13:00:00Z' },
+            { id: 'b', starts_at: '2025-09-18T13:00:00Z', ends_at: '2025-09-18T14:00:00Z' },
+            { id: 'p', starts_at: '2025-09-18T15:00:00Z', ends_at: '2025-09-18T16:00:00Z' },
+            { id: 'x', starts_at: '2025-09-19T07:00:00Z', ends_at: '2025-09-19T08:00:00Z' },
+        ],
+        blocks: [
+            { id: 'bp', name: 'Temps fort', kind: 'plenary', title: 'La radicalité joyeuse', room: 'r1', slots: ['p'] },
+            { id: 'bg', name: 'Co-accompagnement', kind: 'groups', slots: ['b', 'a'] },
+            { id: 'empty', name: 'Plus tard', kind: 'forum', slots: [] },
+        ],
+    };
+    const blocks = sch.dayBlocks(doc);
+    assert.deepEqual(
+        blocks.map((b) => [b.id, b.kind, b.slots.map((s) => s.id)]),
+        [
+            ['bg', 'groups', ['a', 'b']],
+            ['bp', 'plenary', ['p']],
+            [null, 'forum', ['x']],
+        ],
+    );
+    // Before, during, between and after.
+    const at = (iso) => sch.currentBlock(blocks, new Date(iso));
+    assert.equal(at('2025-09-18T08:00:00Z').block.id, 'bg');
+    assert.equal(at('2025-09-18T08:00:00Z').current, null);
+    assert.equal(at('2025-09-18T08:00:00Z').next.id, 'a');
+    assert.equal(at('2025-09-18T12:30:00Z').current.id, 'a');
+    assert.equal(at('2025-09-18T12:30:00Z').next.id, 'b');
+    assert.equal(at('2025-09-18T14:30:00Z').block.id, 'bp', 'between blocks: the next one');
+    assert.equal(at('2025-09-18T15:30:00Z').block.kind, 'plenary');
+    assert.equal(at('2025-09-20T10:00:00Z').block.id, null, 'after the end: the last one');
+    assert.equal(sch.currentBlock([], new Date()).block, null);
+    // Without blocks: one per day, as before blocks existed.
+    assert.equal(sch.dayBlocks({ slots: doc.slots }).length, 2);
+});
+
+test('groups and items for everyone', () => {
+    assert.equal(sch.isGroupSession({ groups: 3, group: 2 }), true);
+    assert.equal(sch.isGroupSession({ groups: 1, group: 1 }), false);
+    assert.equal(sch.isGroupSession({ topic: 't' }), false);
+    assert.equal(sch.isForEveryone({ kind: 'plenary' }), true);
+    assert.equal(sch.isForEveryone({ kind: 'break', everyone: true }), true);
+    assert.equal(sch.isForEveryone({ kind: 'forum' }), false);
+});

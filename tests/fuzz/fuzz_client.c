@@ -390,7 +390,8 @@ const char *fc_check_roles(const struct fc_fixture *fix, enum api_method m,
     if (participant) {
         if (write &&
             (strcmp(seg[4], "slots") == 0 || strcmp(seg[4], "rooms") == 0 ||
-             strcmp(seg[4], "allocation") == 0 || strcmp(seg[4], "schedule") == 0))
+             strcmp(seg[4], "blocks") == 0 || strcmp(seg[4], "allocation") == 0 ||
+             strcmp(seg[4], "schedule") == 0))
             return "a participant wrote a facilitator resource";
         if (strcmp(seg[4], "allocation") == 0 ||
             (strcmp(seg[4], "participants") == 0 && m == API_GET && n == 5))

@@ -2,7 +2,7 @@
 /*
  * The invariants the schema enforces: one vote per participant and topic,
  * the vote budget, cross-event links refused, cascades, locked cells,
- * immutable published schedules.
+ * immutable published schedules, session rows and their SEQUENCE, blocks.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -236,46 +236,285 @@ static void test_entities_slot_order_checked(void **state)
     assert_int_equal(store_slot_create(f->s, f->eid, &sl, id, NULL), FORUM_EINVAL);
 }
 
-static void test_entities_published_is_immutable(void **state)
+/* A session row in room (NULL: none) and slot sl at [from, to), attended by
+ * the participants of who (NULL-terminated). Strings borrowed. */
+static struct store_session session_of(const char *id, const char *topic, long group,
+                                       const char *room, const char *sl, const char *from,
+                                       const char *to, const char *const *who)
 {
-    struct fixture *f = *state;
-    struct store_allocation a, *list;
-    struct store_schedule sc, got;
-    char a1[STORE_ID_MAX + 1], a2[STORE_ID_MAX + 1], a3[STORE_ID_MAX + 1];
-    size_t n;
+    struct store_session x;
+
+    memset(&x, 0, sizeof(x));
+    x.id = S(id);
+    x.topic_id = S(topic);
+    x.group = group;
+    x.kind = S(topic != NULL ? "forum" : "plenary");
+    x.room_id = S(room);
+    x.slot_id = S(sl);
+    x.title = S(id);
+    x.theme = S("");
+    x.starts_at = S(from);
+    x.ends_at = S(to);
+    x.everyone = topic == NULL;
+    for (size_t i = 0; who != NULL && who[i] != NULL; i++)
+        store_strv_push(&x.attendees, who[i]);
+    x.seats = (long)x.attendees.n;
+    return x;
+}
+
+/* Publishes the n sessions of v (whose attendee lists it frees) as version
+ * `version` with allocation aid; returns the status. */
+static enum forum_status publish(struct fixture *f, long version, const char *aid,
+                                 struct store_session *v, size_t n)
+{
+    struct store_schedule sc;
+    struct store_version_slot slots[2] = {
+        {f->s1, S("Matin"), S("2025-09-18T07:00:00Z"), S("2025-09-18T08:00:00Z"), NULL},
+        {f->s2, S("Midi"), S("2025-09-18T08:00:00Z"), S("2025-09-18T09:00:00Z"), NULL}};
+    struct store_version_room rooms[1] = {
+        {f->r1, S("Salle A"), S("https://visio.example")}};
+    enum forum_status rc;
+
+    memset(&sc, 0, sizeof(sc));
+    sc.version = version;
+    sc.allocation_id = S(aid);
+    sc.published_at = S("2025-09-18T06:00:00Z");
+    sc.timezone = S("Europe/Paris");
+    sc.slots = slots;
+    sc.n_slots = 2;
+    sc.rooms = rooms;
+    sc.n_rooms = 1;
+    sc.sessions = v;
+    sc.n_sessions = n;
+    rc = store_schedule_insert(f->s, f->eid, &sc, NULL);
+    for (size_t i = 0; i < n; i++)
+        store_strv_release(&v[i].attendees);
+    return rc;
+}
+
+static void new_draft(struct fixture *f, char *id)
+{
+    struct store_allocation a;
 
     memset(&a, 0, sizeof(a));
     a.solution = S("{\"sessions\":[]}");
     a.bound = -1;
-    assert_int_equal(store_allocation_create(f->s, f->eid, &a, a1, NULL), FORUM_OK);
-    assert_int_equal(store_allocation_create(f->s, f->eid, &a, a2, NULL), FORUM_OK);
+    assert_int_equal(store_allocation_create(f->s, f->eid, &a, id, NULL), FORUM_OK);
+}
+
+static void test_entities_published_is_immutable(void **state)
+{
+    struct fixture *f = *state;
+    struct store_allocation a, *list;
+    struct store_schedule got;
+    struct store_session v[1];
+    char a1[STORE_ID_MAX + 1], a2[STORE_ID_MAX + 1], a3[STORE_ID_MAX + 1];
+    size_t n;
+    long latest = -1;
+
+    new_draft(f, a1);
+    new_draft(f, a2);
+    memset(&a, 0, sizeof(a));
     a.solution = S("{not json");
     assert_int_equal(store_allocation_create(f->s, f->eid, &a, a3, NULL), FORUM_EINVAL);
-    assert_int_equal(store_schedule_latest(f->s, f->eid, &got, NULL), FORUM_ENOTFOUND);
+    assert_int_equal(store_schedule_get(f->s, f->eid, 0, NULL, 0, &got, NULL),
+                     FORUM_ENOTFOUND);
+    assert_int_equal(store_schedule_latest_version(f->s, f->eid, &latest, NULL),
+                     FORUM_OK);
+    assert_int_equal(latest, 0);
 
-    memset(&sc, 0, sizeof(sc));
-    sc.version = 2; /* versions follow each other */
-    sc.allocation_id = a1;
-    sc.published_at = S("2025-09-18T07:00:00Z");
-    sc.body = S("{\"version\":1}");
-    assert_int_equal(store_schedule_insert(f->s, f->eid, &sc, NULL), FORUM_ECONFLICT);
-    sc.version = 1;
-    assert_int_equal(store_schedule_insert(f->s, f->other, &sc, NULL), FORUM_ECONFLICT);
-    assert_int_equal(store_schedule_insert(f->s, f->eid, &sc, NULL), FORUM_OK);
-    assert_int_equal(store_schedule_insert(f->s, f->eid, &sc, NULL), FORUM_ECONFLICT);
+    /* Versions follow each other, in the allocation's event, once per draft. */
+    v[0] = session_of(f->t1, f->t1, 1, f->r1, f->s1, "2025-09-18T07:00:00Z",
+                      "2025-09-18T08:00:00Z", NULL);
+    assert_int_equal(publish(f, 2, a1, v, 1), FORUM_ECONFLICT);
+    assert_int_equal(publish(f, 1, a1, v, 1), FORUM_OK);
+    assert_int_equal(publish(f, 1, a1, v, 1), FORUM_ECONFLICT);
+    assert_int_equal(publish(f, 2, a1, v, 1), FORUM_ECONFLICT);
     assert_int_equal(store_allocation_delete(f->s, f->eid, a1, NULL), FORUM_ECONFLICT);
     assert_int_equal(store_allocation_delete(f->s, f->eid, a2, NULL), FORUM_OK);
     assert_int_equal(store_allocation_delete(f->s, f->eid, a2, NULL), FORUM_ENOTFOUND);
-    assert_int_equal(store_schedule_latest(f->s, f->eid, &got, NULL), FORUM_OK);
+    assert_int_equal(
+        store_schedule_get(f->s, f->eid, 0, NULL, STORE_SCHEDULE_GRID, &got, NULL),
+        FORUM_OK);
     assert_int_equal(got.version, 1);
     assert_string_equal(got.allocation_id, a1);
+    assert_string_equal(got.timezone, "Europe/Paris");
+    assert_int_equal(got.n_slots, 2);
+    assert_int_equal(got.n_rooms, 1);
+    assert_string_equal(got.rooms[0].url, "https://visio.example");
+    assert_int_equal(got.n_sessions, 1);
+    assert_string_equal(got.sessions[0].id, f->t1);
     store_schedule_release(&got);
+    assert_int_equal(store_schedule_latest_version(f->s, f->eid, &latest, NULL),
+                     FORUM_OK);
+    assert_int_equal(latest, 1);
     assert_int_equal(store_allocation_list(f->s, f->eid, false, &list, &n, NULL),
                      FORUM_OK);
     assert_int_equal((int)n, 1);
     assert_int_equal(list[0].published, 1);
     assert_null(list[0].solution);
     store_allocations_free(list, n);
+}
+
+/* SEQUENCE follows each identity: unchanged keeps it, a move raises it by
+ * one, a return after being dropped by two; one person's part holds what
+ * they attend and what is for everyone. */
+static void test_entities_sessions_sequence_and_agenda(void **state)
+{
+    struct fixture *f = *state;
+    const char *const alice[] = {f->p1, NULL}, *const both[] = {f->p1, f->p2, NULL};
+    const char *const bob[] = {f->p2, NULL};
+    char a1[STORE_ID_MAX + 1], a2[STORE_ID_MAX + 1], a3[STORE_ID_MAX + 1];
+    char g2[STORE_ID_MAX + 8];
+    struct store_session v[4];
+    struct store_schedule got;
+    struct forum_error err;
+
+    snprintf(g2, sizeof(g2), "%s-2", f->t2);
+    new_draft(f, a1);
+    new_draft(f, a2);
+    new_draft(f, a3);
+    /* v1: t1 in s1, t2 group 2 in s2, a plenary (no room) in s2. */
+    v[0] = session_of(f->t1, f->t1, 1, f->r1, f->s1, "2025-09-18T07:00:00Z",
+                      "2025-09-18T08:00:00Z", both);
+    v[1] = session_of(g2, f->t2, 2, f->r1, f->s2, "2025-09-18T08:00:00Z",
+                      "2025-09-18T09:00:00Z", bob);
+    v[2] = session_of("bplenary", NULL, 1, NULL, f->s2, "2025-09-18T08:00:00Z",
+                      "2025-09-18T09:00:00Z", NULL);
+    assert_int_equal(publish(f, 1, a1, v, 3), FORUM_OK);
+    /* v2: t1 unchanged, t2-2 dropped, the plenary longer (its time changed). */
+    v[0] = session_of(f->t1, f->t1, 1, f->r1, f->s1, "2025-09-18T07:00:00Z",
+                      "2025-09-18T08:00:00Z", alice);
+    v[1] = session_of("bplenary", NULL, 1, NULL, f->s2, "2025-09-18T08:00:00Z",
+                      "2025-09-18T09:30:00Z", NULL);
+    assert_int_equal(publish(f, 2, a2, v, 2), FORUM_OK);
+    /* v3: t1 moves to s2, t2-2 comes back in s1. */
+    v[0] = session_of(f->t1, f->t1, 1, f->r1, f->s2, "2025-09-18T08:00:00Z",
+                      "2025-09-18T09:00:00Z", alice);
+    v[1] = session_of(g2, f->t2, 2, f->r1, f->s1, "2025-09-18T07:00:00Z",
+                      "2025-09-18T08:00:00Z", bob);
+    assert_int_equal(publish(f, 3, a3, v, 2), FORUM_OK);
+
+    assert_int_equal(
+        store_schedule_get(f->s, f->eid, 2, NULL, STORE_SCHEDULE_ATTENDEES, &got, NULL),
+        FORUM_OK);
+    assert_int_equal(got.version, 2);
+    assert_int_equal(got.n_sessions, 2);
+    assert_string_equal(got.sessions[0].id, f->t1);
+    assert_int_equal(got.sessions[0].sequence, 0);
+    assert_int_equal(got.sessions[0].attendees.n, 1);
+    assert_string_equal(got.sessions[1].id, "bplenary");
+    assert_int_equal(got.sessions[1].sequence, 1);
+    assert_true(got.sessions[1].everyone);
+    assert_null(got.sessions[1].topic_id);
+    store_schedule_release(&got);
+
+    assert_int_equal(store_schedule_get(f->s, f->eid, 0, NULL, 0, &got, NULL), FORUM_OK);
+    assert_int_equal(got.version, 3);
+    assert_string_equal(got.sessions[0].id, g2); /* by start time */
+    assert_int_equal(got.sessions[0].group, 2);
+    assert_int_equal(got.sessions[0].sequence, 2);
+    assert_string_equal(got.sessions[1].id, f->t1);
+    assert_int_equal(got.sessions[1].sequence, 1);
+    store_schedule_release(&got);
+
+    /* One person's part: Bob attends t2-2 in v1, and the plenary is everyone's. */
+    assert_int_equal(store_schedule_get(f->s, f->eid, 1, f->p2, 0, &got, NULL), FORUM_OK);
+    assert_int_equal(got.n_sessions, 3);
+    store_schedule_release(&got);
+    assert_int_equal(store_schedule_get(f->s, f->eid, 2, f->p2, 0, &got, NULL), FORUM_OK);
+    assert_int_equal(got.n_sessions, 1);
+    assert_string_equal(got.sessions[0].id, "bplenary");
+    store_schedule_release(&got);
+    forum_error_clear(&err);
+    assert_int_equal(store_schedule_get(f->s, f->eid, 9, NULL, 0, &got, &err),
+                     FORUM_ENOTFOUND);
+}
+
+/* Blocks: a slot in one block only, a plenary in a room, topics in allocated
+ * blocks of their own event, a room in use by a block kept. */
+static void test_entities_blocks(void **state)
+{
+    struct fixture *f = *state;
+    struct store_block b, *list;
+    struct store_topic t;
+    char forum[STORE_ID_MAX + 1], plen[STORE_ID_MAX + 1], id[STORE_ID_MAX + 1];
+    struct forum_error err;
+    size_t n;
+
+    memset(&b, 0, sizeof(b));
+    b.name = S("Forum ouvert");
+    b.kind = S("forum");
+    b.proposals_open = true;
+    store_strv_push(&b.slots, f->s2);
+    assert_int_equal(store_block_create(f->s, f->eid, &b, forum, NULL), FORUM_OK);
+    store_strv_release(&b.slots);
+
+    b.name = S("Temps fort");
+    b.kind = S("plenary");
+    b.proposals_open = false;
+    store_strv_push(&b.slots, f->s1);
+    forum_error_clear(&err);
+    assert_int_equal(store_block_create(f->s, f->eid, &b, id, &err), FORUM_EINVAL);
+    b.room_id = f->r1;
+    assert_int_equal(store_block_create(f->s, f->eid, &b, plen, NULL), FORUM_OK);
+    /* s1 is the plenary's: no other block takes it. */
+    b.name = S("Ateliers");
+    b.kind = S("workshops");
+    b.room_id = NULL;
+    forum_error_clear(&err);
+    assert_int_equal(store_block_create(f->s, f->eid, &b, id, &err), FORUM_ECONFLICT);
+    assert_string_equal(err.field, "slots");
+    store_strv_release(&b.slots);
+    /* A slot of another event is refused. */
+    store_strv_push(&b.slots, f->os1);
+    forum_error_clear(&err);
+    assert_int_equal(store_block_create(f->s, f->eid, &b, id, &err), FORUM_EINVAL);
+    assert_string_equal(err.field, "slots");
+    store_strv_release(&b.slots);
+
+    assert_int_equal(store_block_list(f->s, f->eid, &list, &n, NULL), FORUM_OK);
+    assert_int_equal(n, 2);
+    assert_string_equal(list[0].id, plen); /* the day's order: s1 before s2 */
+    assert_string_equal(list[0].starts_at, "2025-09-18T07:00:00Z");
+    assert_string_equal(list[1].id, forum);
+    assert_true(list[1].proposals_open);
+    store_blocks_free(list, n);
+
+    /* Topics go in allocated blocks only. */
+    assert_int_equal(store_topic_get(f->s, f->eid, f->t1, &t, NULL), FORUM_OK);
+    free(t.block_id);
+    t.block_id = strdup(plen);
+    forum_error_clear(&err);
+    assert_int_equal(store_topic_update(f->s, f->eid, &t, &err), FORUM_EINVAL);
+    assert_string_equal(err.field, "block");
+    free(t.block_id);
+    t.block_id = strdup(forum);
+    t.groups_max = 3;
+    t.group_size_min = 6;
+    t.group_size_max = 8;
+    assert_int_equal(store_topic_update(f->s, f->eid, &t, NULL), FORUM_OK);
+    store_topic_release(&t);
+    assert_int_equal(store_topic_get(f->s, f->eid, f->t1, &t, NULL), FORUM_OK);
+    assert_string_equal(t.block_id, forum);
+    assert_int_equal(t.groups_max, 3);
+    assert_int_equal(t.group_size_min, 6);
+    assert_int_equal(t.group_size_max, 8);
+    /* size_min above size_max is refused by the schema too. */
+    t.group_size_min = 9;
+    assert_int_equal(store_topic_update(f->s, f->eid, &t, NULL), FORUM_EINVAL);
+    store_topic_release(&t);
+
+    /* The plenary's room stays while the plenary is there. */
+    forum_error_clear(&err);
+    assert_int_equal(store_room_delete(f->s, f->eid, f->r1, &err), FORUM_ECONFLICT);
+    assert_non_null(strstr(err.msg, "Temps fort"));
+    /* A deleted block leaves its topics in none, and its slots. */
+    assert_int_equal(store_block_delete(f->s, f->eid, forum, NULL), FORUM_OK);
+    assert_int_equal(store_topic_get(f->s, f->eid, f->t1, &t, NULL), FORUM_OK);
+    assert_null(t.block_id);
+    store_topic_release(&t);
+    assert_int_equal(store_block_delete(f->s, f->eid, forum, NULL), FORUM_ENOTFOUND);
 }
 
 static void test_entities_clashes(void **state)
@@ -325,6 +564,8 @@ int main(void)
         T(test_entities_locked_cell_holds_one),
         T(test_entities_slot_order_checked),
         T(test_entities_published_is_immutable),
+        T(test_entities_sessions_sequence_and_agenda),
+        T(test_entities_blocks),
         T(test_entities_clashes),
         T(test_entities_join_code_unique),
     };

@@ -5,15 +5,27 @@
 export const API_PREFIX = '/api/v1';
 
 // Every failure of a call: an HTTP error with the API's error body, or a
-// network failure (status 0, code 'network').
+// network failure (status 0, code 'network'). stale: see raw().
 export class ApiError extends Error {
-    constructor(status, code, message, field) {
+    constructor(status, code, message, field, stale) {
         super(message || code);
         this.name = 'ApiError';
         this.status = status;
         this.code = code;
         this.field = field || null;
+        this.stale = stale || null;
     }
+}
+
+// The service worker (web/sw.js) answers a read from its copy when the
+// network fails, with X-Forumd-Stale: <when that copy was received>. Each
+// call tells the page (web/js/offline.js) with a 'forumd:network' event:
+// {path, online: true} after a live answer, {path, online: false, since}
+// after a kept copy (since: its time) or no answer at all (since: null).
+const STALE_HEADER = 'X-Forumd-Stale';
+
+function report(path, online, since) {
+    if (typeof window !== 'undefined') window.dispatchEvent(new CustomEvent('forumd:network', { detail: { path, online, since: since || null } }));
 }
 
 export class Api {
@@ -25,7 +37,8 @@ export class Api {
     // Sends one request. path is relative to /api/v1 ("/events/abc").
     // opts.body (an object) is sent as JSON; opts.etag adds If-None-Match;
     // opts.timeoutMs gives up on a request that takes longer.
-    // Returns {status, data, etag}; data is null for 204 and 304.
+    // Returns {status, data, etag, stale}; data is null for 204 and 304;
+    // stale is null, or the time (RFC 3339) of the kept copy answered offline.
     async raw(method, path, opts = {}) {
         const headers = { Accept: 'application/json' };
         if (this.token) headers.Authorization = `Bearer ${this.token}`;
@@ -43,12 +56,15 @@ export class Api {
         try {
             res = await fetch(API_PREFIX + path, { method, headers, body, cache: 'no-store', signal: ctl ? ctl.signal : undefined });
         } catch (e) {
+            report(path, false, null);
             throw new ApiError(0, 'network', e && e.message ? e.message : 'network error');
         } finally {
             if (timer) clearTimeout(timer);
         }
         const etag = res.headers.get('ETag');
-        if (res.status === 204 || res.status === 304) return { status: res.status, data: null, etag };
+        const stale = res.headers.get(STALE_HEADER) || null;
+        report(path, !stale, stale);
+        if (res.status === 204 || res.status === 304) return { status: res.status, data: null, etag, stale };
         const text = await res.text().catch(() => '');
         let data = null;
         if (text) {
@@ -60,9 +76,9 @@ export class Api {
         }
         if (!res.ok) {
             const err = data && data.error ? data.error : {};
-            throw new ApiError(res.status, err.code || `http_${res.status}`, err.message || res.statusText, err.field);
+            throw new ApiError(res.status, err.code || `http_${res.status}`, err.message || res.statusText, err.field, stale);
         }
-        return { status: res.status, data, etag };
+        return { status: res.status, data, etag, stale };
     }
 
     async get(path) {

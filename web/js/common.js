@@ -5,6 +5,7 @@
 import { h, copyText } from './dom.js';
 import { t, has } from './i18n.js';
 import { charLimit, range, chars } from './limits.js';
+import { isGroupSession } from './schedule.js';
 
 // The text to show for an error thrown by Api (or anything else), in the
 // page's language: from the error's code and field, never the server's
@@ -167,6 +168,28 @@ export const recent = {
         }
     },
 };
+
+// A session's title as people read it: a group says which one
+// ("Co-développement — groupe 2").
+export function sessionTitle(s) {
+    return isGroupSession(s) ? t('session.group', { title: s.title, n: s.group }) : s.title;
+}
+
+// The name of a block's kind in the page's language.
+export function kindLabel(kind) {
+    switch (kind) {
+        case 'groups':
+            return t('kind.groups');
+        case 'workshops':
+            return t('kind.workshops');
+        case 'plenary':
+            return t('kind.plenary');
+        case 'break':
+            return t('kind.break');
+        default:
+            return t('kind.forum');
+    }
+}
 
 // A read-only link with its Copy button. copied(): whether this link was
 // the last one copied; onCopied(id or null) records it and re-renders.

@@ -103,6 +103,8 @@ export function formValues(form) {
             }
         } else if (el.type === 'radio') {
             if (el.checked) out[el.name] = el.value;
+        } else if (el.type === 'select-multiple') {
+            out[el.name] = [...el.selectedOptions].map((o) => o.value);
         } else {
             out[el.name] = el.value;
         }

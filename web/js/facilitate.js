@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
-// The facilitator's page (/e/{eid}/facilitate): event settings, slots,
-// rooms, topics with votes and clash hints, locks, the allocation and its
-// comparison with the published schedule, publication.
+// The facilitator's page (/e/{eid}/facilitate): event settings, the day
+// (blocks and their slots), rooms, topics with votes and clash hints, locks,
+// groups and hosts, the allocation and its comparison with the published
+// schedule, publication.
 // One state object (facilitate/state.js), one render(); each section of the
 // page is a module of facilitate/ that renders itself from the state.
 
@@ -11,7 +12,7 @@ import { t, loadLang, pickLang, langSwitch } from './i18n.js';
 import { errorText, field, setThemes, recent } from './common.js';
 import { state, setRender, loadAll, loadTopics, loadParticipants, loadClashes, logout } from './facilitate/state.js';
 import { renderSettings } from './facilitate/settings.js';
-import { renderSlots } from './facilitate/slots.js';
+import { renderDay } from './facilitate/day.js';
 import { renderRooms } from './facilitate/rooms.js';
 import { renderTopics } from './facilitate/topics.js';
 import { renderAllocation } from './facilitate/allocation.js';
@@ -57,7 +58,7 @@ async function onToken(e) {
 function navLabel(id) {
     return {
         settings: t('fac.settings'),
-        slots: t('fac.slots'),
+        day: t('fac.day'),
         rooms: t('fac.rooms'),
         participants: t('fac.people'),
         topics: t('fac.topics'),
@@ -129,7 +130,7 @@ function render() {
         );
     else if (!state.token) parts.push(renderTokenForm());
     else if (state.loading) parts.push(h('p', { 'aria-busy': 'true' }, t('app.loading')));
-    else parts.push(renderSettings(), renderSlots(), renderRooms(), renderParticipants(), renderTopics(), renderAllocation());
+    else parts.push(renderSettings(), renderDay(), renderRooms(), renderParticipants(), renderTopics(), renderAllocation());
     mount(main, parts);
     document.title = state.event ? `${state.event.name} · ${t('fac.role')} · forumd` : 'forumd';
 }

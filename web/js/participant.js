@@ -1,16 +1,18 @@
 // SPDX-License-Identifier: MIT
-// The participant page (/e/{eid}): join with a name, propose and edit
-// topics, vote with words, see one's own agenda once the schedule is out.
+// The participant page (/e/{eid}): join with a name, propose topics into a
+// block of the day and edit them, vote with words, see the day by block and
+// one's own agenda (plenary included) once the schedule is out.
 // One state object, one render(state).
 
 import { Api, seg, tokens, takeFragment, eventIdFromPath } from './api.js';
 import { h, mount, formValues, copyText } from './dom.js';
 import { t, tn, loadLang, pickLang, langSwitch, fmtRange } from './i18n.js';
-import { errorText, formErrors, field, counted, tooLong, checkbox, formError, themeClass, setThemes, announce, recent } from './common.js';
+import { errorText, formErrors, field, counted, tooLong, checkbox, formError, themeClass, setThemes, announce, recent, sessionTitle, kindLabel } from './common.js';
 import { loadLimits } from './limits.js';
-import { sortSlots, indexSchedule, sessionId } from './schedule.js';
+import { sortSlots, indexSchedule, sessionId, dayBlocks, isForEveryone } from './schedule.js';
+import { offlineMark, onNetworkChange, whenOnline, forgetPersonal } from './offline.js';
 
-const TOPIC_FIELDS = ['title', 'description', 'theme', 'needs', 'max_size'];
+const TOPIC_FIELDS = ['title', 'description', 'theme', 'needs', 'max_size', 'block'];
 const REFRESH_MS = 30000;
 
 const state = {
@@ -21,6 +23,7 @@ const state = {
     topics: [],
     rooms: [],
     slots: [],
+    blocks: [], // the blocks of the day (GET /blocks)
     votes: {}, // topic id -> weight
     agenda: null, // null: not published (or not joined)
     schedule: null, // the published schedule, or null
@@ -35,6 +38,7 @@ const state = {
     editing: null, // topic id being edited
     edit: { draft: emptyDraft(), errors: {} },
     topicErrors: {}, // topic id -> message (votes, deletion)
+    pendingVotes: {}, // topic id -> weight chosen offline, not saved
     copied: false,
     prefsOpen: false,
     prefsErrors: {},
@@ -42,7 +46,7 @@ const state = {
 };
 
 function emptyDraft() {
-    return { title: '', description: '', theme: '', needs: [], max_size: '' };
+    return { title: '', description: '', theme: '', needs: [], max_size: '', block: '' };
 }
 
 function api() {
@@ -57,6 +61,8 @@ async function loadAll() {
         // Public reads go without the token: a stale one cannot spoil them.
         state.event = await new Api(null).get(`/events/${e}`);
     } catch (err) {
+        // Reading everything again (back online) keeps the page when it fails.
+        if (state.event && err.code === 'network') throw err;
         state.fatal = err.status === 404 ? t('error.event_not_found') : errorText(err);
         state.loading = false;
         return;
@@ -91,12 +97,18 @@ async function loadTopics() {
 async function loadRooms() {
     try {
         const anon = new Api(null);
-        const [rooms, slots] = await Promise.all([anon.get(`/events/${seg(state.eid)}/rooms`), anon.get(`/events/${seg(state.eid)}/slots`)]);
+        const [rooms, slots, blocks] = await Promise.all([
+            anon.get(`/events/${seg(state.eid)}/rooms`),
+            anon.get(`/events/${seg(state.eid)}/slots`),
+            anon.get(`/events/${seg(state.eid)}/blocks`),
+        ]);
         state.rooms = rooms || [];
         state.slots = sortSlots(slots);
+        state.blocks = blocks || [];
     } catch {
         state.rooms = [];
         state.slots = [];
+        state.blocks = [];
     }
 }
 
@@ -123,6 +135,7 @@ async function loadMine() {
 
 // The stored token no longer works (event reset, token revoked): start over.
 function forget() {
+    forgetPersonal(state.eid);
     tokens.set('p', state.eid, null);
     state.token = null;
     state.me = null;
@@ -208,6 +221,7 @@ function draftBody(d, forPatch) {
     const size = String(d.max_size).trim();
     if (size !== '') body.max_size = Number(size);
     else if (forPatch) body.max_size = null;
+    if (d.block) body.block = d.block;
     return body;
 }
 
@@ -219,6 +233,7 @@ function readDraft(form) {
         theme: v.theme || '',
         needs: v.needs || [],
         max_size: v.max_size || '',
+        block: v.block || '',
     };
 }
 
@@ -263,6 +278,7 @@ function onEdit(topic) {
             theme: topic.theme || '',
             needs: (topic.needs || []).slice(),
             max_size: topic.max_size ? String(topic.max_size) : '',
+            block: topic.block || '',
         },
         errors: {},
     };
@@ -315,20 +331,33 @@ async function onDelete(topic) {
 
 async function onVote(topic, weight) {
     const before = state.votes[topic.id] || 0;
-    if (weight === before) return;
     delete state.topicErrors[topic.id];
+    if (weight === before) {
+        // Back to the saved choice: nothing to send, nothing pending.
+        delete state.pendingVotes[topic.id];
+        return render();
+    }
     const path = `/events/${seg(state.eid)}/topics/${seg(topic.id)}/vote`;
     try {
         if (weight === 0) await api().del(path);
         else await api().put(path, { weight });
         if (weight === 0) delete state.votes[topic.id];
         else state.votes[topic.id] = weight;
+        delete state.pendingVotes[topic.id];
         announce(t('vote.saved', { title: topic.title, choice: voteWord(weight) }));
         // The tallies (when shown) include this vote at once, not at the
         // next 30-second refresh.
         if (state.event.show_tallies) await loadTopics().catch(() => {});
     } catch (err) {
-        state.topicErrors[topic.id] = errorText(err);
+        if (err.code === 'network') {
+            // Not saved, and not forgotten: the choice stays on the page
+            // with a way to send it once the network is back.
+            state.pendingVotes[topic.id] = weight;
+            state.topicErrors[topic.id] = t('vote.offline');
+        } else {
+            delete state.pendingVotes[topic.id];
+            state.topicErrors[topic.id] = errorText(err);
+        }
     }
     render();
 }
@@ -355,6 +384,21 @@ function allFeatures(extra) {
     return [...set].sort();
 }
 
+// The blocks a participant may propose into (and the one a topic is in).
+function openBlocks(current) {
+    return state.blocks.filter((b) => b.proposals_open || (current && b.id === current));
+}
+
+function blockById(id) {
+    return state.blocks.find((b) => b.id === id) || null;
+}
+
+// "Forum ouvert · Fri 9:30–12:00".
+function blockLabel(b) {
+    const when = b.starts_at ? fmtRange(b.starts_at, b.ends_at, state.event.timezone) : '';
+    return [b.name, when].filter(Boolean).join(' · ');
+}
+
 function allThemes() {
     const set = new Set();
     for (const x of state.topics) if (x.theme) set.add(x.theme);
@@ -368,10 +412,23 @@ function topicForm(prefix, form, onsubmit, submitLabel, extraButtons) {
     const keep = (ev) => {
         form.draft = readDraft(ev.currentTarget);
     };
+    const open = openBlocks(d.block);
     return h(
         'form',
         { class: 'topic-form', novalidate: true, onsubmit, oninput: keep, onchange: keep },
         formError(err._form),
+        open.length
+            ? field(
+                  t('topic.block'),
+                  h(
+                      'select',
+                      { id: `${prefix}-block`, name: 'block' },
+                      open.map((b) => h('option', { value: b.id, selected: (d.block || open[0].id) === b.id }, blockLabel(b))),
+                  ),
+                  err.block,
+                  t('topic.block_hint'),
+              )
+            : null,
         counted(
             t('topic.title'),
             h('input', { id: `${prefix}-title`, name: 'title', value: d.title, autocomplete: 'off', required: true }),
@@ -560,10 +617,12 @@ function renderAgenda() {
                   items.map((s) =>
                       h(
                           'li',
-                          null,
+                          { class: isForEveryone(s) ? 'everyone' : null },
                           h('span', { class: 'when' }, fmtRange(s.starts_at, s.ends_at, tz) || s.slot_label || ''),
-                          h('strong', { class: 'what' }, s.title),
-                          h('span', { class: 'where' }, t('agenda.room', { room: s.room_name || s.room })),
+                          h('strong', { class: 'what' }, sessionTitle(s)),
+                          s.room_name || s.room ? h('span', { class: 'where' }, t('agenda.room', { room: s.room_name || s.room })) : null,
+                          isForEveryone(s) ? h('span', { class: 'tag' }, t('session.everyone')) : null,
+                          s.url ? h('a', { class: 'online', href: s.url, target: '_blank', rel: 'noopener noreferrer' }, t('session.online')) : null,
                       ),
                   ),
               )
@@ -583,14 +642,25 @@ function renderAgenda() {
     );
 }
 
-// The whole published programme, slot by slot: the wall is made for a
-// screen across the room, this is the same for a phone in the hand.
+// The whole published programme, block by block of the day, slot by slot
+// inside a block; a plenary or a break is one item for everyone. The wall
+// is made for a screen across the room, this is the same for a phone.
 function renderSchedule() {
     const sch = state.schedule;
     const tz = sch.timezone || state.event.timezone;
     const mine = new Set((state.agenda || []).map((a) => sessionId(a)));
     const idx = indexSchedule(sch);
     const sessions = sch.sessions || [];
+    const item = (x) =>
+        h(
+            'li',
+            { class: [themeClass(x.theme), isForEveryone(x) ? 'everyone' : ''] },
+            h('strong', null, sessionTitle(x)),
+            x.room ? h('span', { class: 'where' }, t('agenda.room', { room: (idx.roomById.get(x.room) || { name: x.room }).name })) : null,
+            isForEveryone(x) ? h('span', { class: 'tag' }, t('session.everyone')) : null,
+            x.url ? h('a', { class: 'online', href: x.url, target: '_blank', rel: 'noopener noreferrer' }, t('session.online')) : null,
+            !isForEveryone(x) && mine.has(sessionId(x)) ? h('span', { class: 'yours' }, t('schedule.yours')) : null,
+        );
     return h(
         'section',
         { class: 'card', 'aria-labelledby': 'schedule-title' },
@@ -603,26 +673,23 @@ function renderSchedule() {
                 },
             },
             h('summary', null, h('h2', { id: 'schedule-title' }, tn('schedule.title', sessions.length))),
-            idx.slots.map((sl) => {
-                const here = idx.bySlot.get(sl.id) || [];
-                if (!here.length) return null;
+            dayBlocks(sch).map((b) => {
+                const from = b.slots[0].starts_at;
+                const to = b.slots[b.slots.length - 1].ends_at;
+                const heading = [b.name || t('day.no_block'), b.name ? kindLabel(b.kind) : '', fmtRange(from, to, tz)].filter(Boolean).join(' · ');
+                if (b.kind === 'plenary' || b.kind === 'break') {
+                    const x = sessions.find((y) => y.block === b.id && isForEveryone(y));
+                    return h('div', { class: 'schedule-block' }, h('h3', null, heading), x ? h('ul', null, item(x)) : null);
+                }
                 return h(
                     'div',
-                    { class: 'schedule-slot' },
-                    h('h3', null, [fmtRange(sl.starts_at, sl.ends_at, tz), sl.label].filter(Boolean).join(' · ')),
-                    h(
-                        'ul',
-                        null,
-                        here.map((x) =>
-                            h(
-                                'li',
-                                { class: themeClass(x.theme) },
-                                h('strong', null, x.title),
-                                h('span', { class: 'where' }, t('agenda.room', { room: (idx.roomById.get(x.room) || { name: x.room }).name })),
-                                mine.has(sessionId(x)) ? h('span', { class: 'yours' }, t('schedule.yours')) : null,
-                            ),
-                        ),
-                    ),
+                    { class: 'schedule-block' },
+                    h('h3', null, heading),
+                    b.slots.map((sl) => {
+                        const here = (idx.bySlot.get(sl.id) || []).filter((x) => !isForEveryone(x));
+                        if (!here.length) return null;
+                        return h('div', { class: 'schedule-slot' }, h('h4', null, [fmtRange(sl.starts_at, sl.ends_at, tz), sl.label].filter(Boolean).join(' · ')), h('ul', null, here.map(item)));
+                    }),
                 );
             }),
         ),
@@ -649,7 +716,7 @@ function renderPropose() {
 
 function renderVote(topic) {
     const max = Math.max(1, Number(state.event.max_weight) || 3);
-    const mine = state.votes[topic.id] || 0;
+    const mine = topic.id in state.pendingVotes ? state.pendingVotes[topic.id] : state.votes[topic.id] || 0;
     const closed = !state.event.voting_open;
     const name = `vote-${topic.id}`;
     const choices = [0];
@@ -697,6 +764,7 @@ function renderTopic(topic) {
         { class: ['topic', 'card', themeClass(topic.theme)], 'aria-labelledby': `topic-${topic.id}-title` },
         h('h3', { id: `topic-${topic.id}-title` }, topic.title),
         topic.theme ? h('p', { class: 'theme-chip' }, topic.theme) : null,
+        topic.block && blockById(topic.block) ? h('p', { class: 'block-chip' }, blockById(topic.block).name) : null,
         topic.description ? h('p', { class: 'description' }, topic.description) : null,
         h(
             'p',
@@ -718,6 +786,17 @@ function renderTopic(topic) {
               ? renderVote(topic)
               : null,
         err ? h('p', { class: 'field-error', role: 'alert' }, err) : null,
+        topic.id in state.pendingVotes && !topic.mine
+            ? h(
+                  'div',
+                  { class: 'actions' },
+                  h(
+                      'button',
+                      { type: 'button', id: `topic-${topic.id}-resend`, onclick: () => onVote(topic, state.pendingVotes[topic.id]) },
+                      t('vote.resend'),
+                  ),
+              )
+            : null,
     );
 }
 
@@ -787,6 +866,7 @@ function render() {
     setThemes(state.topics.map((x) => x.theme));
 
     const parts = [renderHeader()];
+    if (state.event) parts.push(offlineMark(state.event.timezone));
     if (state.fatal) {
         parts.push(h('p', { class: 'form-error', role: 'alert' }, state.fatal), h('div', { class: 'actions' }, h('button', { type: 'button', onclick: retry }, t('app.retry'))));
     } else if (state.loading) {
@@ -817,18 +897,27 @@ async function retry() {
     try {
         await loadAll();
     } catch (err) {
-        state.fatal = errorText(err);
-        state.loading = false;
+        loadFailed(err);
     }
     render();
 }
 
-async function refresh() {
+// Offline with the event at hand (kept by the service worker), the page
+// shows what it has and the offline mark; otherwise it says what failed.
+function loadFailed(err) {
+    if (!(err.code === 'network' && state.event)) state.fatal = errorText(err);
+    state.loading = false;
+}
+
+// all: read everything again, the event, rooms and slots too (back
+// online: nothing on the page stays from the service worker's copies).
+async function refresh(all) {
     const a = document.activeElement;
     const typing = a && /^(INPUT|TEXTAREA|SELECT)$/.test(a.tagName) && a.type !== 'radio';
     if (document.hidden || state.busy || state.editing || typing || !state.event) return;
     try {
-        await Promise.all([loadTopics(), loadMine(), loadSchedule()]);
+        if (all === true) await loadAll();
+        else await Promise.all([loadTopics(), loadMine(), loadSchedule()]);
         render();
     } catch {
         /* keep what is shown; the next round retries */
@@ -845,8 +934,7 @@ async function start() {
     try {
         await loadAll();
     } catch (err) {
-        state.fatal = errorText(err);
-        state.loading = false;
+        loadFailed(err);
     }
     // The event's own language wins over nothing, never over the visitor's.
     if (state.event && state.event.locale) {
@@ -856,6 +944,9 @@ async function start() {
     render();
     setInterval(refresh, REFRESH_MS);
     document.addEventListener('visibilitychange', refresh);
+    // Offline, the mark shows; back online, the page refreshes by itself.
+    onNetworkChange(() => render());
+    whenOnline(() => (state.fatal ? retry() : refresh(true)));
 }
 
 start();

@@ -70,3 +70,54 @@ export function diffSchedules(afterSessions, beforeSessions) {
     for (const [id, b] of before) if (!after.has(id)) changes.push({ kind: 'removed', id, ...who(b), from: b });
     return changes;
 }
+
+// True when s is one of several groups of its topic (its title then says
+// which group: "Co-développement — groupe 2").
+export function isGroupSession(s) {
+    return Number(s.groups) > 1;
+}
+
+// True for a session that is one item for everyone (a plenary, a break).
+export function isForEveryone(s) {
+    return Boolean(s.everyone) || s.kind === 'plenary' || s.kind === 'break';
+}
+
+const dayOf = (s) => String(s.starts_at).slice(0, 10);
+
+// The day in blocks, in time order: [{id, name, kind, title, room, slots}]
+// where slots are slot objects in time order. Slots in no block make one
+// block of their own per day (id null, kind 'forum'), so that a schedule
+// published before blocks existed reads as one grid per day.
+export function dayBlocks(sched) {
+    const slots = sortSlots((sched && sched.slots) || []);
+    const byId = new Map(slots.map((s) => [s.id, s]));
+    const out = [];
+    const taken = new Set();
+    for (const b of (sched && sched.blocks) || []) {
+        const own = sortSlots((b.slots || []).map((id) => byId.get(id)).filter(Boolean));
+        for (const s of own) taken.add(s.id);
+        if (own.length) out.push({ id: b.id, name: b.name, kind: b.kind, title: b.title || '', room: b.room || null, slots: own });
+    }
+    const loose = new Map();
+    for (const s of slots) {
+        if (taken.has(s.id)) continue;
+        if (!loose.has(dayOf(s))) loose.set(dayOf(s), []);
+        loose.get(dayOf(s)).push(s);
+    }
+    for (const [, own] of loose) out.push({ id: null, name: '', kind: 'forum', title: '', room: null, slots: own });
+    return out.sort((a, b) => String(a.slots[0].starts_at).localeCompare(String(b.slots[0].starts_at)));
+}
+
+// The block to show at time now: the one under way, else the next one, else
+// the last. Returns {block, index, current (the slot under way or null),
+// next (the next slot to start, or null)}; block is null without slots.
+export function currentBlock(blocks, now) {
+    const ms = now.getTime();
+    const all = blocks.flatMap((b) => b.slots);
+    const current = all.find((s) => Date.parse(s.starts_at) <= ms && ms < Date.parse(s.ends_at)) || null;
+    const next = sortSlots(all).find((s) => Date.parse(s.starts_at) > ms) || null;
+    let index = blocks.findIndex((b) => Date.parse(b.slots[0].starts_at) <= ms && ms < Date.parse(b.slots[b.slots.length - 1].ends_at));
+    if (index < 0) index = blocks.findIndex((b) => Date.parse(b.slots[0].starts_at) > ms);
+    if (index < 0) index = blocks.length - 1;
+    return { block: index >= 0 ? blocks[index] : null, index, current, next };
+}

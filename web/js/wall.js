@@ -1,14 +1,16 @@
 // SPDX-License-Identifier: MIT
-// The wall display (/e/{eid}/wall): the published rooms x slots grid,
-// current and next slot highlighted from the clock, polled every 10 s with
+// The wall display (/e/{eid}/wall): the current block of the day from the
+// clock: its rooms x slots grid, current and next slot highlighted, group
+// sessions by number ("Co-développement — groupe 2"), or a plenary or a
+// break as one full-width item for everyone. Polled every 10 s with
 // If-None-Match; when the daemon is away it keeps the last schedule with an
 // "updated at" mark and recovers by itself. One state object, one render().
 
 import { Api, ApiError, seg, eventIdFromPath } from './api.js';
 import { h, mount } from './dom.js';
 import { t, loadLang, pickLang, LANGS, fmtTime, fmtDay } from './i18n.js';
-import { themeClass, setThemes } from './common.js';
-import { sortSlots, indexSchedule, cellKey } from './schedule.js';
+import { themeClass, setThemes, sessionTitle, kindLabel } from './common.js';
+import { indexSchedule, cellKey, dayBlocks, currentBlock, isForEveryone } from './schedule.js';
 
 const POLL_MS = 10000;
 const CLOCK_MS = 15000;
@@ -76,12 +78,14 @@ async function pollOnce() {
             state.etag = res.etag;
             state.notPublished = false;
         }
-        state.online = true;
-        state.lastOk = new Date();
-        saveCache();
+        // A copy kept by the service worker (web/sw.js) is the schedule of
+        // the time it was received: offline, with that time.
+        state.online = !res.stale;
+        state.lastOk = res.stale ? new Date(res.stale) : new Date();
+        if (!res.stale) saveCache();
     } catch (err) {
         if (err instanceof ApiError && err.code === 'not_published') {
-            state.online = true;
+            state.online = !err.stale;
             state.notPublished = true;
             state.schedule = null;
             state.etag = null;
@@ -94,22 +98,17 @@ async function pollOnce() {
     render();
 }
 
-// The slots to show: those of the day of the current (or next, or last)
-// slot, at most MAX_COLUMNS of them starting from the current one.
-export function visibleSlots(slots, now) {
-    const sorted = sortSlots(slots);
-    if (!sorted.length) return { shown: [], current: null, next: null };
-    const ms = now.getTime();
-    const cur = sorted.find((s) => Date.parse(s.starts_at) <= ms && ms < Date.parse(s.ends_at)) || null;
-    const next = sorted.find((s) => Date.parse(s.starts_at) > ms) || null;
-    const anchor = cur || next || sorted[sorted.length - 1];
-    const day = (s) => String(s.starts_at).slice(0, 10);
-    let shown = sorted.filter((s) => day(s) === day(anchor));
+// The slots of a grid block to show: at most MAX_COLUMNS of them, starting
+// from the one under way (or the next one).
+export function visibleSlots(block, current, next) {
+    let shown = block.slots;
     if (shown.length > MAX_COLUMNS) {
-        const i = Math.max(0, shown.indexOf(anchor));
-        shown = shown.slice(Math.min(i, shown.length - MAX_COLUMNS), Math.min(i, shown.length - MAX_COLUMNS) + MAX_COLUMNS);
+        const anchor = current || next;
+        const i = Math.max(0, shown.findIndex((s) => anchor && s.id === anchor.id));
+        const from = Math.min(i, shown.length - MAX_COLUMNS);
+        shown = shown.slice(from, from + MAX_COLUMNS);
     }
-    return { shown, current: cur, next };
+    return shown;
 }
 
 // More rooms than fit a screen: they are shown ROOMS_PER_PAGE at a time,
@@ -133,9 +132,41 @@ function renderStatus() {
     );
 }
 
-function renderGrid(sched) {
-    const z = sched.timezone || (state.event && state.event.timezone);
-    const { shown, current, next } = visibleSlots(sched.slots || [], state.now);
+function zoneOf(sched) {
+    return sched.timezone || (state.event && state.event.timezone);
+}
+
+// What comes after the block shown: "Then: Temps fort, 17:45".
+function renderThen(sched, after) {
+    if (!after) return null;
+    const name = after.title || after.name || kindLabel(after.kind);
+    return h('p', { class: 'wall-then' }, t('wall.then', { name, time: fmtTime(after.slots[0].starts_at, zoneOf(sched)) }));
+}
+
+// A plenary or a break: one item, the whole width, for everyone.
+function renderEveryone(sched, block, after) {
+    const z = zoneOf(sched);
+    const idx = indexSchedule(sched);
+    const s = (sched.sessions || []).find((x) => x.block === block.id && isForEveryone(x));
+    const room = idx.roomById.get((s && s.room) || block.room);
+    const from = block.slots[0].starts_at;
+    const to = block.slots[block.slots.length - 1].ends_at;
+    const live = Date.parse(from) <= state.now.getTime() && state.now.getTime() < Date.parse(to);
+    return h(
+        'section',
+        { class: ['wall-everyone', `kind-${block.kind}`, live ? 'now' : ''], 'aria-labelledby': 'wall-everyone-title' },
+        h('p', { class: 'kind' }, live ? h('span', { class: 'badge' }, t('wall.now')) : null, kindLabel(block.kind), ' · ', t('wall.everyone')),
+        h('h2', { id: 'wall-everyone-title', class: 'title' }, (s && s.title) || block.title || block.name),
+        h('p', { class: 'when' }, `${fmtDay(from, z)} · ${fmtTime(from, z)}–${fmtTime(to, z)}`),
+        room ? h('p', { class: 'where' }, room.name) : null,
+        room && room.url ? h('p', { class: 'online' }, t('wall.online', { url: room.url })) : null,
+        renderThen(sched, after),
+    );
+}
+
+function renderGrid(sched, block, current, next, after) {
+    const z = zoneOf(sched);
+    const shown = visibleSlots(block, current, next);
     const pages = roomPages(sched.rooms || []);
     const page = state.page % pages.length;
     const rooms = pages[page];
@@ -153,7 +184,8 @@ function renderGrid(sched) {
                 h(
                     'th',
                     { scope: 'col', class: 'corner' },
-                    shown.length ? fmtDay(shown[0].starts_at, z) : '',
+                    block.name ? h('span', { class: 'block-name' }, block.name) : null,
+                    h('span', { class: 'day' }, shown.length ? fmtDay(shown[0].starts_at, z) : ''),
                     pages.length > 1 ? h('span', { class: 'page-mark' }, t('wall.page', { page: page + 1, pages: pages.length })) : null,
                 ),
                 shown.map((s) => {
@@ -185,7 +217,7 @@ function renderGrid(sched) {
                         return h(
                             'td',
                             { class: ['session', themeClass(s.theme), ...cls] },
-                            h('span', { class: 'title' }, s.title),
+                            h('span', { class: 'title' }, sessionTitle(s)),
                             s.theme || (s.hosts && s.hosts.length)
                                 ? h('span', { class: 'sub' }, [s.theme, (s.hosts || []).join(', ')].filter(Boolean).join(' · '))
                                 : null,
@@ -199,7 +231,18 @@ function renderGrid(sched) {
     // rooms and four slots fit a screen without scrolling.
     grid.style.setProperty('--rows', String(Math.max(rooms.length, 4)));
     grid.style.setProperty('--cols', String(Math.max(shown.length, 1)));
-    return grid;
+    const then = renderThen(sched, after);
+    return then ? h('div', { class: 'wall-block' }, grid, then) : grid;
+}
+
+// The block of the day under way (or next, or last): a grid, or one item.
+function renderDay(sched) {
+    const blocks = dayBlocks(sched);
+    const { block, index, current, next } = currentBlock(blocks, state.now);
+    if (!block) return h('div', { class: 'wall-empty' }, h('p', null, t('wall.not_published')));
+    const after = blocks[index + 1] || null;
+    if (block.kind === 'plenary' || block.kind === 'break') return renderEveryone(sched, block, after);
+    return renderGrid(sched, block, current, next, after);
 }
 
 function render() {
@@ -210,7 +253,7 @@ function render() {
     const name = state.event ? state.event.name : '';
     const joinUrl = `${location.origin}/e/${seg(state.eid)}`;
     let body;
-    if (state.schedule) body = renderGrid(state.schedule);
+    if (state.schedule) body = renderDay(state.schedule);
     else if (state.notPublished) body = h('div', { class: 'wall-empty' }, h('p', null, t('wall.not_published')), h('p', { class: 'join' }, t('wall.join', { url: joinUrl })));
     else if (!state.online) body = h('div', { class: 'wall-empty' }, h('p', null, t('wall.unreachable')));
     else body = h('div', { class: 'wall-empty' }, h('p', null, t('app.loading')));

@@ -236,6 +236,25 @@ export function watch(page, { allowConsole = EXPECTED_CONSOLE } = {}) {
     return page;
 }
 
+// ---- files --------------------------------------------------------------------
+
+// The files of a web directory (default: the source web/), as sorted
+// relative paths with "/" ("css/app.css"); hidden files are left out, as
+// the build leaves them out.
+export function webFiles(dir = WEB_DIR) {
+    const out = [];
+    const walk = (p) => {
+        for (const e of fs.readdirSync(p, { withFileTypes: true })) {
+            if (e.name.startsWith('.')) continue;
+            const f = path.join(p, e.name);
+            if (e.isDirectory()) walk(f);
+            else out.push(path.relative(dir, f).split(path.sep).join('/'));
+        }
+    };
+    walk(dir);
+    return out.sort();
+}
+
 // ---- screenshots ------------------------------------------------------------
 
 export function imgDir() {
@@ -311,6 +330,48 @@ export async function seedEvent(d, opts = {}) {
         await d.ok('POST', `/events/${ev.id}/schedule/publish`, { token: ev.token, body: { allocation: allocation.id } });
     }
     return { id: ev.id, token: ev.token, slots, rooms, people, topics, allocation };
+}
+
+// The seed's day (tests/data/day/bigre-day.json: blocks, group topics, a
+// plenary, an online room, 60 participants and their votes) built through
+// the API only, as tests/e2e/test_day.py builds it. Returns {id, token,
+// spec, slots, rooms, blocks, people: [{id, name, token}], topics}.
+export const DAY_SPEC = path.join(SOURCE_DIR, 'tests', 'data', 'day', 'bigre-day.json');
+
+export async function buildDay(d) {
+    const spec = JSON.parse(fs.readFileSync(DAY_SPEC, 'utf8'));
+    const ev = await createEvent(d, spec.event);
+    const post = (p, body, token = ev.token) => d.ok('POST', `/events/${ev.id}${p}`, { token, body });
+    const slots = [];
+    for (const s of spec.slots) slots.push((await post('/slots', s)).id);
+    const rooms = [];
+    for (const r of spec.rooms) rooms.push((await post('/rooms', r)).id);
+    const blocks = [];
+    for (const b of spec.blocks) {
+        const body = Object.assign({}, b, { slots: b.slots.map((i) => slots[i]) });
+        if (b.room !== undefined) body.room = rooms[b.room];
+        blocks.push((await post('/blocks', body)).id);
+    }
+    const people = [];
+    for (const p of spec.participants) {
+        const body = Object.assign({ join_code: spec.event.join_code }, p);
+        const who = await d.ok('POST', `/events/${ev.id}/participants`, { body });
+        people.push({ id: who.id, name: p.name, token: who.token });
+    }
+    const topics = [];
+    for (const t of spec.topics) {
+        const body = { title: t.title, theme: t.theme, block: blocks[t.block] };
+        for (const k of ['max_size', 'needs']) if (t[k] !== undefined) body[k] = t[k];
+        const byHost = t.by === 'participant';
+        const topic = await post('/topics', body, byHost ? people[t.hosts[0]].token : ev.token);
+        const extra = {};
+        if (!byHost) extra.hosts = t.hosts.map((h) => people[h].id);
+        if (t.groups) extra.groups = t.groups;
+        if (Object.keys(extra).length) await d.ok('PATCH', `/events/${ev.id}/topics/${topic.id}`, { token: ev.token, body: extra });
+        topics.push(topic.id);
+    }
+    for (const [p, ti, w] of spec.votes) await d.ok('PUT', `/events/${ev.id}/topics/${topics[ti]}/vote`, { token: people[p].token, body: { weight: w } });
+    return { id: ev.id, token: ev.token, spec, slots, rooms, blocks, people, topics };
 }
 
 // ---- the facilitator's console ----------------------------------------------

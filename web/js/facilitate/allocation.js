@@ -4,11 +4,11 @@
 import { seg } from '../api.js';
 import { h, formValues } from '../dom.js';
 import { t, has, fmtTime, fmtDay } from '../i18n.js';
-import { errorText, formErrors, field, formError, themeClass, announce } from '../common.js';
+import { errorText, formErrors, field, formError, themeClass, announce, sessionTitle } from '../common.js';
 import { diffSchedules, indexSchedule, cellKey } from '../schedule.js';
 import { range } from '../limits.js';
 import { panel } from './panel.js';
-import { state, api, ev, tz, slotName, roomById, topicById, topicTitle, loadAllocations, loadPublished, setErrors, errorsOf, act, rerender } from './state.js';
+import { state, api, ev, tz, slotName, roomById, topicById, topicTitle, blockOfSlot, loadAllocations, loadPublished, setErrors, errorsOf, act, rerender } from './state.js';
 
 async function onAllocate(e) {
     e.preventDefault();
@@ -97,7 +97,8 @@ function renderChanges(sol) {
             'ul',
             { class: 'changes' },
             changes.map((c) => {
-                const name = topicTitle(c.topic);
+                const groups = Math.max(...[sol.sessions, state.published.sessions].map((l) => (l || []).filter((x) => x.topic === c.topic).length));
+                const name = sessionTitle({ title: topicTitle(c.topic), group: c.group, groups });
                 if (c.kind === 'added') return h('li', { class: 'added' }, t('fac.diff_added', { title: name, to: cellText(c.to) }));
                 if (c.kind === 'removed') return h('li', { class: 'removed' }, t('fac.diff_removed', { title: name, from: cellText(c.from) }));
                 return h('li', { class: 'moved' }, t('fac.diff_moved', { title: name, from: cellText(c.from), to: cellText(c.to) }));
@@ -106,8 +107,24 @@ function renderChanges(sol) {
     );
 }
 
+// A draft session's title: a group says which one when its topic has several.
+function draftTitle(sol, s) {
+    const groups = (sol.sessions || []).filter((x) => x.topic === s.topic).length;
+    return sessionTitle({ title: topicTitle(s.topic), group: Number(s.group) || 1, groups });
+}
+
+// The cell of a plenary or a break: its title in its room, for everyone.
+function everyoneCell(b, r) {
+    if (b.room !== r.id) return h('td', { class: 'off' }, '');
+    return h('td', { class: 'everyone' }, h('strong', null, t('fac.everyone_cell', { title: b.title || b.name })));
+}
+
 function renderGrid(sol) {
     const idx = indexSchedule(sol, state.slots, state.rooms);
+    const everyone = (sl) => {
+        const b = blockOfSlot(sl.id);
+        return b && (b.kind === 'plenary' || b.kind === 'break') ? b : null;
+    };
     return h(
         'div',
         { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-labelledby': 'grid-caption' },
@@ -126,13 +143,14 @@ function renderGrid(sol) {
                         h('th', { scope: 'row' }, r.name, h('span', { class: 'cap' }, t('fac.capacity_n', { n: r.capacity }))),
                         state.slots.map((sl) => {
                             const s = idx.cells.get(cellKey(r.id, sl.id));
+                            if (!s && everyone(sl)) return everyoneCell(everyone(sl), r);
                             if (!s) return h('td', { class: (r.unavailable || []).includes(sl.id) ? 'off' : 'empty' }, (r.unavailable || []).includes(sl.id) ? t('fac.unavailable') : '');
                             const n = (s.attendees || []).length;
                             const x = topicById(s.topic);
                             return h(
                                 'td',
                                 { class: themeClass(x ? x.theme : '') },
-                                h('strong', null, topicTitle(s.topic)),
+                                h('strong', null, draftTitle(sol, s)),
                                 h(
                                     'span',
                                     { class: 'attendance' },

@@ -7,7 +7,7 @@
 import { h } from '../dom.js';
 import { state, rerender } from './state.js';
 
-export const SECTIONS = ['settings', 'slots', 'rooms', 'participants', 'topics', 'allocation'];
+export const SECTIONS = ['settings', 'day', 'rooms', 'participants', 'topics', 'allocation'];
 
 function key() {
     return `forumd.fold.${state.eid}`;
@@ -27,7 +27,7 @@ export function initOpen() {
         /* defaults */
     }
     const ready = state.slots.length > 0 && state.rooms.length > 0;
-    state.open = { settings: !ready, slots: state.slots.length === 0, rooms: state.rooms.length === 0, allocation: ready };
+    state.open = { settings: !ready, day: state.slots.length === 0, rooms: state.rooms.length === 0, allocation: ready };
 }
 
 export function isOpen(id) {

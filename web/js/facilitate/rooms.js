@@ -19,6 +19,7 @@ function roomBody(v) {
         capacity: v.capacity === '' ? NaN : Number(v.capacity),
         features,
         unavailable: v.unavailable || [],
+        url: (v.url || '').trim() || null,
     };
 }
 
@@ -52,11 +53,11 @@ async function onAddRoom(e) {
         'room-new',
         async () => {
             await api().post(ev('/rooms'), body);
-            state.newRoom = { name: '', capacity: '', features: '' };
+            state.newRoom = { name: '', capacity: '', features: '', url: '' };
         },
         loadRooms,
         t('fac.room_added'),
-        ['name', 'capacity', 'features', 'unavailable'],
+        ['name', 'capacity', 'features', 'unavailable', 'url'],
     );
     const el = document.getElementById('room-new-name');
     if (el) el.focus();
@@ -78,7 +79,7 @@ async function onSaveRoom(e, room) {
         () => api().patch(ev(`/rooms/${seg(room.id)}`), body),
         loadRooms,
         t('fac.saved'),
-        ['name', 'capacity', 'features', 'unavailable'],
+        ['name', 'capacity', 'features', 'unavailable', 'url'],
     );
 }
 
@@ -95,6 +96,7 @@ function roomFields(prefix, v, err, adding) {
         counted(t('fac.room_name'), h('input', { id: `${prefix}-name`, name: 'name', value: v.name, required: true }), 'room_name', err.name),
         field(t('fac.capacity'), h('input', { id: `${prefix}-capacity`, name: 'capacity', type: 'number', min: 1, value: v.capacity, inputmode: 'numeric', required: true }), err.capacity),
         field(t('fac.features'), h('input', { id: `${prefix}-features`, name: 'features', value: v.features, autocomplete: 'off' }), err.features, t('fac.features_hint')),
+        field(t('fac.room_url'), h('input', { id: `${prefix}-url`, name: 'url', type: 'url', value: v.url || '', maxlength: 500, autocomplete: 'off', inputmode: 'url' }), err.url, t('fac.room_url_hint')),
         checkbox(`${prefix}-hybrid`, 'hybrid', t('fac.room_hybrid'), Boolean(v.hybrid) || splitList(v.features).includes('in_person'), adding ? null : { 'aria-describedby': `${prefix}-hybrid-hint` }),
         adding ? null : h('p', { class: 'hint', id: `${prefix}-hybrid-hint` }, t('fac.room_hybrid_hint')),
         state.slots.length && !adding
@@ -172,7 +174,7 @@ function roomRow(r) {
                     h(
                         'form',
                         { class: 'row-form', 'aria-label': t('fac.room_named', { room: r.name }), novalidate: true, onsubmit: (e) => onSaveRoom(e, r) },
-                        roomFields(key, { name: r.name, capacity: r.capacity, features: (r.features || []).filter((f) => f !== 'in_person').join(', '), unavailable: r.unavailable }, err),
+                        roomFields(key, { name: r.name, capacity: r.capacity, features: (r.features || []).filter((f) => f !== 'in_person').join(', '), unavailable: r.unavailable, url: r.url || '' }, err),
                         h('div', { class: 'actions' }, h('button', { type: 'submit', id: `${key}-save`, disabled: state.busy }, t('fac.save'))),
                     ),
                 ),

@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: MIT
-// The slots: the time periods of the event, in the event's zone.
+// The slots: the time periods of the event, in the event's zone (their rows
+// and the form that adds one; day.js lays them out within their blocks).
 
 import { seg } from '../api.js';
 import { h, formValues } from '../dom.js';
-import { t, tn, toZoneInput, fromZoneInput, fmtDay, fmtTime, fmtRange } from '../i18n.js';
+import { t, toZoneInput, fromZoneInput, fmtRange } from '../i18n.js';
 import { field, counted, tooLong, formError } from '../common.js';
-import { state, api, ev, tz, slotName, loadSlots, loadRooms, setErrors, errorsOf, act, rerender } from './state.js';
-import { panel } from './panel.js';
+import { state, api, ev, tz, slotName, loadSlots, loadRooms, loadBlocks, setErrors, errorsOf, act, rerender } from './state.js';
 
 // The slots that share a moment with b (other than the slot self): the
 // API refuses them (docs/decisions/0011); the page names the other slot.
@@ -57,7 +57,7 @@ async function onAddSlot(e) {
             await api().post(ev('/slots'), body);
             state.newSlot = { label: '', starts_at: v.ends_at, ends_at: '' };
         },
-        loadSlots,
+        async () => Promise.all([loadSlots(), loadBlocks()]),
         t('fac.slot_added'),
         ['label', 'starts_at', 'ends_at'],
         overlapError('slot-new', body, null),
@@ -75,12 +75,12 @@ async function onSaveSlot(e, slot) {
         setErrors(key, errs);
         return rerender();
     }
-    await act(key, () => api().patch(ev(`/slots/${seg(slot.id)}`), body), loadSlots, t('fac.saved'), ['label', 'starts_at', 'ends_at'], overlapError(key, body, slot.id));
+    await act(key, () => api().patch(ev(`/slots/${seg(slot.id)}`), body), async () => Promise.all([loadSlots(), loadBlocks()]), t('fac.saved'), ['label', 'starts_at', 'ends_at'], overlapError(key, body, slot.id));
 }
 
 async function onDeleteSlot(slot) {
     if (!confirm(t('fac.slot_delete_confirm', { slot: slotName(slot.id) }))) return;
-    await act(`slot-${slot.id}`, () => api().del(ev(`/slots/${seg(slot.id)}`)), async () => Promise.all([loadSlots(), loadRooms()]), t('fac.deleted'));
+    await act(`slot-${slot.id}`, () => api().del(ev(`/slots/${seg(slot.id)}`)), async () => Promise.all([loadSlots(), loadRooms(), loadBlocks()]), t('fac.deleted'));
 }
 
 function slotFields(prefix, v, err) {
@@ -91,55 +91,38 @@ function slotFields(prefix, v, err) {
     ];
 }
 
-function summary() {
-    const n = state.slots.length;
-    if (!n) return t('fac.slots_none');
+// One slot's row: its form (label, start, end), save and delete.
+export function renderSlotRow(s) {
     const z = tz();
-    const a = state.slots[0];
-    const b = state.slots[n - 1];
-    return tn('fac.slots_summary', n, { from: `${fmtDay(a.starts_at, z)} ${fmtTime(a.starts_at, z)}`, to: `${fmtDay(b.ends_at, z)} ${fmtTime(b.ends_at, z)}` });
-}
-
-export function renderSlots() {
-    return panel('slots', t('fac.slots'), summary(), slotsBody);
-}
-
-function slotsBody() {
-    const z = tz();
-    return [
-        h('p', { class: 'hint' }, t('fac.times_in_zone', { zone: z || 'UTC' })),
-        h(
-            'ul',
-            { class: 'rows' },
-            state.slots.map((s) => {
-                const key = `slot-${s.id}`;
-                const err = errorsOf(key);
-                const name = slotName(s.id);
-                return h(
-                    'li',
-                    null,
-                    h(
-                        'form',
-                        { class: 'row-form', 'aria-label': t('fac.slot_named', { slot: name }), novalidate: true, onsubmit: (e) => onSaveSlot(e, s) },
-                        formError(err._form),
-                        slotFields(`slot-${s.id}`, { label: s.label || '', starts_at: toZoneInput(s.starts_at, z), ends_at: toZoneInput(s.ends_at, z) }, err),
-                        h(
-                            'div',
-                            { class: 'actions' },
-                            h('button', { type: 'submit', id: `slot-${s.id}-save`, disabled: state.busy }, t('fac.save')),
-                            h('button', { type: 'button', class: 'danger', onclick: () => onDeleteSlot(s), 'aria-label': t('fac.delete_named', { what: name }) }, t('fac.delete')),
-                        ),
-                    ),
-                );
-            }),
-        ),
+    const key = `slot-${s.id}`;
+    const err = errorsOf(key);
+    const name = slotName(s.id);
+    return h(
+        'li',
+        null,
         h(
             'form',
-            { class: 'row-form add', 'aria-labelledby': 'slot-new-title', novalidate: true, onsubmit: onAddSlot },
-            h('h3', { id: 'slot-new-title' }, t('fac.slot_add')),
-            formError(errorsOf('slot-new')._form),
-            slotFields('slot-new', state.newSlot, errorsOf('slot-new')),
-            h('div', { class: 'actions' }, h('button', { type: 'submit', id: 'slot-new-add', class: 'primary', disabled: state.busy }, t('fac.slot_add_button'))),
+            { class: 'row-form', 'aria-label': t('fac.slot_named', { slot: name }), novalidate: true, onsubmit: (e) => onSaveSlot(e, s) },
+            formError(err._form),
+            slotFields(`slot-${s.id}`, { label: s.label || '', starts_at: toZoneInput(s.starts_at, z), ends_at: toZoneInput(s.ends_at, z) }, err),
+            h(
+                'div',
+                { class: 'actions' },
+                h('button', { type: 'submit', id: `slot-${s.id}-save`, disabled: state.busy }, t('fac.save')),
+                h('button', { type: 'button', class: 'danger', onclick: () => onDeleteSlot(s), 'aria-label': t('fac.delete_named', { what: name }) }, t('fac.delete')),
+            ),
         ),
-    ];
+    );
+}
+
+// The form that adds a slot.
+export function renderSlotAdd() {
+    return h(
+        'form',
+        { class: 'row-form add', 'aria-labelledby': 'slot-new-title', novalidate: true, onsubmit: onAddSlot },
+        h('h3', { id: 'slot-new-title' }, t('fac.slot_add')),
+        formError(errorsOf('slot-new')._form),
+        slotFields('slot-new', state.newSlot, errorsOf('slot-new')),
+        h('div', { class: 'actions' }, h('button', { type: 'submit', id: 'slot-new-add', class: 'primary', disabled: state.busy }, t('fac.slot_add_button'))),
+    );
 }

@@ -28,6 +28,8 @@ export const state = {
     timeLimit: '2000',
     errors: {}, // form key -> {field: message}
     newSlot: { label: '', starts_at: '', ends_at: '' },
+    blocks: [],
+    newBlock: { name: '', kind: 'forum', room: '', title: '', proposals_open: true, slots: [] },
     newRoom: { name: '', capacity: '', features: '' },
     newTopic: { title: '', theme: '' },
     copied: null,
@@ -65,6 +67,10 @@ export async function loadEvent() {
 
 export async function loadSlots() {
     state.slots = sortSlots((await api().get(ev('/slots'))) || []);
+}
+
+export async function loadBlocks() {
+    state.blocks = (await api().get(ev('/blocks'))) || [];
 }
 
 export async function loadRooms() {
@@ -105,7 +111,7 @@ export async function loadPublished() {
 }
 
 export async function loadAll() {
-    await Promise.all([loadEvent(), loadSlots(), loadRooms(), loadTopics(), loadParticipants(), loadClashes(), loadAllocations(), loadPublished()]);
+    await Promise.all([loadEvent(), loadSlots(), loadBlocks(), loadRooms(), loadTopics(), loadParticipants(), loadClashes(), loadAllocations(), loadPublished()]);
 }
 
 // ---- helpers ----------------------------------------------------------------
@@ -118,6 +124,15 @@ export function slotName(id) {
     const s = state.slots.find((x) => x.id === id);
     if (!s) return id;
     return s.label || fmtRange(s.starts_at, s.ends_at, tz());
+}
+
+export function blockById(id) {
+    return state.blocks.find((x) => x.id === id);
+}
+
+// The block slot id is in, or undefined.
+export function blockOfSlot(id) {
+    return state.blocks.find((b) => (b.slots || []).includes(id));
 }
 
 export function roomById(id) {

@@ -6,7 +6,7 @@ import { h, formValues } from '../dom.js';
 import { t, tn } from '../i18n.js';
 import { field, counted, formError, themeClass } from '../common.js';
 import { panel } from './panel.js';
-import { state, api, ev, slotName, roomById, topicTitle, loadTopics, loadClashes, setErrors, errorsOf, act, rerender } from './state.js';
+import { state, api, ev, slotName, roomById, blockById, topicTitle, loadTopics, loadClashes, setErrors, errorsOf, act, rerender } from './state.js';
 
 async function onLock(e, topic) {
     e.preventDefault();
@@ -38,15 +38,32 @@ async function onAddTopic(e) {
     }
     const body = { title: v.title.trim() };
     if (v.theme.trim()) body.theme = v.theme.trim();
+    if (v.block) body.block = v.block;
     await act(
         'topic-new',
         async () => {
             await api().post(ev('/topics'), body);
-            state.newTopic = { title: '', theme: '' };
+            state.newTopic = { title: '', theme: '', block: v.block || '' };
         },
         loadTopics,
         t('topic.proposed', { title: body.title }),
-        ['title', 'theme'],
+        ['title', 'theme', 'block'],
+    );
+}
+
+// The block a topic belongs to: the allocated blocks of the day, or none.
+function blockSelect(id, current, error) {
+    const blocks = state.blocks.filter((b) => b.kind !== 'plenary' && b.kind !== 'break');
+    if (!blocks.length && !current) return null;
+    return field(
+        t('topic.block'),
+        h(
+            'select',
+            { id, name: 'block' },
+            h('option', { value: '', selected: !current }, t('fac.block_none')),
+            blocks.map((b) => h('option', { value: b.id, selected: current === b.id }, b.name)),
+        ),
+        error,
     );
 }
 
@@ -80,6 +97,8 @@ function renderTopicRow(topic) {
                 tn('fac.votes', v.count, { weight: v.weight }),
                 (topic.hosts || []).length ? ` · ${t('topic.by', { hosts: topic.hosts.map((x) => x.name).join(', ') })}` : '',
                 topic.max_size ? ` · ${t('topic.size', { n: topic.max_size })}` : '',
+                topic.block && blockById(topic.block) ? ` · ${blockById(topic.block).name}` : '',
+                topic.groups ? ` · ${t('fac.groups_value', { max: topic.groups.max, min: topic.groups.size_min, size: topic.groups.size_max })}` : '',
                 topic.needs && topic.needs.length ? ` · ${t('topic.needs_list', { needs: topic.needs.join(', ') })}` : '',
             ),
             clashes.length
@@ -168,7 +187,20 @@ function renderTopicEdit(topic) {
                     setErrors(key, { max_size: t('topic.size_invalid') });
                     return rerender();
                 }
-                const body = { title: v.title.trim(), theme: v.theme.trim(), description: v.description.trim(), max_size: size === '' ? null : Number(size) };
+                const groups = [v.groups_max, v.group_size_min, v.group_size_max].map((x) => String(x || '').trim());
+                if (groups.some((x) => x !== '') && groups.some((x) => x === '')) {
+                    setErrors(key, { groups: t('fac.groups_incomplete') });
+                    return rerender();
+                }
+                const body = {
+                    title: v.title.trim(),
+                    theme: v.theme.trim(),
+                    description: v.description.trim(),
+                    max_size: size === '' ? null : Number(size),
+                    block: v.block || null,
+                    groups: groups[0] === '' ? null : { max: Number(groups[0]), size_min: Number(groups[1]), size_max: Number(groups[2]) },
+                    hosts: v.hosts || [],
+                };
                 await act(
                     key,
                     async () => {
@@ -177,7 +209,7 @@ function renderTopicEdit(topic) {
                     },
                     loadTopics,
                     t('topic.saved'),
-                    ['title', 'theme', 'description', 'max_size'],
+                    ['title', 'theme', 'description', 'max_size', 'block', 'groups', 'hosts'],
                 );
             },
         },
@@ -185,6 +217,27 @@ function renderTopicEdit(topic) {
         counted(t('topic.title'), h('input', { id: `${key}-title`, name: 'title', value: topic.title }), 'title', err.title),
         counted(t('topic.theme'), h('input', { id: `${key}-theme`, name: 'theme', value: topic.theme || '' }), 'theme', err.theme),
         field(t('topic.max_size'), h('input', { id: `${key}-size`, name: 'max_size', type: 'number', min: 1, value: topic.max_size || '' }), err.max_size),
+        blockSelect(`${key}-block`, topic.block, err.block),
+        h(
+            'fieldset',
+            { class: 'groups wide', 'aria-describedby': err.groups ? `${key}-groups-error` : `${key}-groups-hint` },
+            h('legend', null, t('fac.groups')),
+            h('p', { class: 'hint', id: `${key}-groups-hint` }, t('fac.groups_hint')),
+            field(t('fac.groups_max'), h('input', { id: `${key}-groups-max`, name: 'groups_max', type: 'number', min: 1, max: 100, value: topic.groups ? topic.groups.max : '' })),
+            field(t('fac.groups_size_min'), h('input', { id: `${key}-groups-min`, name: 'group_size_min', type: 'number', min: 1, value: topic.groups ? topic.groups.size_min : '' })),
+            field(t('fac.groups_size_max'), h('input', { id: `${key}-groups-size`, name: 'group_size_max', type: 'number', min: 1, value: topic.groups ? topic.groups.size_max : '' })),
+            err.groups ? h('p', { class: 'field-error', id: `${key}-groups-error` }, err.groups) : null,
+        ),
+        field(
+            t('fac.hosts'),
+            h(
+                'select',
+                { id: `${key}-hosts`, name: 'hosts', multiple: true, size: Math.min(6, Math.max(2, state.participants.length)) },
+                state.participants.map((p) => h('option', { value: p.id, selected: (topic.hosts || []).some((x) => x.id === p.id) }, p.name)),
+            ),
+            err.hosts,
+            t('fac.hosts_hint'),
+        ),
         h('div', { class: 'wide' }, counted(t('topic.description'), h('textarea', { id: `${key}-description`, name: 'description', rows: 3 }, topic.description || ''), 'description', err.description)),
         h(
             'div',
@@ -218,6 +271,7 @@ function topicsBody() {
             formError(err._form),
             counted(t('topic.title'), h('input', { id: 'topic-new-title-input', name: 'title', value: state.newTopic.title }), 'title', err.title),
             counted(t('topic.theme'), h('input', { id: 'topic-new-theme', name: 'theme', value: state.newTopic.theme }), 'theme', err.theme),
+            blockSelect('topic-new-block', state.newTopic.block, err.block),
             h('div', { class: 'actions' }, h('button', { type: 'submit', id: 'topic-new-add', disabled: state.busy }, t('fac.topic_add_button'))),
         ),
     ];
