@@ -286,7 +286,8 @@ static void test_http_service_worker(void **state)
     static const char want[] =
         "self.FORUMD_RELEASE = {\"files\":{\"/index.html\":\"\\\"i1\\\"\","
         "\"/participant.html\":\"\\\"p1\\\"\",\"/facilitate.html\":\"\\\"f1\\\"\","
-        "\"/wall.html\":\"\\\"w1\\\"\",\"/js/api.js\":\"\\\"a1\\\"\"},"
+        "\"/wall.html\":\"\\\"w1\\\"\",\"/admin.html\":\"\\\"ad1\\\"\","
+        "\"/js/api.js\":\"\\\"a1\\\"\"},"
         "\"root\":\"/index.html\",\"pages\":{\"\":\"/participant.html\","
         "\"/\":\"/participant.html\",\"/facilitate\":\"/facilitate.html\","
         "\"/wall\":\"/wall.html\"}};\n"
