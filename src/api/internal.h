@@ -19,7 +19,9 @@
 
 /* ---- limits (docs/api.md lists them all) ---------------------------------- */
 
-#define API_NAME_MAX 200  /* event names, topic titles (bytes) */
+/* Text limits count characters (code points), as SQLite's length() in the
+ * schema's CHECKs does; GET /limits serves them to the pages. */
+#define API_NAME_MAX 200  /* event names, topic titles */
 #define API_LABEL_MAX 100 /* room names, slot labels, person names, themes */
 #define API_DESCRIPTION_MAX 4000
 #define API_FEATURE_MAX 40      /* one feature name */
@@ -38,7 +40,15 @@
 #define API_PARAMS 3              /* parameters per route */
 #define API_SMALL_BODY (8 * 1024) /* body limit of most routes */
 #define API_TIME_LIMIT_DEFAULT 2000
+#define API_MAX_WEIGHT_MIN 1
+#define API_MAX_WEIGHT_MAX 100
+#define API_VOTE_BUDGET_MIN 0
+#define API_VOTE_BUDGET_MAX 10000
+#define API_CAPACITY_MIN 0
+#define API_CAPACITY_MAX 100000 /* room capacity, topic max_size */
+#define API_MAX_SIZE_MIN 1
 #define API_TIME_LIMIT_MAX 30000
+#define API_VOTE_MINUTES_MAX 60 /* the marketplace's vote window */
 
 /* ---- roles ------------------------------------------------------------------- */
 
@@ -256,7 +266,9 @@ bool api__get_strv(struct api_ctx *c, const char *key, size_t max_items, size_t 
 /* True when s is an http or https URL with a host, of printable ASCII
  * without spaces, quotes or angle brackets, at most API_URL_MAX bytes. */
 bool api__url_ok(const char *s);
-/* Checks that s is valid single-line text within max bytes. */
+/* The number of characters (code points) of the valid UTF-8 string s. */
+size_t api__chars(const char *s);
+/* Checks that s is text of at most max characters, on one line unless multiline. */
 bool api__text_ok(const char *s, size_t max, bool multiline);
 /* Normalises an RFC 3339 time to UTC "YYYY-MM-DDTHH:MM:SSZ" (out: 21 bytes). */
 bool api__time_parse(const char *s, char *out);
@@ -287,6 +299,12 @@ void api__event_create(struct api_ctx *c);
 void api__event_get(struct api_ctx *c);
 void api__event_patch(struct api_ctx *c);
 void api__join_get(struct api_ctx *c);
+void api__event_list(struct api_ctx *c);
+void api__event_delete(struct api_ctx *c);
+void api__event_copy(struct api_ctx *c);
+void api__event_facilitator(struct api_ctx *c);
+void api__limits(struct api_ctx *c);
+void api__participant_delete(struct api_ctx *c);
 void api__slot_list(struct api_ctx *c);
 void api__slot_create(struct api_ctx *c);
 void api__slot_patch(struct api_ctx *c);
@@ -520,6 +538,8 @@ json_t *api__block_json(const struct store_block *b);
  * grid) whose id is id, or NULL (also when id is NULL). Borrowed from v.
  */
 const void *api__by_id(const void *v, size_t n, size_t size, const char *id);
+/* True when slots a and b share a moment (end times are exclusive). */
+bool api__slots_overlap(const struct store_slot *a, const struct store_slot *b);
 /* A list of strings as an owned JSON array. */
 json_t *api__strv_json(const struct store_strv *sv);
 /* Copies the value of the query parameter name (percent-decoded, '+' a

@@ -16,7 +16,6 @@
 #include "forum/util/mem.h"
 #include "internal.h"
 
-#define VOTE_MINUTES_MAX 60
 #define VOTE_MINUTES_DEFAULT 5
 
 static json_t *str_or_null(const char *s)
@@ -127,7 +126,7 @@ void api__marketplace_put(struct api_ctx *c)
     if (!api__only_keys(c, keys) ||
         !api__get_string(c, "phase", true, 16, false, &phase, NULL) ||
         !api__get_string(c, "block", false, STORE_ID_MAX, false, &bid, &has_block) ||
-        !api__get_int(c, "vote_minutes", false, 1, VOTE_MINUTES_MAX, &minutes,
+        !api__get_int(c, "vote_minutes", false, 1, API_VOTE_MINUTES_MAX, &minutes,
                       &has_minutes))
         return;
     if (strcmp(phase, "proposals") != 0 && strcmp(phase, "vote") != 0 &&

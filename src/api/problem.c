@@ -18,6 +18,30 @@
 #include "forum/util/mem.h"
 #include "internal.h"
 
+/* The features of the online rule (docs/api.md, "The allocation problem"). */
+#define FEATURE_ONLINE "online"
+#define FEATURE_IN_PERSON "in_person"
+
+/*
+ * Slots that overlap were refused since docs/decisions/0011, but a database
+ * from before may hold some: the allocator's model is disjoint slots, so
+ * such an event is not allocated until they are fixed (FORUM_EINVAL, field
+ * "slots", naming both). slots come in chronological order.
+ */
+static enum forum_status slots_disjoint(const struct store_slot *slots, size_t n,
+                                        struct forum_error *err)
+{
+    for (size_t i = 1; i < n; i++)
+        for (size_t j = 0; j < i; j++)
+            if (api__slots_overlap(&slots[i], &slots[j]))
+                return forum_error_set(err, FORUM_EINVAL, "slots",
+                                       "slots %s (%s) and %s (%s) overlap: change or "
+                                       "delete one of them",
+                                       slots[j].id, slots[j].label, slots[i].id,
+                                       slots[i].label);
+    return FORUM_OK;
+}
+
 void api__problem_info_release(struct api_problem_info *info)
 {
     free(info->kept_slots);
@@ -33,6 +57,11 @@ static bool in_list(char *const *v, size_t n, const char *sid)
     return false;
 }
 
+static bool strv_has(const struct store_strv *sv, const char *s)
+{
+    return in_list(sv->v, sv->n, s);
+}
+
 /* The strings of sv that are in keep (n of them), as an owned JSON array. */
 static json_t *strv_within(const struct store_strv *sv, char *const *keep, size_t n)
 {
@@ -42,6 +71,59 @@ static json_t *strv_within(const struct store_strv *sv, char *const *keep, size_
         if (in_list(keep, n, sv->v[i]))
             json_array_append_new(arr, json_string(sv->v[i]));
     return arr;
+}
+
+/* True when participant pid needs feature f. */
+static bool person_needs(const struct store_participant *people, size_t n,
+                         const char *pid, const char *f)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(people[i].id, pid) == 0)
+            return strv_has(&people[i].needs, f);
+    return false;
+}
+
+/*
+ * The online rule, written as features and needs so that the allocator
+ * needs no rule of its own: every room without "online" gets the feature
+ * "in_person" in the problem, and every topic that does not need "online"
+ * (nor has a host who does) needs "in_person". An online room thus holds
+ * only online topics, unless the facilitator gave it "in_person" too (a
+ * hybrid room). An event without an online room is left as it is.
+ */
+static void online_rule(json_t *rooms_doc, json_t *topics_doc,
+                        const struct store_room *rooms, size_t n_rooms,
+                        const struct store_topic *topics, const bool *in,
+                        size_t n_topics, const struct store_participant *people,
+                        size_t n_people)
+{
+    bool any_online = false;
+
+    for (size_t i = 0; i < n_rooms; i++)
+        any_online = any_online || strv_has(&rooms[i].features, FEATURE_ONLINE);
+    if (!any_online)
+        return;
+    for (size_t i = 0; i < n_rooms; i++) {
+        if (strv_has(&rooms[i].features, FEATURE_ONLINE) ||
+            strv_has(&rooms[i].features, FEATURE_IN_PERSON))
+            continue;
+        json_array_append_new(json_object_get(json_array_get(rooms_doc, i), "features"),
+                              json_string(FEATURE_IN_PERSON));
+    }
+    for (size_t i = 0, d = 0; i < n_topics; i++) {
+        bool online;
+        if (!in[i])
+            continue; /* not in the document */
+        online = strv_has(&topics[i].needs, FEATURE_ONLINE);
+        for (size_t h = 0; h < topics[i].host_ids.n && !online; h++)
+            online =
+                person_needs(people, n_people, topics[i].host_ids.v[h], FEATURE_ONLINE);
+        d++;
+        if (online || strv_has(&topics[i].needs, FEATURE_IN_PERSON))
+            continue;
+        json_array_append_new(json_object_get(json_array_get(topics_doc, d - 1), "needs"),
+                              json_string(FEATURE_IN_PERSON));
+    }
 }
 
 /* True when slot sid is in a plenary or a break. */
@@ -131,6 +213,8 @@ enum forum_status api__problem_build(struct store *s, const char *eid, json_t **
     if (rc == FORUM_OK && plan.version > 0)
         rc = store_schedule_get(s, eid, plan.version, NULL, 0, &sc, err);
     store_read_end(s);
+    if (rc == FORUM_OK)
+        rc = slots_disjoint(slots, n_slots, err);
     if (rc != FORUM_OK)
         goto out;
 
@@ -229,6 +313,8 @@ enum forum_status api__problem_build(struct store *s, const char *eid, json_t **
         json_array_append_new(arr, o);
     }
     json_object_set_new(doc, "topics", arr);
+    online_rule(json_object_get(doc, "rooms"), arr, rooms, n_rooms, topics, in, n_topics,
+                people, n_people);
     arr = json_array();
     for (size_t i = 0, v = 0; i < n_people; i++) {
         json_t *o = json_object(), *w = json_object();
@@ -307,6 +393,10 @@ void api__problem_get(struct api_ctx *c)
 
     forum_error_clear(&err);
     rc = api__problem_build(c->store, CTX_EID(c), &doc, NULL, &err);
+    if (rc == FORUM_EINVAL) {
+        api__error(c, 422, "invalid_problem", err.field, "%s", err.msg);
+        return;
+    }
     if (api__failed(c, rc, &err))
         return;
     api__json(c, 200, doc);

@@ -284,7 +284,8 @@ static bool topic_fields(struct api_ctx *c, struct store_topic *t, bool creating
     has_max = max != NULL && !json_is_null(max);
     if (max != NULL && json_is_null(max))
         t->max_size = 0;
-    if (has_max && !api__get_int(c, "max_size", false, 1, 100000, &t->max_size, NULL))
+    if (has_max && !api__get_int(c, "max_size", false, API_MAX_SIZE_MIN, API_CAPACITY_MAX,
+                                 &t->max_size, NULL))
         return false;
     if (has_title) {
         if (title == NULL || title[0] == '\0') {

@@ -261,7 +261,9 @@ void api__allocation_post(struct api_ctx *c)
     forum_error_clear(&err);
     job = forum_xcalloc(1, sizeof(*job));
     rc = api__problem_build(c->store, CTX_EID(c), &problem, &job->info, &err);
-    if (api__failed(c, rc, &err)) {
+    if (rc == FORUM_EINVAL)
+        api__error(c, 422, "invalid_problem", err.field, "%s", err.msg);
+    if (rc == FORUM_EINVAL || api__failed(c, rc, &err)) {
         job_free(job);
         return;
     }

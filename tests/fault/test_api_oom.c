@@ -399,8 +399,12 @@ static int teardown(void **state)
     return 0;
 }
 
-int main(void)
+/* usage: test_fault_api_oom [PATTERN]: only the scenarios whose test name
+ * matches PATTERN (cmocka's glob), so that ctest runs them side by side. */
+int main(int argc, char **argv)
 {
+    if (argc > 1)
+        cmocka_set_test_filter(argv[1]);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_api_oom_topic), cmocka_unit_test(test_api_oom_vote),
         cmocka_unit_test(test_api_oom_join),  cmocka_unit_test(test_api_oom_allocate),

@@ -25,6 +25,7 @@ static const unsigned char index_html[] = "<!doctype html><title>index</title>";
 static const unsigned char part_html[] = "<!doctype html><title>participant</title>";
 static const unsigned char fac_html[] = "<!doctype html><title>facilitate</title>";
 static const unsigned char wall_html[] = "<!doctype html><title>wall</title>";
+static const unsigned char admin_html[] = "<!doctype html><title>admin</title>";
 static const unsigned char api_js[] = "export const x = 1;\n";
 static const unsigned char sw_js[] = "self.addEventListener('fetch', () => {});\n";
 
@@ -37,6 +38,8 @@ static const struct http_file test_files[] = {
      "\"f1\""},
     {"/wall.html", wall_html, sizeof(wall_html) - 1, "text/html; charset=utf-8",
      "\"w1\""},
+    {"/admin.html", admin_html, sizeof(admin_html) - 1, "text/html; charset=utf-8",
+     "\"ad1\""},
     {"/js/api.js", api_js, sizeof(api_js) - 1, "text/javascript; charset=utf-8",
      "\"a1\""},
     {"/sw.js", sw_js, sizeof(sw_js) - 1, "text/javascript; charset=utf-8", "\"s1\""},
@@ -253,6 +256,8 @@ static void test_http_page_routes(void **state)
         {"/e/abc", "<!doctype html><title>participant</title>"},
         {"/e/abc/facilitate", "<!doctype html><title>facilitate</title>"},
         {"/e/abc/wall", "<!doctype html><title>wall</title>"},
+        {"/admin", "<!doctype html><title>admin</title>"},
+        {"/admin/", "<!doctype html><title>admin</title>"},
         {"/js/api.js", "export const x = 1;\n"},
     };
     struct reply r;
@@ -281,7 +286,8 @@ static void test_http_service_worker(void **state)
     static const char want[] =
         "self.FORUMD_RELEASE = {\"files\":{\"/index.html\":\"\\\"i1\\\"\","
         "\"/participant.html\":\"\\\"p1\\\"\",\"/facilitate.html\":\"\\\"f1\\\"\","
-        "\"/wall.html\":\"\\\"w1\\\"\",\"/js/api.js\":\"\\\"a1\\\"\"},"
+        "\"/wall.html\":\"\\\"w1\\\"\",\"/admin.html\":\"\\\"ad1\\\"\","
+        "\"/js/api.js\":\"\\\"a1\\\"\"},"
         "\"root\":\"/index.html\",\"pages\":{\"\":\"/participant.html\","
         "\"/\":\"/participant.html\",\"/facilitate\":\"/facilitate.html\","
         "\"/wall\":\"/wall.html\"}};\n"

@@ -12,9 +12,11 @@
 import { seg } from '../api.js';
 import { h, formValues } from '../dom.js';
 import { t, tn, fmtTime } from '../i18n.js';
-import { errorText, formErrors, field, formError, announce, sessionTitle } from '../common.js';
+import { errorText, formErrors, field, counted, formError, announce, sessionTitle } from '../common.js';
+import { range } from '../limits.js';
 import { state, api, ev, tz, slotName, roomById, loadTopics, loadRooms, loadEvent, loadBlocks, loadParticipants, loadPlan, loadMarket, planEtag, setErrors, errorsOf, rerender } from './state.js';
 import { allocateNow } from './allocation.js';
+import { panel } from './panel.js';
 
 const MARKET_POLL_MS = 3000;
 // The allocation that follows the marketplace: one second is enough for a
@@ -103,8 +105,9 @@ async function onCloseMarket(e) {
     state.voteMinutes = v.vote_minutes;
     const minutes = Number(v.vote_minutes);
     if (v.vote_minutes === '' || minutes === 0) return closeAndAllocate();
-    if (!Number.isInteger(minutes) || minutes < 1 || minutes > 60) {
-        setErrors('market', { vote_minutes: t('fac.vote_minutes_range') });
+    const r = range('vote_minutes') || [1, 60];
+    if (!Number.isInteger(minutes) || minutes < r[0] || minutes > r[1]) {
+        setErrors('market', { vote_minutes: t('fac.vote_minutes_range', { max: r[1] }) });
         return rerender();
     }
     if (await putMarket({ phase: 'vote', vote_minutes: minutes })) announce(t('fac.market_vote_started', { n: minutes }));
@@ -140,6 +143,11 @@ async function onQuickEntry(e) {
     if (title) title.focus();
 }
 
+// What is left of the vote window, by the server's clock (ms).
+function voteLeft(m) {
+    return m.vote_ends_at ? Date.parse(m.vote_ends_at) - (Date.now() + (state.marketSkew || 0)) : 0;
+}
+
 function countdown(ms) {
     const s = Math.max(0, Math.ceil(ms / 1000));
     return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
@@ -161,7 +169,7 @@ function renderMarket() {
         );
     }
     const q = errorsOf('quick');
-    const left = m.vote_ends_at ? Date.parse(m.vote_ends_at) - (Date.now() + (state.marketSkew || 0)) : 0;
+    const left = voteLeft(m);
     return h(
         'div',
         { class: 'market' },
@@ -170,8 +178,8 @@ function renderMarket() {
             ? h(
                   'form',
                   { class: 'inline-form quick', novalidate: true, onsubmit: onQuickEntry, 'aria-label': t('fac.quick_title') },
-                  field(t('fac.quick_topic'), h('input', { id: 'quick-title', name: 'title', value: state.quick.title, autocomplete: 'off', maxlength: 200 }), q.title),
-                  field(t('fac.quick_host'), h('input', { id: 'quick-host', name: 'host_name', value: state.quick.host_name, autocomplete: 'off', maxlength: 100 }), q.host_name, t('fac.quick_host_hint')),
+                  counted(t('fac.quick_topic'), h('input', { id: 'quick-title', name: 'title', value: state.quick.title, autocomplete: 'off' }), 'title', q.title),
+                  counted(t('fac.quick_host'), h('input', { id: 'quick-host', name: 'host_name', value: state.quick.host_name, autocomplete: 'off' }), 'host_name', q.host_name, t('fac.quick_host_hint')),
                   h('div', { class: 'actions' }, h('button', { type: 'submit', id: 'quick-add', disabled: state.busy }, t('fac.quick_add'))),
                   formError(q._form),
               )
@@ -186,7 +194,7 @@ function renderMarket() {
             ? h(
                   'form',
                   { class: 'inline-form', novalidate: true, onsubmit: onCloseMarket, 'aria-label': t('fac.market_close') },
-                  field(t('fac.vote_minutes'), h('input', { id: 'vote-minutes', name: 'vote_minutes', type: 'number', min: 0, max: 60, value: state.voteMinutes }), err.vote_minutes, t('fac.vote_minutes_hint')),
+                  field(t('fac.vote_minutes'), h('input', { id: 'vote-minutes', name: 'vote_minutes', type: 'number', min: 0, max: (range('vote_minutes') || [])[1], value: state.voteMinutes }), err.vote_minutes, t('fac.vote_minutes_hint')),
                   h('div', { class: 'actions' }, h('button', { type: 'submit', id: 'market-close', class: 'primary', disabled: state.busy || state.allocating }, t('fac.market_close'))),
               )
             : h('div', { class: 'actions' }, h('button', { type: 'button', id: 'market-allocate', class: 'primary', onclick: closeAndAllocate, disabled: state.busy || state.allocating }, t('fac.market_allocate_now'))),
@@ -447,8 +455,8 @@ function renderOps() {
             h('h4', { id: 'op-merge-title' }, t('fac.op_merge')),
             topicSelect('op-merge-into', 'into', t('fac.op_merge_into'), em.into),
             topicSelect('op-merge-topic', 'topic', t('fac.op_merge_topic'), em.topic),
-            field(t('fac.op_merge_title'), h('input', { id: 'op-merge-new-title', name: 'title', maxlength: 200 }), em.title, t('fac.op_merge_title_hint')),
-            field(t('topic.description'), h('textarea', { id: 'op-merge-description', name: 'description', rows: 2, maxlength: 4000 }), em.description),
+            counted(t('fac.op_merge_title'), h('input', { id: 'op-merge-new-title', name: 'title' }), 'title', em.title, t('fac.op_merge_title_hint')),
+            counted(t('topic.description'), h('textarea', { id: 'op-merge-description', name: 'description', rows: 2 }), 'description', em.description),
             h('div', { class: 'actions' }, h('button', { type: 'submit', id: 'op-merge', disabled: state.busy }, t('fac.op_merge_button'))),
             formError(em._form),
         ),
@@ -476,8 +484,8 @@ function renderOps() {
             'form',
             { class: 'inline-form', novalidate: true, onsubmit: onAddTopic, 'aria-labelledby': 'op-topic-title' },
             h('h4', { id: 'op-topic-title' }, t('fac.op_topic')),
-            field(t('fac.quick_topic'), h('input', { id: 'op-topic-name', name: 'title', maxlength: 200 }), et.title),
-            field(t('fac.quick_host'), h('input', { id: 'op-topic-host', name: 'host_name', maxlength: 100 }), et.host_name),
+            counted(t('fac.quick_topic'), h('input', { id: 'op-topic-name', name: 'title' }), 'title', et.title),
+            counted(t('fac.quick_host'), h('input', { id: 'op-topic-host', name: 'host_name' }), 'host_name', et.host_name),
             blocks.length
                 ? field(
                       t('topic.block'),
@@ -491,11 +499,17 @@ function renderOps() {
     );
 }
 
+// The summary line kept when the section is folded.
+function summary() {
+    const m = state.market;
+    if (marketOpen()) return m.phase === 'vote' ? t('fac.market_voting', { block: m.block.name, time: countdown(voteLeft(m)) }) : t('fac.market_is_open', { block: m.block.name });
+    const live = ((state.plan && state.plan.changes) || []).filter((c) => c.state !== 'undone').length;
+    if (live > 0) return tn('fac.onday_changes', live);
+    return state.published ? t('fac.changes_none') : t('fac.changes_before');
+}
+
 export function renderOnday() {
-    return h(
-        'section',
-        { class: 'card', id: 'onday', 'aria-labelledby': 'onday-title' },
-        h('h2', { id: 'onday-title' }, t('fac.onday')),
+    return panel('onday', t('fac.onday'), summary(), () => [
         h('h3', null, t('fac.market')),
         h('p', { class: 'hint' }, t('fac.market_intro')),
         renderMarket(),
@@ -504,7 +518,7 @@ export function renderOnday() {
         renderConflict(),
         renderChangeList(),
         renderOps(),
-    );
+    ]);
 }
 
 // While the marketplace is open, its topics and count every few seconds;
