@@ -93,9 +93,8 @@ static bool person_needs(const struct store_participant *people, size_t n,
  */
 static void online_rule(json_t *rooms_doc, json_t *topics_doc,
                         const struct store_room *rooms, size_t n_rooms,
-                        const struct store_topic *topics, const bool *in,
-                        size_t n_topics, const struct store_participant *people,
-                        size_t n_people)
+                        const struct store_topic *topics, const bool *in, size_t n_topics,
+                        const struct store_participant *people, size_t n_people)
 {
     bool any_online = false;
 
