@@ -7,7 +7,7 @@ import { t, has, fmtTime, fmtDay } from '../i18n.js';
 import { errorText, formErrors, field, formError, themeClass, announce, sessionTitle } from '../common.js';
 import { diffSchedules, indexSchedule, cellKey } from '../schedule.js';
 import { range } from '../limits.js';
-import { panel } from './panel.js';
+import { panel, isOpen, setOpen } from './panel.js';
 import { state, api, ev, tz, slotName, roomById, topicById, topicTitle, blockOfSlot, loadAllocations, loadPublished, loadPlan, planEtag, setErrors, errorsOf, act, rerender } from './state.js';
 
 // Runs the allocation (body: {time_limit_ms?}) and shows the draft.
@@ -31,7 +31,9 @@ async function allocate(body) {
 }
 
 // The allocation after the marketplace or a change of the day: ms to solve.
+// The allocation's section opens, so that the draft shows at once.
 export async function allocateNow(ms) {
+    if (!isOpen('allocation')) setOpen('allocation', true);
     await allocate({ time_limit_ms: ms });
 }
 
