@@ -15,7 +15,7 @@ import assert from 'node:assert/strict';
 import { startDaemon, createEvent, addSlots, addRoom, join, launchBrowser, openPage, S, fill, until, unfold, BEFORE_THE_DAY } from './lib/harness.mjs';
 
 // The wall polls this often while the marketplace is open (web/js/wall.js).
-const MARKET_POLL_MS = 3000;
+const MARKET_POLL_MS = 1000;
 
 let d;
 let browser;

@@ -8,8 +8,10 @@
 // publication the cells it changed are marked (moved, new, cancelled).
 // While the marketplace of a block is open ("place du marché"), the wall
 // shows the topics as they arrive, the join link as a QR code and how many
-// joined, polled every 3 s, and the vote window's countdown; right after it
-// closes, every second, so that the grid appears as soon as it is published.
+// joined, polled every second, and the vote window's countdown; right after
+// it closes, every half second for two minutes, so that the grid appears as
+// soon as it is published (docs/performance.md, "On the day": closing the
+// marketplace to the published wall in under 2 s).
 // One state object, one render().
 
 import { Api, ApiError, seg, eventIdFromPath } from './api.js';
@@ -19,8 +21,8 @@ import { themeClass, setThemes, sessionTitle, kindLabel } from './common.js';
 import { indexSchedule, cellKey, dayBlocks, currentBlock, isForEveryone } from './schedule.js';
 
 const POLL_MS = 10000;
-const MARKET_POLL_MS = 3000; // the marketplace is open: topics as they arrive
-const FAST_POLL_MS = 1000; // it has just closed: the grid comes within seconds
+const MARKET_POLL_MS = 1000; // the marketplace is open: topics as they arrive
+const FAST_POLL_MS = 500; // it has just closed: the grid comes within a second
 const FAST_FOR_MS = 120000;
 const HIGHLIGHT_MS = 10 * 60 * 1000; // how long a publication's changes are marked
 const CLOCK_MS = 15000;
