@@ -6,7 +6,7 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startDaemon, seedEvent, launchBrowser, openPage, S, fill, ADMIN_TOKEN, unfold as unfoldPanels } from './lib/harness.mjs';
+import { startDaemon, seedEvent, launchBrowser, openPage, S, fill, ADMIN_TOKEN, BEFORE_THE_DAY, unfold as unfoldPanels } from './lib/harness.mjs';
 import { runAxe, describe, BLOCKING } from './lib/axe.mjs';
 
 const SIZES = [
@@ -65,14 +65,68 @@ const PAGES = [
     },
     { name: 'admin', path: () => `/admin#token=${ADMIN_TOKEN}`, ready: (p, L) => p.getByRole('heading', { name: L['admin.create'] }) },
     { name: 'wall', path: (ev) => `/e/${ev.id}/wall`, ready: (p) => p.getByRole('table'), clock: '2025-10-14T08:00:00Z' },
+    // On the day (issue 12): the marketplace on the wall (topics arriving,
+    // the join QR code), and an agenda marking what a re-run moved.
+    { name: 'wall, marketplace', path: () => `/e/${market.id}/wall`, ready: (p, L) => p.getByText(L['wall.market_title']) },
+    {
+        name: 'participant, what changed marked',
+        path: () => `/e/${day.id}#token=${day.people[0].token}`,
+        ready: (p, L) => p.getByRole('heading', { name: L['agenda.title'] }),
+        prepare: async (page) => {
+            // This device last showed version 1; version 2 moved her session.
+            await page.evaluate((k) => localStorage.setItem(k, '1'), `forumd.seen.${day.id}.${day.people[0].id}`);
+            await page.reload();
+            await page.locator('.agenda-changed').waitFor();
+            await unfold(page);
+        },
+    },
 ];
 
 let d;
 let browser;
 let ev;
+let market; // an event whose marketplace is open
+let day; // an event published twice, a room closed in between
+
+// A published event where Quentin's session moves: its room closes from its
+// slot on, the day is allocated again and version 2 published.
+async function movedDay() {
+    const e = await seedEvent(d, {
+        event: { name: 'Jour' },
+        rooms: [
+            ['Verrière', 20],
+            ['Atelier', 12],
+            ['Cabane', 12],
+        ],
+        people: [
+            { name: 'Quentin', title: 'Analyse institutionnelle', theme: 'co-accompagnement' },
+            { name: 'Rose', title: 'Vendre autrement', theme: 'le commercial' },
+        ],
+        votes: [[1, 0, 2]],
+        publish: true,
+    });
+    const v1 = await d.ok('GET', `/events/${e.id}/schedule`);
+    const s = v1.sessions.find((x) => x.topic === e.topics[0].id);
+    await d.ok('POST', `/events/${e.id}/changes/close_room`, { token: e.token, body: { room: s.room, from: s.slot } });
+    const a = await d.ok('POST', `/events/${e.id}/allocation`, { token: e.token, body: { time_limit_ms: 300 } });
+    await d.ok('POST', `/events/${e.id}/schedule/publish`, { token: e.token, body: { allocation: a.id } });
+    return e;
+}
+
+// An event whose forum's marketplace is open, with two topics in.
+async function openMarket() {
+    const e = await seedEvent(d, { event: { name: 'Marché', join_code: 'MARCHE' }, people: [{ name: 'Ada' }, { name: 'Bo' }] });
+    const block = await d.ok('POST', `/events/${e.id}/blocks`, { token: e.token, body: { name: 'Forum ouvert', kind: 'forum', slots: e.slots.map((x) => x.id) } });
+    await d.ok('PUT', `/events/${e.id}/marketplace`, { token: e.token, body: { phase: 'proposals', block: block.id } });
+    await d.ok('POST', `/events/${e.id}/topics`, { token: e.token, body: { title: 'Gouvernance partagée', host_name: 'Jeanne', block: block.id } });
+    await d.ok('POST', `/events/${e.id}/topics`, { token: e.people[0].token, body: { title: 'Monnaies locales', block: block.id } });
+    return e;
+}
 
 before(async () => {
-    d = await startDaemon();
+    // Before the day (--now), so that a re-run after a publication may move
+    // sessions (no slot has started).
+    d = await startDaemon({ args: BEFORE_THE_DAY });
     ev = await seedEvent(d, {
         event: { vote_budget: 6 },
         people: [
@@ -88,6 +142,8 @@ before(async () => {
         ],
         publish: true,
     });
+    day = await movedDay();
+    market = await openMarket();
     browser = await launchBrowser();
 });
 
