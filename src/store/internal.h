@@ -132,6 +132,10 @@ enum forum_status store__list(struct store *s, const char *sql, const char *id, 
                               store__more_fn *more, store__free_fn *free_all,
                               struct forum_error *err);
 
+/* The one integer sql ("SELECT count(*) ... ?1") gives for id; 0 in *out on failure. */
+enum forum_status store__integer(struct store *s, const char *sql, const char *id,
+                                 long *out, struct forum_error *err);
+
 /* Checks that row id exists in event eid with sql ("SELECT 1 ... id=?1 AND event_id=?2").
  */
 enum forum_status store__exists(struct store *s, const char *sql, const char *id,

@@ -193,18 +193,7 @@ fail:
 enum forum_status store_participant_count(struct store *s, const char *eid, long *n,
                                           struct forum_error *err)
 {
-    sqlite3_stmt *st = store__stmt(s, SQL_P_COUNT, err);
-    int rc;
-
-    *n = 0;
-    if (st == NULL)
-        return FORUM_ESTORE;
-    store__bind(st, 1, eid);
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
-        *n = (long)sqlite3_column_int64(st, 0);
-    store__done(st);
-    return rc == SQLITE_ROW ? FORUM_OK : store__fail(s, rc, err);
+    return store__integer(s, SQL_P_COUNT, eid, n, err);
 }
 
 enum forum_status store_participant_delete(struct store *s, const char *eid,

@@ -325,18 +325,7 @@ enum forum_status store_schedule_get(struct store *s, const char *eid, long vers
 enum forum_status store_schedule_latest_version(struct store *s, const char *eid,
                                                 long *version, struct forum_error *err)
 {
-    sqlite3_stmt *st = store__stmt(s, SQL_V_LATEST, err);
-    int rc;
-
-    *version = 0;
-    if (st == NULL)
-        return FORUM_ESTORE;
-    store__bind(st, 1, eid);
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
-        *version = (long)sqlite3_column_int64(st, 0);
-    store__done(st);
-    return rc == SQLITE_ROW ? FORUM_OK : store__fail(s, rc, err);
+    return store__integer(s, SQL_V_LATEST, eid, version, err);
 }
 
 /* ---- publishing ------------------------------------------------------------------- */

@@ -292,6 +292,23 @@ enum forum_status store__exists(struct store *s, const char *sql, const char *id
     return store__fail(s, rc, err);
 }
 
+enum forum_status store__integer(struct store *s, const char *sql, const char *id,
+                                 long *out, struct forum_error *err)
+{
+    sqlite3_stmt *st = store__stmt(s, sql, err);
+    int rc;
+
+    *out = 0;
+    if (st == NULL)
+        return FORUM_ESTORE;
+    store__bind(st, 1, id);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        *out = (long)sqlite3_column_int64(st, 0);
+    store__done(st);
+    return rc == SQLITE_ROW ? FORUM_OK : store__fail(s, rc, err);
+}
+
 enum forum_status store__exec_id(struct store *s, const char *sql, const char *id,
                                  struct forum_error *err)
 {

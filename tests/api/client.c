@@ -152,6 +152,18 @@ const char *tc_path(const char *fmt, ...)
     return buf;
 }
 
+const char *tc_event_path(const struct tc *t, const char *fmt, ...)
+{
+    static char buf[512];
+    va_list ap;
+    int n = snprintf(buf, sizeof(buf), "/api/v1/events/%s", t->eid);
+
+    va_start(ap, fmt);
+    vsnprintf(buf + n, sizeof(buf) - (size_t)n, fmt, ap);
+    va_end(ap);
+    return buf;
+}
+
 static void copy_str(json_t *doc, const char *key, char *out)
 {
     const char *s = json_string_value(json_object_get(doc, key));

@@ -56,6 +56,13 @@ const char *tc_path(const char *fmt, ...)
 #endif
     ;
 
+/* "/api/v1/events/<t->eid>" followed by fmt: a static buffer (one at a time). */
+const char *tc_event_path(const struct tc *t, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+
 /* Builds the fixture in t (two events, slots, rooms, participants, topics, a vote). */
 void tc_fixture(struct tc *t);
 

@@ -20,23 +20,7 @@
 #include "client.h"
 
 /* "/api/v1/events/<eid>" followed by fmt (a static buffer, one at a time). */
-static const char *EV(const struct tc *t, const char *fmt, ...)
-#if defined(__GNUC__)
-    __attribute__((format(printf, 2, 3)))
-#endif
-    ;
-
-static const char *EV(const struct tc *t, const char *fmt, ...)
-{
-    static char buf[512];
-    va_list ap;
-    int n = snprintf(buf, sizeof(buf), "/api/v1/events/%s", t->eid);
-
-    va_start(ap, fmt);
-    vsnprintf(buf + n, sizeof(buf) - (size_t)n, fmt, ap);
-    va_end(ap);
-    return buf;
-}
+#define EV tc_event_path
 
 /* Creates something and copies the "id" of the answer into out. */
 static void create(struct tc *t, const char *path, const char *token, const char *body,

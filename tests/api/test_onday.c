@@ -31,23 +31,7 @@ static void clock_at(const char *when)
     forum_clock_set_offset((long long)(at - time(NULL)));
 }
 
-static const char *EV(const struct tc *t, const char *fmt, ...)
-#if defined(__GNUC__)
-    __attribute__((format(printf, 2, 3)))
-#endif
-    ;
-
-static const char *EV(const struct tc *t, const char *fmt, ...)
-{
-    static char buf[512];
-    va_list ap;
-    int n = snprintf(buf, sizeof(buf), "/api/v1/events/%s", t->eid);
-
-    va_start(ap, fmt);
-    vsnprintf(buf + n, sizeof(buf) - (size_t)n, fmt, ap);
-    va_end(ap);
-    return buf;
-}
+#define EV tc_event_path
 
 /* A refused request: its status, code and field, with If-Match when given. */
 static void refused(struct tc *t, enum api_method m, const char *path, const char *token,

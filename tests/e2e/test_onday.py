@@ -385,5 +385,35 @@ def test_changes_and_concurrency():
                "and in their calendar", feed)
 
 
+
+def test_limits_of_the_day(srv):
+    """GET /limits gives the pages the marketplace's limits; the API keeps them."""
+    lim = srv.get("/api/v1/limits").body
+    expect(lim["chars"]["host_name"] == 100 and lim["ranges"]["vote_minutes"] == [1, 60],
+           "host_name and vote_minutes in GET /limits", lim)
+    ev = srv.create_event("Limites", timezone="Europe/Paris")
+    base, fac = "/api/v1/events/%s" % ev["id"], ev["facilitator_token"]
+    slot = srv.post(base + "/slots", {"label": "Matin",
+                                      "starts_at": "2025-10-14T09:30:00+02:00",
+                                      "ends_at": "2025-10-14T10:30:00+02:00"}, token=fac).body
+    block = srv.post(base + "/blocks", {"name": "Forum", "kind": "forum",
+                                        "slots": [slot["id"]]}, token=fac).body
+    before = srv.get(base + "/marketplace").body
+    r = srv.put(base + "/marketplace", {"phase": "vote", "block": block["id"],
+                                        "vote_minutes": 61}, token=fac)
+    expect(r.status == 422 and r.error_code() == "out_of_range" and
+           r.body["error"]["field"] == "vote_minutes", "61 minutes refused", r)
+    r = srv.post(base + "/topics", {"title": "x", "host_name": "é" * 101, "block": block["id"]},
+                 token=fac)
+    expect(r.status == 422 and r.error_code() == "too_long" and
+           r.body["error"]["field"] == "host_name", "a host's name over 100 characters", r)
+    r = srv.post(base + "/topics", {"title": "x", "host_name": "é" * 100, "block": block["id"]},
+                 token=fac)
+    expect(r.status == 201, "100 characters fit", r)
+    after = srv.get(base + "/marketplace").body
+    expect(before["phase"] == after["phase"] == "closed" and after["block"] is None,
+           "the refused vote changed nothing", after)
+
+
 if __name__ == "__main__":
     harness.main(globals(), server_factory=server)
