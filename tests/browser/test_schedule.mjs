@@ -2,7 +2,8 @@
 // The shared schedule module (web/js/schedule.js, run here under node): slots
 // in time order, sessions indexed by cell, slot and identity (topic, group),
 // and the changes between a draft and the published version by identity,
-// plenaries and breaks left out.
+// plenaries and breaks left out; what a publication changed, marked on the
+// wall for ten minutes.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -128,4 +129,31 @@ test('groups and items for everyone', () => {
     assert.equal(sch.isForEveryone({ kind: 'plenary' }), true);
     assert.equal(sch.isForEveryone({ kind: 'break', everyone: true }), true);
     assert.equal(sch.isForEveryone({ kind: 'forum' }), false);
+});
+
+test('the wall marks what a publication changed for ten minutes, then no more', () => {
+    const sched = {
+        published_at: '2025-09-18T10:00:00Z',
+        changes: {
+            since: 1,
+            sessions: [
+                { id: 't1', change: 'moved', from: { room: 'r1', slot: 's1' }, to: { room: 'r2', slot: 's1' } },
+                { id: 't2-2', change: 'new', from: null, to: { room: 'r1', slot: 's2' } },
+                { id: 't3', title: 'Annulé', change: 'cancelled', from: { room: 'r3', slot: 's2' }, to: null },
+            ],
+        },
+    };
+    const at = Date.parse(sched.published_at);
+    const r = sch.recentChanges(sched, at + 60000);
+    assert.deepEqual([...r.moved], [
+        ['t1', 'moved'],
+        ['t2-2', 'new'],
+    ]);
+    assert.deepEqual([...r.cancelled.keys()], [sch.cellKey('r3', 's2')]);
+    assert.equal(r.cancelled.get(sch.cellKey('r3', 's2')).title, 'Annulé');
+    const late = sch.recentChanges(sched, at + sch.HIGHLIGHT_MS);
+    assert.equal(sch.HIGHLIGHT_MS, 10 * 60 * 1000);
+    assert.equal(late.moved.size + late.cancelled.size, 0, 'ten minutes later, nothing is marked');
+    const first = sch.recentChanges({ published_at: sched.published_at, changes: null }, at);
+    assert.equal(first.moved.size + first.cancelled.size, 0, 'the first version changes nothing');
 });

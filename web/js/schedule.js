@@ -121,3 +121,24 @@ export function currentBlock(blocks, now) {
     if (index < 0) index = blocks.length - 1;
     return { block: index >= 0 ? blocks[index] : null, index, current, next };
 }
+
+// How long the wall marks what a publication changed.
+export const HIGHLIGHT_MS = 10 * 60 * 1000;
+
+// What the latest publication changed (sched.changes), for HIGHLIGHT_MS after
+// it by now (ms, the server's clock): moved, session id -> "moved" or "new";
+// cancelled, the cell it stood in (cellKey) -> the change (with its title).
+export function recentChanges(sched, now) {
+    const moved = new Map();
+    const cancelled = new Map();
+    const c = sched.changes;
+    if (!c || !sched.published_at || now - Date.parse(sched.published_at) >= HIGHLIGHT_MS) return { moved, cancelled };
+    for (const x of c.sessions || []) {
+        if (x.change === 'cancelled') {
+            if (x.from && x.from.room) cancelled.set(cellKey(x.from.room, x.from.slot), x);
+        } else {
+            moved.set(x.id, x.change);
+        }
+    }
+    return { moved, cancelled };
+}

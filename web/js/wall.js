@@ -18,13 +18,12 @@ import { Api, ApiError, seg, eventIdFromPath } from './api.js';
 import { h, mount } from './dom.js';
 import { t, tn, loadLang, pickLang, LANGS, fmtTime, fmtDay } from './i18n.js';
 import { themeClass, setThemes, sessionTitle, kindLabel } from './common.js';
-import { indexSchedule, cellKey, dayBlocks, currentBlock, isForEveryone } from './schedule.js';
+import { indexSchedule, cellKey, dayBlocks, currentBlock, isForEveryone, recentChanges } from './schedule.js';
 
 const POLL_MS = 10000;
 const MARKET_POLL_MS = 1000; // the marketplace is open: topics as they arrive
 const FAST_POLL_MS = 500; // it has just closed: the grid comes within a second
 const FAST_FOR_MS = 120000;
-const HIGHLIGHT_MS = 10 * 60 * 1000; // how long a publication's changes are marked
 const CLOCK_MS = 15000;
 const POLL_TIMEOUT_MS = 8000;
 const IDLE_MS = 5000;
@@ -212,24 +211,6 @@ function renderEveryone(sched, block, after) {
         room && room.url ? h('p', { class: 'online' }, t('wall.online', { url: room.url })) : null,
         renderThen(sched, after),
     );
-}
-
-// What the latest publication changed, for ten minutes after it: session id
-// -> "moved" or "new", and the cells of the cancelled ones ("room|slot" ->
-// their title).
-export function recentChanges(sched, now) {
-    const moved = new Map();
-    const cancelled = new Map();
-    const c = sched.changes;
-    if (!c || !sched.published_at || now - Date.parse(sched.published_at) >= HIGHLIGHT_MS) return { moved, cancelled };
-    for (const x of c.sessions || []) {
-        if (x.change === 'cancelled') {
-            if (x.from && x.from.room) cancelled.set(cellKey(x.from.room, x.from.slot), x);
-        } else {
-            moved.set(x.id, x.change);
-        }
-    }
-    return { moved, cancelled };
 }
 
 function renderGrid(sched, block, current, next, after) {
