@@ -101,6 +101,13 @@ void api__no_content(struct api_ctx *c)
 /* Fills the error response; extra's members (stolen, may be NULL) go beside "error". */
 static void error_doc(struct api_ctx *c, int status, const char *code, const char *field,
                       json_t *extra, const char *fmt, va_list ap)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 6, 0)))
+#endif
+    ;
+
+static void error_doc(struct api_ctx *c, int status, const char *code, const char *field,
+                      json_t *extra, const char *fmt, va_list ap)
 {
     char msg[FORUM_ERROR_MSG_MAX];
     json_t *e, *doc, *m;
