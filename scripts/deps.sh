@@ -8,7 +8,8 @@
 set -euo pipefail
 
 want=(cmake make gcc pkg-config git ca-certificates
-      libmicrohttpd-dev libjansson-dev libsqlite3-dev nettle-dev)
+      libmicrohttpd-dev libjansson-dev libsqlite3-dev nettle-dev
+      libcmark-dev libqrencode-dev)
 mode=${1:-test}
 case "$mode" in
     run|package|test) ;;
@@ -20,7 +21,8 @@ fi
 if [ "$mode" = test ]; then
     want+=(lintian systemd nginx openssl man-db adduser init-system-helpers
            clang libclang-rt-dev clang-format libcmocka-dev libcurl4-openssl-dev
-           python3 coinor-cbc wrk sqlite3 chromium curl)
+           python3 coinor-cbc wrk sqlite3 chromium curl
+           zbar-tools poppler-utils python3-icalendar)
     command -v node >/dev/null 2>&1 || want+=(nodejs)
     command -v npm >/dev/null 2>&1 || want+=(npm)
 fi
