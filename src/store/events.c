@@ -9,18 +9,18 @@
 
 static const char SQL_EVENT_INSERT[] =
     "INSERT INTO events (id, name, timezone, locale, join_code, max_weight, vote_budget, "
-    "proposals_open, voting_open, show_tallies, created_at) "
-    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)";
+    "proposals_open, voting_open, show_tallies, created_at, proceedings_public) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)";
 static const char SQL_TOKEN_INSERT[] =
     "INSERT INTO tokens (hash, role, event_id, participant_id) VALUES (?1, ?2, ?3, ?4)";
 static const char SQL_EVENT_GET[] =
     "SELECT id, name, timezone, locale, join_code, max_weight, vote_budget, "
     "proposals_open, "
-    "voting_open, show_tallies, created_at FROM events WHERE id = ?1";
+    "voting_open, show_tallies, created_at, proceedings_public FROM events WHERE id = ?1";
 static const char SQL_EVENT_UPDATE[] =
     "UPDATE events SET name = ?2, timezone = ?3, locale = ?4, join_code = ?5, "
     "max_weight = ?6, vote_budget = ?7, proposals_open = ?8, voting_open = ?9, "
-    "show_tallies = ?10 WHERE id = ?1";
+    "show_tallies = ?10, proceedings_public = ?12 WHERE id = ?1";
 static const char SQL_EVENT_BY_CODE[] = "SELECT id FROM events WHERE join_code = ?1";
 static const char SQL_EVENT_FIRST[] =
     "SELECT id FROM events ORDER BY created_at, rowid LIMIT 1";
@@ -47,6 +47,7 @@ static void bind_event(sqlite3_stmt *st, const struct store_event *e)
     sqlite3_bind_int(st, 8, e->proposals_open);
     sqlite3_bind_int(st, 9, e->voting_open);
     sqlite3_bind_int(st, 10, e->show_tallies);
+    sqlite3_bind_int(st, 12, e->proceedings_public);
 }
 
 enum forum_status store__token_insert(struct store *s, int role, const char *eid,
@@ -115,6 +116,7 @@ static void event_read(sqlite3_stmt *st, void *out)
     e->voting_open = sqlite3_column_int(st, 8) != 0;
     e->show_tallies = sqlite3_column_int(st, 9) != 0;
     e->created_at = store__col(st, 10);
+    e->proceedings_public = sqlite3_column_int(st, 11) != 0;
 }
 
 enum forum_status store_event_get(struct store *s, const char *id, struct store_event *e,
