@@ -44,6 +44,7 @@ struct api_request {
     const char *authorization; /* the Authorization header, or NULL */
     const char *content_type;  /* the Content-Type header, or NULL */
     const char *if_none_match; /* the If-None-Match header, or NULL */
+    const char *if_match;      /* the If-Match header, or NULL */
     const char *body;          /* the body (not NUL-terminated), or NULL */
     size_t body_len;
     const char *remote_addr; /* the peer's address as text ("127.0.0.1") */

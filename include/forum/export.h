@@ -68,8 +68,9 @@ struct export_schedule {
  * per session identity, the same in every version: for group 1 of a topic
  * it is "<event_id>-<topic>@forumd", as before groups existed), SEQUENCE,
  * STATUS:CANCELLED when cancelled, DTSTAMP published_at, DTSTART/DTEND in
- * UTC, SUMMARY the summary (or title), LOCATION the room name, URL the
- * room's link when it is an http(s) URL without spaces or controls,
+ * UTC, SUMMARY the summary (or title), LOCATION the room name (and the
+ * room's link, after " — "), URL the room's link, both when it is an
+ * http(s) URL without spaces or controls,
  * DESCRIPTION the theme and the hosts. Lines end with CRLF and fold at 75
  * octets, never inside a UTF-8 sequence; TEXT values escape '\', ';', ','
  * and newlines; control characters are dropped and each byte that starts

@@ -21,6 +21,7 @@ static json_t *event_json(const struct store_event *e, bool facilitator)
     json_object_set_new(o, "voting_open", json_boolean(e->voting_open));
     json_object_set_new(o, "show_tallies", json_boolean(e->show_tallies));
     json_object_set_new(o, "join_code_required", json_boolean(e->join_code != NULL));
+    json_object_set_new(o, "proceedings_public", json_boolean(e->proceedings_public));
     if (facilitator)
         json_object_set_new(o, "join_code",
                             e->join_code ? json_string(e->join_code) : json_null());
@@ -59,9 +60,17 @@ static bool timezone_ok(const char *tz)
  */
 static bool event_fields(struct api_ctx *c, struct store_event *e, bool creating)
 {
-    static const char *const keys[] = {
-        "name",        "timezone",       "locale",      "join_code",    "max_weight",
-        "vote_budget", "proposals_open", "voting_open", "show_tallies", NULL};
+    static const char *const keys[] = {"name",
+                                       "timezone",
+                                       "locale",
+                                       "join_code",
+                                       "max_weight",
+                                       "vote_budget",
+                                       "proposals_open",
+                                       "voting_open",
+                                       "show_tallies",
+                                       "proceedings_public",
+                                       NULL};
     const char *name = NULL, *tz = NULL, *locale = NULL, *code = NULL;
     bool has_name, has_tz, has_locale, has_code;
 
@@ -75,7 +84,8 @@ static bool event_fields(struct api_ctx *c, struct store_event *e, bool creating
         !api__get_int(c, "vote_budget", false, 0, 10000, &e->vote_budget, NULL) ||
         !api__get_bool(c, "proposals_open", &e->proposals_open, NULL) ||
         !api__get_bool(c, "voting_open", &e->voting_open, NULL) ||
-        !api__get_bool(c, "show_tallies", &e->show_tallies, NULL))
+        !api__get_bool(c, "show_tallies", &e->show_tallies, NULL) ||
+        !api__get_bool(c, "proceedings_public", &e->proceedings_public, NULL))
         return false;
     if (has_name) {
         if (name == NULL || name[0] == '\0') {

@@ -38,6 +38,15 @@
 #define API_SMALL_BODY (8 * 1024) /* body limit of most routes */
 #define API_TIME_LIMIT_DEFAULT 2000
 #define API_TIME_LIMIT_MAX 30000
+/* Session notes (docs/api.md, Session notes). */
+#define API_NOTES_KEY_POINTS_MAX 8000
+#define API_NOTES_PROPOSALS_MAX 4000
+#define API_NOTES_FOLLOW_UP_MAX 2000
+#define API_NOTES_NAMES_MAX 1000
+#define API_ATTENDANCE_MAX 100000
+/* A notes body at its limits, even with every character 4 bytes of UTF-8,
+ * under http/'s 64 KiB cap. */
+#define API_NOTES_BODY (63 * 1024)
 
 /* ---- roles ------------------------------------------------------------------- */
 
@@ -118,7 +127,7 @@ struct api_limiter {
 };
 
 struct api_metrics {
-    atomic_ulong requests[64][6]; /* route index (last: unrouted) x status class 1..5 */
+    atomic_ulong requests[128][6]; /* route index (last: unrouted) x status class 1..5 */
     atomic_ulong votes;
     atomic_ulong allocations;
     atomic_ulong allocation_failures;
@@ -315,6 +324,15 @@ void api__publish(struct api_ctx *c);
 void api__schedule_get(struct api_ctx *c);
 void api__schedule_ics(struct api_ctx *c);
 void api__schedule_csv(struct api_ctx *c);
+void api__notes_get(struct api_ctx *c);
+void api__notes_put(struct api_ctx *c);
+void api__notes_revisions(struct api_ctx *c);
+void api__notes_revision(struct api_ctx *c);
+void api__presence_put(struct api_ctx *c);
+void api__presence_delete(struct api_ctx *c);
+void api__proceedings_json(struct api_ctx *c);
+void api__proceedings_md(struct api_ctx *c);
+void api__qr_svg(struct api_ctx *c);
 
 /* ---- shared builders ----------------------------------------------------------- */
 
@@ -376,5 +394,27 @@ json_t *api__block_json(const struct store_block *b);
 const void *api__by_id(const void *v, size_t n, size_t size, const char *id);
 /* A list of strings as an owned JSON array. */
 json_t *api__strv_json(const struct store_strv *sv);
+/*
+ * A session of sc as the notes page and the proceedings show it (owned):
+ * the members of a schedule's session, plus its block's name, its room's
+ * name and its slot's label from sc's grid.
+ */
+json_t *api__session_json(const struct store_schedule *sc, const struct store_session *x);
+/* Copies the value of the query parameter name (percent-decoded, '+' a
+ * space) into out (cap bytes). False when it is absent; true with *too_long
+ * set when it does not fit (or holds a NUL). */
+bool api__query_param(const char *query, const char *name, char *out, size_t cap,
+                      bool *too_long);
+/*
+ * True when the caller may read the notes and the proceedings of the path's
+ * event: its participants and facilitator, and anyone when the facilitator
+ * made them public. Otherwise answers 401 (no token) or 403 and returns false.
+ */
+bool api__notes_readable(struct api_ctx *c);
+/* A session's notes (owned JSON): revision, author, times, texts as typed and
+ * `rendered`, each text's tree of safe elements (export_markdown_json()). */
+json_t *api__notes_json(const struct store_notes *x);
+/* The names of v (n entries) at session sid (NULL: all), as a JSON array. */
+json_t *api__present_json(const struct store_presence *v, size_t n, const char *sid);
 
 #endif /* FORUM_API_INTERNAL_H */

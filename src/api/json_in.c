@@ -332,3 +332,54 @@ long long api__time_epoch(const char *utc)
     tm.tm_sec = se;
     return (long long)timegm(&tm);
 }
+
+static int hex_value(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+bool api__query_param(const char *query, const char *name, char *out, size_t cap,
+                      bool *too_long)
+{
+    size_t n = strlen(name);
+
+    *too_long = false;
+    for (const char *p = query; p != NULL && *p;
+         p = strchr(p, '&') ? strchr(p, '&') + 1 : NULL) {
+        const char *v, *end;
+        size_t o = 0;
+
+        if (strncmp(p, name, n) != 0 || p[n] != '=')
+            continue;
+        v = p + n + 1;
+        end = strchr(v, '&');
+        if (end == NULL)
+            end = v + strlen(v);
+        /* Percent-decoded as URLSearchParams writes it; a malformed escape
+         * is kept as it is. */
+        for (const char *q = v; q < end; q++) {
+            char ch = *q;
+            if (ch == '+') {
+                ch = ' ';
+            } else if (ch == '%' && end - q >= 3 && hex_value(q[1]) >= 0 &&
+                       hex_value(q[2]) >= 0) {
+                ch = (char)(hex_value(q[1]) * 16 + hex_value(q[2]));
+                q += 2;
+            }
+            if (o + 1 >= cap || ch == '\0') {
+                *too_long = true;
+                break;
+            }
+            out[o++] = ch;
+        }
+        out[o] = '\0';
+        return true;
+    }
+    return false;
+}

@@ -133,6 +133,26 @@ json_t *api__schedule_json(const struct store_schedule *sc)
     return doc;
 }
 
+json_t *api__session_json(const struct store_schedule *sc, const struct store_session *x)
+{
+    json_t *o = json_object();
+    const struct store_version_room *room =
+        api__by_id(sc->rooms, sc->n_rooms, sizeof(*sc->rooms), x->room_id);
+    const struct store_version_slot *slot =
+        api__by_id(sc->slots, sc->n_slots, sizeof(*sc->slots), x->slot_id);
+    const struct store_version_block *block =
+        api__by_id(sc->blocks, sc->n_blocks, sizeof(*sc->blocks), x->block_id);
+
+    session_common(o, sc, x);
+    json_object_set_new(o, "theme", json_string(x->theme ? x->theme : ""));
+    json_object_set_new(o, "hosts", api__strv_json(&x->hosts));
+    json_object_set_new(o, "seated", json_integer(x->seats));
+    json_object_set_new(o, "room_name", json_string(room ? room->name : ""));
+    json_object_set_new(o, "slot_label", json_string(slot ? slot->label : ""));
+    json_object_set_new(o, "block_name", json_string(block ? block->name : ""));
+    return o;
+}
+
 void api__me_agenda(struct api_ctx *c)
 {
     struct store_schedule sc;

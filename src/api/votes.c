@@ -74,25 +74,6 @@ void api__vote_delete(struct api_ctx *c)
     api__no_content(c);
 }
 
-static bool query_param(const char *query, const char *name, char *out, size_t cap)
-{
-    size_t n = strlen(name);
-
-    for (const char *p = query; p != NULL && *p;
-         p = strchr(p, '&') ? strchr(p, '&') + 1 : NULL) {
-        if (strncmp(p, name, n) == 0 && p[n] == '=') {
-            const char *v = p + n + 1, *end = strchr(v, '&');
-            size_t len = end ? (size_t)(end - v) : strlen(v);
-            if (len >= cap)
-                len = cap - 1;
-            memcpy(out, v, len);
-            out[len] = '\0';
-            return true;
-        }
-    }
-    return false;
-}
-
 void api__clashes(struct api_ctx *c)
 {
     struct store_clash *v;
@@ -102,11 +83,12 @@ void api__clashes(struct api_ctx *c)
     long limit = 20;
     char text[24];
     json_t *arr;
+    bool too_long = false;
 
-    if (query_param(c->req->query, "limit", text, sizeof(text))) {
+    if (api__query_param(c->req->query, "limit", text, sizeof(text), &too_long)) {
         char *end;
         limit = strtol(text, &end, 10);
-        if (*end != '\0' || end == text || limit < 1 || limit > 1000) {
+        if (too_long || *end != '\0' || end == text || limit < 1 || limit > 1000) {
             api__error(c, 422, "out_of_range", "limit", "limit is 1..1000");
             return;
         }

@@ -122,8 +122,17 @@ char *export_ics(const struct export_schedule *sc, size_t *len)
         ics_line(&b, "SUMMARY", summary, true);
         if (it->cancelled)
             ics_line(&b, "STATUS", "CANCELLED", false);
-        if (export__nz(it->room_name)[0])
-            ics_line(&b, "LOCATION", it->room_name, true);
+        /* An online room: its link in LOCATION too, where every calendar app
+         * shows it (and most make it a link), beside URL. */
+        buf_init(&desc, EXPORT_MAX);
+        export__put_str(&desc, export__nz(it->room_name));
+        if (url_ok(export__nz(it->room_url))) {
+            export__put_str(&desc, desc.len > 0 ? " \xE2\x80\x94 " : "");
+            export__put_str(&desc, it->room_url);
+        }
+        if (desc.len > 0)
+            ics_line(&b, "LOCATION", desc.ptr, true);
+        buf_release(&desc);
         if (url_ok(export__nz(it->room_url)))
             ics_line(&b, "URL", it->room_url, false);
         buf_init(&desc, EXPORT_MAX);

@@ -25,10 +25,21 @@ bool http_path_is_safe(const char *raw, const char *path);
 /*
  * Maps a page route to the file that serves it: "/" to "/index.html",
  * "/e/{eid}" to "/participant.html", "/e/{eid}/facilitate" to
- * "/facilitate.html", "/e/{eid}/wall" to "/wall.html". Any other path is
- * returned as it is. Returns a borrowed pointer (static or path itself).
+ * "/facilitate.html", "/e/{eid}/wall" to "/wall.html",
+ * "/e/{eid}/notes/{session}" to "/notes.html", "/e/{eid}/proceedings" to
+ * "/proceedings.html", "/e/{eid}/print/{doors,poster,flyer}" to
+ * "/print.html". Any other path is returned as it is. Returns a borrowed
+ * pointer (static or path itself).
  */
 const char *http_page_route(const char *path);
+
+/*
+ * The documents an event's pages link to beside them: "/e/{eid}/proceedings.md"
+ * and "/e/{eid}/proceedings.json" are served by the API at
+ * "/api/v1/events/{eid}/proceedings.md" (.json). Writes that path into out
+ * (cap bytes) and returns true for those; false for any other path.
+ */
+bool http_api_alias(const char *path, char *out, size_t cap);
 
 /* Returns the content type for a file name, from its extension (static string). */
 const char *http_content_type(const char *path);

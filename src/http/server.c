@@ -70,6 +70,7 @@ struct request {
     struct timespec t0;
     const char *method; /* borrowed from libmicrohttpd, valid until completion */
     const char *path;   /* ditto: the decoded path */
+    char alias[160];    /* the API path of a document served beside a page */
 
     bool started;    /* the first handler call happened */
     bool dispatched; /* the request was handed to its handler */
@@ -350,6 +351,7 @@ static enum MHD_Result dispatch_api(struct request *rq)
     req.authorization = header(rq->conn, MHD_HTTP_HEADER_AUTHORIZATION);
     req.content_type = header(rq->conn, MHD_HTTP_HEADER_CONTENT_TYPE);
     req.if_none_match = header(rq->conn, MHD_HTTP_HEADER_IF_NONE_MATCH);
+    req.if_match = header(rq->conn, MHD_HTTP_HEADER_IF_MATCH);
     req.body = rq->body.len > 0 ? rq->body.ptr : NULL;
     req.body_len = rq->body.len;
     req.remote_addr = rq->remote_addr;
@@ -500,6 +502,11 @@ static enum MHD_Result dispatch(struct request *rq)
         return send_error(rq, &err_too_large, NULL);
     if (is_api_path(rq->path))
         return dispatch_api(rq);
+    /* The proceedings' documents beside the page: the API answers them. */
+    if (http_api_alias(rq->path, rq->alias, sizeof(rq->alias))) {
+        rq->path = rq->alias;
+        return dispatch_api(rq);
+    }
     if (strcmp(rq->path, "/metrics") == 0)
         return dispatch_metrics(rq, m);
     return dispatch_static(rq, m);

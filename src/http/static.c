@@ -87,7 +87,39 @@ const char *http_page_route(const char *path)
         return "/facilitate.html";
     if (strcmp(rest, "/wall") == 0)
         return "/wall.html";
+    if (strcmp(rest, "/proceedings") == 0)
+        return "/proceedings.html";
+    if (strcmp(rest, "/print/doors") == 0 || strcmp(rest, "/print/poster") == 0 ||
+        strcmp(rest, "/print/flyer") == 0)
+        return "/print.html";
+    /* /e/{eid}/notes/{session}: one more segment, not empty. */
+    if (strncmp(rest, "/notes/", 7) == 0 && rest[7] != '\0' &&
+        strchr(rest + 7, '/') == NULL)
+        return "/notes.html";
     return path;
+}
+
+bool http_api_alias(const char *path, char *out, size_t cap)
+{
+    static const char *const docs[] = {"/proceedings.md", "/proceedings.json"};
+    const char *eid, *rest;
+    size_t eid_len;
+    int n;
+
+    if (strncmp(path, "/e/", 3) != 0)
+        return false;
+    eid = path + 3;
+    eid_len = strcspn(eid, "/");
+    if (eid_len == 0)
+        return false;
+    rest = eid + eid_len;
+    for (size_t i = 0; i < sizeof(docs) / sizeof(docs[0]); i++) {
+        if (strcmp(rest, docs[i]) != 0)
+            continue;
+        n = snprintf(out, cap, "/api/v1/events/%.*s%s", (int)eid_len, eid, docs[i]);
+        return n > 0 && (size_t)n < cap;
+    }
+    return false;
 }
 
 const char *http_content_type(const char *path)

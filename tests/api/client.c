@@ -106,6 +106,41 @@ int tc_call(struct tc *t, enum api_method m, const char *path, const char *token
     return status;
 }
 
+int tc_call_if(struct tc *t, enum api_method m, const char *path, const char *token,
+               const char *body, const char *if_match, json_t **out, char *etag)
+{
+    struct api_request req;
+    struct api_response resp;
+    char auth[300];
+    int status;
+
+    memset(&req, 0, sizeof(req));
+    req.method = m;
+    req.path = path;
+    if (token != NULL) {
+        snprintf(auth, sizeof(auth), "Bearer %s", token);
+        req.authorization = auth;
+    }
+    req.content_type = body ? "application/json" : NULL;
+    req.body = body;
+    req.body_len = body ? strlen(body) : 0;
+    req.if_match = if_match;
+    req.remote_addr = "192.0.2.1";
+    api_response_init(&resp);
+    ts_api_call(t->api, &req, &resp);
+    status = resp.status;
+    if (out != NULL)
+        *out = resp.body_len > 0 ? json_loadb(resp.body, resp.body_len, 0, NULL) : NULL;
+    if (etag != NULL) {
+        etag[0] = '\0';
+        for (size_t i = 0; i < resp.n_headers; i++)
+            if (strcmp(resp.headers[i].name, "ETag") == 0)
+                snprintf(etag, 64, "%s", resp.headers[i].value);
+    }
+    api_response_release(&resp);
+    return status;
+}
+
 const char *tc_path(const char *fmt, ...)
 {
     static char buf[1024];

@@ -42,6 +42,13 @@ void tc_raw(struct tc *t, enum api_method m, const char *path, const char *query
 int tc_call(struct tc *t, enum api_method m, const char *path, const char *token,
             const char *body, json_t **out);
 
+/*
+ * Like tc_call() with an If-Match header (may be NULL). OUT: etag (64 bytes,
+ * may be NULL), the ETag answered or "".
+ */
+int tc_call_if(struct tc *t, enum api_method m, const char *path, const char *token,
+               const char *body, const char *if_match, json_t **out, char *etag);
+
 /* printf-style path helper: returns a static buffer (one at a time). */
 const char *tc_path(const char *fmt, ...)
 #if defined(__GNUC__)
