@@ -7,12 +7,16 @@ export const API_PREFIX = '/api/v1';
 // Every failure of a call: an HTTP error with the API's error body, or a
 // network failure (status 0, code 'network').
 export class ApiError extends Error {
-    constructor(status, code, message, field) {
+    // data: the whole answer (a 412 carries the current state beside the
+    // error); etag: its ETag.
+    constructor(status, code, message, field, data, etag) {
         super(message || code);
         this.name = 'ApiError';
         this.status = status;
         this.code = code;
         this.field = field || null;
+        this.data = data || null;
+        this.etag = etag || null;
     }
 }
 
@@ -23,13 +27,15 @@ export class Api {
     }
 
     // Sends one request. path is relative to /api/v1 ("/events/abc").
-    // opts.body (an object) is sent as JSON; opts.etag adds If-None-Match;
-    // opts.timeoutMs gives up on a request that takes longer.
+    // opts.body (an object) is sent as JSON; opts.etag adds If-None-Match,
+    // opts.ifMatch If-Match; opts.timeoutMs gives up on a request that takes
+    // longer.
     // Returns {status, data, etag}; data is null for 204 and 304.
     async raw(method, path, opts = {}) {
         const headers = { Accept: 'application/json' };
         if (this.token) headers.Authorization = `Bearer ${this.token}`;
         if (opts.etag) headers['If-None-Match'] = opts.etag;
+        if (opts.ifMatch) headers['If-Match'] = opts.ifMatch;
         let body;
         if (opts.body !== undefined) {
             headers['Content-Type'] = 'application/json';
@@ -60,7 +66,7 @@ export class Api {
         }
         if (!res.ok) {
             const err = data && data.error ? data.error : {};
-            throw new ApiError(res.status, err.code || `http_${res.status}`, err.message || res.statusText, err.field);
+            throw new ApiError(res.status, err.code || `http_${res.status}`, err.message || res.statusText, err.field, data, etag);
         }
         return { status: res.status, data, etag };
     }
@@ -124,6 +130,12 @@ export function takeFragment() {
     for (const [k, v] of params) out[k] = v;
     if (out.token || out.code) history.replaceState(null, '', location.pathname + location.search);
     return out;
+}
+
+// The token a page of the event reads with: the participant's, else the
+// facilitator's kept on this device.
+export function eventToken(eid) {
+    return tokens.get('p', eid) || tokens.get('f', eid);
 }
 
 // The event id of a page at /e/{eid}[/...].

@@ -16,6 +16,7 @@ import { renderDay } from './facilitate/day.js';
 import { renderRooms } from './facilitate/rooms.js';
 import { renderTopics } from './facilitate/topics.js';
 import { renderAllocation } from './facilitate/allocation.js';
+import { renderPaper } from './facilitate/paper.js';
 
 // ---- token ------------------------------------------------------------------
 
@@ -120,7 +121,7 @@ function render() {
         );
     else if (!state.token) parts.push(renderTokenForm());
     else if (state.loading) parts.push(h('p', { 'aria-busy': 'true' }, t('app.loading')));
-    else parts.push(renderSettings(), renderDay(), renderRooms(), renderTopics(), renderAllocation());
+    else parts.push(renderSettings(), renderDay(), renderRooms(), renderTopics(), renderAllocation(), renderPaper());
     mount(main, parts);
     document.title = state.event ? `${state.event.name} · ${t('fac.role')} · forumd` : 'forumd';
 }

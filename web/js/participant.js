@@ -566,6 +566,12 @@ function renderPrefs() {
     );
 }
 
+// The link to a session's notes (a break has none).
+function notesLink(x) {
+    if (x.kind === 'break') return null;
+    return h('a', { class: 'notes', href: `/e/${seg(state.eid)}/notes/${seg(sessionId(x))}`, 'aria-label': t('session.notes_of', { title: sessionTitle(x) }) }, t('session.notes'));
+}
+
 function renderAgenda() {
     const tz = state.event.timezone;
     const items = sortSlots(state.agenda);
@@ -587,6 +593,7 @@ function renderAgenda() {
                           s.room_name || s.room ? h('span', { class: 'where' }, t('agenda.room', { room: s.room_name || s.room })) : null,
                           isForEveryone(s) ? h('span', { class: 'tag' }, t('session.everyone')) : null,
                           s.url ? h('a', { class: 'online', href: s.url, target: '_blank', rel: 'noopener noreferrer' }, t('session.online')) : null,
+                          notesLink(s),
                       ),
                   ),
               )
@@ -599,6 +606,8 @@ function renderAgenda() {
             h('a', { href: `/api/v1/events/${seg(state.eid)}/schedule.ics` }, t('agenda.download_all')),
             ' ',
             h('a', { href: `/e/${seg(state.eid)}/wall` }, t('agenda.wall')),
+            ' ',
+            h('a', { href: `/e/${seg(state.eid)}/proceedings` }, t('agenda.proceedings')),
         ),
         cal ? h('p', { class: 'hint' }, t('agenda.subscribe_hint')) : null,
     );
@@ -622,6 +631,7 @@ function renderSchedule() {
             isForEveryone(x) ? h('span', { class: 'tag' }, t('session.everyone')) : null,
             x.url ? h('a', { class: 'online', href: x.url, target: '_blank', rel: 'noopener noreferrer' }, t('session.online')) : null,
             !isForEveryone(x) && mine.has(sessionId(x)) ? h('span', { class: 'yours' }, t('schedule.yours')) : null,
+            notesLink(x),
         );
     return h(
         'section',

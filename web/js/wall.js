@@ -4,7 +4,9 @@
 // sessions by number ("Co-développement — groupe 2"), or a plenary or a
 // break as one full-width item for everyone. Polled every 10 s with
 // If-None-Match; when the daemon is away it keeps the last schedule with an
-// "updated at" mark and recovers by itself. One state object, one render().
+// "updated at" mark and recovers by itself. QR codes: to join (with the join
+// code when the wall's link carries #code=), and each online room's link.
+// One state object, one render().
 
 import { Api, ApiError, seg, eventIdFromPath } from './api.js';
 import { h, mount } from './dom.js';
@@ -22,6 +24,7 @@ const MAX_COLUMNS = 5;
 
 const state = {
     eid: eventIdFromPath(),
+    code: new URLSearchParams(location.hash.replace(/^#/, '')).get('code'), // the join code, if the link says it
     event: null,
     schedule: null,
     etag: null,
@@ -141,6 +144,25 @@ function renderThen(sched, after) {
     return h('p', { class: 'wall-then' }, t('wall.then', { name, time: fmtTime(after.slots[0].starts_at, zoneOf(sched)) }));
 }
 
+// The link to join the event (with its code when the wall knows it).
+function joinUrl() {
+    return `${location.origin}/e/${seg(state.eid)}${state.code ? `#code=${encodeURIComponent(state.code)}` : ''}`;
+}
+
+// A QR code for url, drawn by the server, with what it is for.
+function qr(url, caption, cls) {
+    return h(
+        'figure',
+        { class: ['wall-qr', cls] },
+        h('img', { src: `/api/v1/events/${seg(state.eid)}/qr.svg?url=${encodeURIComponent(url)}`, alt: t('wall.qr_alt', { what: caption, url }) }),
+        h('figcaption', null, caption),
+    );
+}
+
+function joinQr(cls) {
+    return qr(joinUrl(), state.code ? t('wall.qr_join_code', { code: state.code }) : t('wall.qr_join'), cls);
+}
+
 // A plenary or a break: one item, the whole width, for everyone.
 function renderEveryone(sched, block, after) {
     const z = zoneOf(sched);
@@ -159,6 +181,7 @@ function renderEveryone(sched, block, after) {
         room ? h('p', { class: 'where' }, room.name) : null,
         room && room.url ? h('p', { class: 'online' }, t('wall.online', { url: room.url })) : null,
         renderThen(sched, after),
+        h('div', { class: 'wall-qrs' }, room && room.url ? qr(room.url, t('wall.qr_online', { room: room.name }), 'big') : null, joinQr('big')),
     );
 }
 
@@ -215,7 +238,7 @@ function renderGrid(sched, block, current, next, after) {
                         return h(
                             'td',
                             { class: ['session', themeClass(s.theme), ...cls] },
-                            h('span', { class: 'title' }, sessionTitle(s)),
+                            h('a', { class: 'title', href: `/e/${seg(state.eid)}/notes/${seg(s.id)}` }, sessionTitle(s)),
                             s.theme || (s.hosts && s.hosts.length)
                                 ? h('span', { class: 'sub' }, [s.theme, (s.hosts || []).join(', ')].filter(Boolean).join(' · '))
                                 : null,
@@ -230,7 +253,10 @@ function renderGrid(sched, block, current, next, after) {
     grid.style.setProperty('--rows', String(Math.max(rooms.length, 4)));
     grid.style.setProperty('--cols', String(Math.max(shown.length, 1)));
     const then = renderThen(sched, after);
-    return then ? h('div', { class: 'wall-block' }, grid, then) : grid;
+    // Beside the grid: the QR code to join, and one per online room shown.
+    const online = rooms.filter((r) => r.url);
+    const side = h('aside', { class: 'wall-side', 'aria-label': t('wall.qr_side') }, joinQr('side'), online.map((r) => qr(r.url, t('wall.qr_online', { room: r.name }), 'side')));
+    return h('div', { class: 'wall-main' }, then ? h('div', { class: 'wall-block' }, grid, then) : h('div', { class: 'wall-block' }, grid), side);
 }
 
 // The block of the day under way (or next, or last): a grid, or one item.
@@ -249,10 +275,9 @@ function render() {
 
     const z = (state.schedule && state.schedule.timezone) || (state.event && state.event.timezone);
     const name = state.event ? state.event.name : '';
-    const joinUrl = `${location.origin}/e/${seg(state.eid)}`;
     let body;
     if (state.schedule) body = renderDay(state.schedule);
-    else if (state.notPublished) body = h('div', { class: 'wall-empty' }, h('p', null, t('wall.not_published')), h('p', { class: 'join' }, t('wall.join', { url: joinUrl })));
+    else if (state.notPublished) body = h('div', { class: 'wall-empty' }, h('p', null, t('wall.not_published')), h('p', { class: 'join' }, t('wall.join', { url: joinUrl() })), joinQr('big'));
     else if (!state.online) body = h('div', { class: 'wall-empty' }, h('p', null, t('wall.unreachable')));
     else body = h('div', { class: 'wall-empty' }, h('p', null, t('app.loading')));
     mount(
@@ -268,7 +293,7 @@ function render() {
                 : null,
         ),
         body,
-        state.schedule ? h('footer', { class: 'wall-footer' }, t('wall.join', { url: joinUrl })) : null,
+        state.schedule ? h('footer', { class: 'wall-footer' }, t('wall.join', { url: joinUrl() })) : null,
     );
     document.title = name ? `${name} · ${t('wall.title')}` : t('wall.title');
 }

@@ -67,7 +67,8 @@ export function renderSettings() {
         h('h2', { id: 'settings-title' }, t('fac.settings')),
         h('p', null, tn('fac.participants_count', state.participants.length)),
         linkRow('link-participant', t('fac.link_participant'), e.join_code ? `${base}#code=${encodeURIComponent(e.join_code)}` : base),
-        linkRow('link-wall', t('fac.link_wall'), `${base}/wall`),
+        // The wall shows the QR code to join: with the code, when there is one.
+        linkRow('link-wall', t('fac.link_wall'), e.join_code ? `${base}/wall#code=${encodeURIComponent(e.join_code)}` : `${base}/wall`),
         h(
             'form',
             { onsubmit: onSettings, novalidate: true, 'aria-labelledby': 'settings-title' },
