@@ -2,7 +2,8 @@
 /*
  * forumd solve: the allocator on stdin/stdout. Reads a problem document,
  * solves it within a wall-clock limit (measured here: the core never reads
- * the clock) and writes the solution document.
+ * the clock) under the solve policy the daemon uses too
+ * (alloc_json_policy_make()) and writes the solution document.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -22,7 +23,8 @@ static const char solve_usage[] =
     "\n"
     "Reads an allocation problem (JSON) on stdin and writes the solution on stdout.\n"
     "  --time-limit MS  wall-clock budget in milliseconds, parsing included\n"
-    "                   (default: the document's options.time_limit_ms, else 1000)\n"
+    "                   (default: the document's options.time_limit_ms, else 1000;\n"
+    "                   0 = none); the daemon solves with the same policy\n"
     "  --seed N         random seed (default: options.seed, else 1)\n"
     "  --iterations N   search steps; with it the output is reproducible byte for byte\n"
     "                   (0 = no step limit, the default)\n"
@@ -67,30 +69,11 @@ static bool parse_u64(const char *s, uint64_t *out)
     return true;
 }
 
-/* Reads all of stdin into b. Returns 0, or -1 with a message printed. */
-static int read_stdin(struct buf *b)
-{
-    char chunk[65536];
-    size_t n;
-
-    while ((n = fread(chunk, 1, sizeof chunk, stdin)) > 0)
-        if (buf_append(b, chunk, n) != FORUM_OK) {
-            fprintf(stderr, "forumd solve: the input is larger than %u bytes\n",
-                    ALLOC_JSON_MAX_BYTES);
-            return -1;
-        }
-    if (ferror(stdin)) {
-        fprintf(stderr, "forumd solve: cannot read stdin: %s\n", strerror(errno));
-        return -1;
-    }
-    return 0;
-}
-
 int cmd_solve(int argc, char **argv)
 {
     struct timespec start = now();
-    uint64_t time_limit = 0, seed = 0, iterations = 0;
-    bool has_limit = false, has_seed = false, verbose = false;
+    struct alloc_json_request req = {0};
+    bool verbose = false;
     struct alloc_problem *p = NULL;
     struct alloc_result *r = NULL;
     struct alloc_json_options jo;
@@ -108,22 +91,22 @@ int cmd_solve(int argc, char **argv)
             verbose = true;
             continue;
         }
-        uint64_t *dst = strcmp(a, "--time-limit") == 0   ? &time_limit
-                        : strcmp(a, "--seed") == 0       ? &seed
-                        : strcmp(a, "--iterations") == 0 ? &iterations
+        uint64_t *dst = strcmp(a, "--time-limit") == 0   ? &req.time_limit_ms
+                        : strcmp(a, "--seed") == 0       ? &req.seed
+                        : strcmp(a, "--iterations") == 0 ? &req.max_iterations
                                                          : NULL;
         if (dst == NULL || i + 1 >= argc || !parse_u64(argv[i + 1], dst)) {
             fprintf(stderr, "forumd solve: bad argument '%s'\n\n%s", a, solve_usage);
             return 2;
         }
-        has_limit |= dst == &time_limit;
-        has_seed |= dst == &seed;
+        req.has_time_limit_ms |= dst == &req.time_limit_ms;
+        req.has_seed |= dst == &req.seed;
         i++;
     }
 
     buf_init(&in, ALLOC_JSON_MAX_BYTES);
     forum_error_clear(&err);
-    if (read_stdin(&in) != 0) {
+    if (cmd_read_input("solve", NULL, &in) != 0) {
         status = 2;
         goto out;
     }
@@ -139,30 +122,17 @@ int cmd_solve(int argc, char **argv)
         goto out;
     }
     struct timespec parsed = now();
-    if (!has_limit)
-        time_limit = jo.has_time_limit_ms ? jo.time_limit_ms : 1000;
-    if (!has_seed)
-        seed = jo.has_seed ? jo.seed : 1;
-
-    /*
-     * The search stops before the limit: seating every slot exactly, the bound
-     * and writing the document take the rest. That work grows with the
-     * problem like reading and parsing it did (and took about as long in
-     * measurements), so reserve a tenth of the budget or the parse time,
-     * whichever is more.
-     */
-    uint64_t parse_ms = (uint64_t)ms_between(start, parsed);
-    uint64_t reserve = time_limit / 10 > parse_ms ? time_limit / 10 : parse_ms;
-    uint64_t search_ms = time_limit > reserve ? time_limit - reserve : 0;
+    struct alloc_json_policy pol;
+    alloc_json_policy_make(&jo, &req, (uint64_t)ms_between(start, parsed), &pol);
     struct deadline dl = {start};
-    dl.end.tv_sec += (time_t)(search_ms / 1000);
-    dl.end.tv_nsec += (long)(search_ms % 1000) * 1000000L;
+    dl.end.tv_sec += (time_t)(pol.search_ms / 1000);
+    dl.end.tv_nsec += (long)(pol.search_ms % 1000) * 1000000L;
     if (dl.end.tv_nsec >= 1000000000L) {
         dl.end.tv_sec++;
         dl.end.tv_nsec -= 1000000000L;
     }
-    struct alloc_options opt = {seed, iterations, past, &dl};
-    if (time_limit == 0)
+    struct alloc_options opt = {pol.seed, pol.max_iterations, past, &dl};
+    if (pol.time_limit_ms == 0)
         opt.should_stop = NULL; /* no wall-clock limit: the step budget alone */
     rc = alloc_solve(p, &opt, &r, &err);
     if (rc != FORUM_OK) {
@@ -181,12 +151,13 @@ int cmd_solve(int argc, char **argv)
     if (verbose) {
         struct timespec t = now();
         fprintf(stderr,
-                "forumd solve: satisfied %" PRId64 " scheduled %" PRId64
+                "forumd solve: scheduled %" PRId64 " moved %" PRId64 " satisfied %" PRId64
                 " demand %" PRId64 " bound %" PRId64 ", %" PRIu64 " steps, seed %" PRIu64
                 ", %.0f ms (read+parse %.0f, solve %.0f, write %.0f)\n",
-                r->score.satisfied, r->score.scheduled, r->score.demand, r->score.bound,
-                r->iterations, seed, ms_between(start, t), ms_between(start, parsed),
-                ms_between(parsed, solved), ms_between(solved, t));
+                r->score.scheduled, r->score.moved, r->score.satisfied, r->score.demand,
+                r->score.bound, r->iterations, pol.seed, ms_between(start, t),
+                ms_between(start, parsed), ms_between(parsed, solved),
+                ms_between(solved, t));
     }
     fwrite(doc, 1, len, stdout);
     fputc('\n', stdout);

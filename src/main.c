@@ -18,6 +18,8 @@ static const char usage[] =
     "commands:\n"
     "  serve    run the HTTP daemon (forumd serve --help)\n"
     "  solve    run the allocator: problem JSON on stdin, solution JSON on stdout\n"
+    "  check    check a solution against its problem: every hard rule, the score\n"
+    "           (forumd check --help)\n"
     "  backup   copy a live database safely (forumd backup --help)\n"
     "\n"
     "  forumd --help | --version\n";
@@ -43,6 +45,8 @@ int main(int argc, char **argv)
         return cmd_serve(argc - 1, argv + 1);
     if (strcmp(cmd, "solve") == 0)
         return cmd_solve(argc - 1, argv + 1);
+    if (strcmp(cmd, "check") == 0)
+        return cmd_check(argc - 1, argv + 1);
     if (strcmp(cmd, "backup") == 0)
         return cmd_backup(argc - 1, argv + 1);
     fprintf(stderr, "forumd: unknown command '%s'\n\n%s", cmd, usage);

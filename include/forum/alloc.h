@@ -145,8 +145,11 @@ void alloc_problem_free(struct alloc_problem *p);
 
 /*
  * Checks that p is well formed (indices in range, limits, no duplicate
- * host or vote) and that every fixed placement obeys the hard rules (cell
- * exists and is free of other fixed topics, room features and capacity,
+ * host or vote, allowed slots ascending, groups with 1 <= max and
+ * 1 <= size_min <= size_max, at most one previous entry per (topic, group)
+ * and per cell) and that every fixed placement obeys the hard rules (cell
+ * exists, in the topic's slots, and is free of other fixed topics, room
+ * features, capacity for the hosts or, for a group topic, for size_min,
  * room and hosts available, no host fixed twice in one slot). Returns
  * FORUM_OK or FORUM_EINVAL with err naming the field, such as
  * "topics[3].fixed", and the reason. Called by alloc_solve().
@@ -174,14 +177,23 @@ struct alloc_options {
 #define ALLOC_STOP_CHECK_EVERY 1024
 #define ALLOC_DEFAULT_ITERATIONS 2000000
 
-/* Why a topic has no session: a reason a facilitator can act on. */
+/* Why a topic has no session: a reason a facilitator can act on (docs/allocator.md
+ * says in which order they are tried). */
 enum alloc_why {
-    ALLOC_WHY_NO_ROOM,           /* no room has the features and capacity it needs */
+    ALLOC_WHY_NO_ROOM,           /* no room has the features and capacity it needs (for a
+                                    group topic: holds groups.size_min) */
     ALLOC_WHY_HOSTS_UNAVAILABLE, /* its hosts are unavailable whenever a suitable room is
-                                  */
-    ALLOC_WHY_NO_VOTES,          /* nobody (but its hosts) voted for it */
+                                    open */
+    ALLOC_WHY_NO_VOTES,          /* every suitable cell is taken, and nobody but its hosts
+                                    voted for it */
     ALLOC_WHY_OUTVOTED,          /* every suitable cell went to topics with more votes */
-    ALLOC_WHY_HOSTS_BUSY,        /* its hosts are worth more in other sessions then */
+    ALLOC_WHY_HOSTS_BUSY,        /* its hosts run other sessions whenever a suitable room
+                                    is free */
+    ALLOC_WHY_NO_SLOT,           /* no suitable room is open in the slots it may use */
+    ALLOC_WHY_TOO_FEW_PEOPLE,    /* a group topic: too few of its voters are free at the
+                                    same time to fill a group of groups.size_min */
+    ALLOC_WHY_COSTS_VOTES,       /* votes_first only: in every free cell it would lose
+                                    more votes than it brings */
 };
 
 /* Returns a static, short English sentence for why. */

@@ -40,17 +40,49 @@ struct alloc__model {
     int32_t T, R, S, P, C;
     uint8_t *room_avail;    /* C: the room is usable in the slot */
     int32_t *cap;           /* R: room capacity */
-    int32_t *topic_size;    /* T: max_size, or INT32_MAX */
+    int32_t *topic_size;    /* T: min(max_size, groups.size_max), or INT32_MAX */
     int32_t *host_start;    /* T+1: CSR into host_p */
     int32_t *host_p;        /* hosts of each topic */
-    uint8_t *topic_room_ok; /* T*R: features (topic's and hosts') and capacity >= hosts */
-    uint8_t *topic_slot_ok; /* T*S: every host available */
+    uint8_t *topic_room_ok; /* T*R: features (topic's and hosts'), and the room holds the
+                               hosts (ordinary topic) or groups.size_min (group topic);
+                               a fixed ordinary topic: its room only */
+    uint8_t *topic_slot_ok; /* T*S: every host available, in the topic's slots; a fixed
+                               topic: its slot only */
     int32_t *ok_room_start; /* T+1: CSR of the rooms with topic_room_ok */
     int32_t *ok_room;
     int32_t *ok_slot_start; /* T+1: CSR of the slots with topic_slot_ok */
     int32_t *ok_slot;
-    int32_t *fixed_cell; /* T: the fixed cell, or -1 */
+    int32_t *fixed_cell; /* T: the fixed cell (of group 1), or -1 */
     uint8_t *movable;    /* T: not fixed and at least one allowed room and slot */
+    /*
+     * Units: the sessions a topic may have. An ordinary topic has one unit;
+     * a group topic has gmax units, of which the first k are placed (k its
+     * number of groups), all in one slot. Without group topics U == T and
+     * unit u is topic u.
+     */
+    int32_t U;
+    int32_t *unit_start; /* T+1: CSR of each topic's units */
+    int32_t *unit_topic; /* U */
+    uint8_t *is_group;   /* T */
+    int32_t *gmax;       /* T: most groups: groups.max, at most the hosts (when any)
+                            and the allowed rooms, at least 1; 1 for ordinary topics */
+    int32_t *gmin;       /* T: groups.size_min, 0 for ordinary topics */
+    int32_t n_groups;    /* group topics */
+    /* The previous schedule: per topic, the entries some solution can keep. */
+    int32_t *prev_start; /* T+1: CSR */
+    int32_t *prev_cell;
+    int32_t *prev_group;
+    int32_t prev_lost; /* entries no solution keeps (always moved) */
+    int32_t n_prev;    /* all entries */
+    /*
+     * Independent parts: slots linked by the topics that may use them (the
+     * blocks of the day). Topics of different parts share no slot, hence no
+     * cell, host or attendee, so each level of the score is the sum of the
+     * parts' levels.
+     */
+    int32_t n_parts;
+    int32_t *slot_part;  /* S */
+    int32_t *topic_part; /* T: the part of its allowed slots, or -1 if it has none */
     int32_t *pclass;     /* P: need class (participants with the same needs) */
     int32_t n_classes;
     int32_t class_words;  /* 64-bit words per class in class_room */
@@ -83,21 +115,35 @@ static inline bool alloc__p_room_ok(const struct alloc__model *m, int32_t p, int
     const uint64_t *w = m->class_room + (size_t)m->pclass[p] * (size_t)m->class_words;
     return ((w[r >> 6] >> (r & 63)) & 1u) != 0;
 }
-/* True when topic t may be placed in cell c (hard rules 3 and 6 for its hosts). */
+/* True when a unit of topic t may be placed in cell c (hard rules 3 and 6 for its
+ * hosts; a fixed group topic's other groups may use any suitable room of its slot). */
 static inline bool alloc__cell_allowed(const struct alloc__model *m, int32_t t, int32_t c)
 {
     int32_t r = c % m->R, s = c / m->R;
     return m->topic_room_ok[(size_t)t * (size_t)m->R + (size_t)r] &&
            m->topic_slot_ok[(size_t)t * (size_t)m->S + (size_t)s] && m->room_avail[c];
 }
-/* Seats left for voters when topic t is in room r (capacity and max_size, hosts
- * excluded). */
+/* The most people (hosts included) in a session of topic t in room r. */
+static inline int32_t alloc__limit(const struct alloc__model *m, int32_t t, int32_t r)
+{
+    return m->cap[r] < m->topic_size[t] ? m->cap[r] : m->topic_size[t];
+}
+static inline int32_t alloc__n_hosts(const struct alloc__model *m, int32_t t)
+{
+    return m->host_start[t + 1] - m->host_start[t];
+}
+/* Seats left for voters when ordinary topic t is in room r (capacity and max_size,
+ * hosts excluded). */
 static inline int32_t alloc__seats(const struct alloc__model *m, int32_t t, int32_t r)
 {
-    int32_t size = m->cap[r] < m->topic_size[t] ? m->cap[r] : m->topic_size[t];
-    int32_t n = size - (m->host_start[t + 1] - m->host_start[t]);
+    int32_t n = alloc__limit(m, t, r) - alloc__n_hosts(m, t);
     return n > 0 ? n : 0;
 }
+/* The number of previous entries of topic t kept when it has k sessions in slot s,
+ * in the rooms rooms[0..k) (any order): entries of group g <= k in one of those
+ * cells (the numbering of groups can then keep each of them). */
+int32_t alloc__kept(const struct alloc__model *m, int32_t t, int32_t s, int32_t k,
+                    const int32_t *rooms);
 
 /* ---- exact seating: the transportation problem of one slot ---- */
 
@@ -112,34 +158,44 @@ struct alloc__tp {
     int32_t n;
     const int32_t *opt_start;
     const int32_t *opt_k;
-    const int32_t *opt_w;
+    const int64_t *opt_w;
 };
 
 /* Scratch memory for alloc__tp_solve(), reused across calls; zero-initialise. */
 struct alloc__tp_work {
     void *mem;
     size_t cap;
+    uint64_t passes; /* OUT: Bellman-Ford passes of the last solve */
 };
 
 /*
  * Seats people to maximise the total weight: a greedy start by weight, then
  * negative-cycle cancelling on the session graph (K + 2 nodes) until none
  * is left, which proves optimality. OUT: assign[i] (session or -1), *total.
- * work may be NULL (scratch allocated and freed inside).
- * Returns FORUM_OK or FORUM_ENOMEM.
+ * work may be NULL (scratch allocated and freed inside). The weights and
+ * their sums along any path must fit in int64 (callers keep them below
+ * 2^62 / (n + 1)). Returns FORUM_OK or FORUM_ENOMEM.
  */
 enum forum_status alloc__tp_solve(const struct alloc__tp *tp, int32_t *assign,
                                   int64_t *total, struct alloc__tp_work *work);
 
 /* Reusable buffers for alloc__seat_slot(). Zero-initialise; release when done. */
 struct alloc__seat_work {
-    int32_t *mark; /* P: generation marks for pinned hosts */
+    int32_t *mark;  /* P: generation marks for hosts and people already listed */
+    int32_t *tmark; /* T: generation marks for group topics already listed */
+    int32_t *umark; /* U: generation marks for the units of the slot */
     int32_t gen;
-    int32_t *kidx;   /* T: session index of a topic in the slot being seated */
-    int32_t *topics; /* R: topic of each session */
-    int32_t *seats;  /* R */
-    int32_t *people; /* P: person of each row */
-    int32_t *opt_start, *opt_k, *opt_w;
+    int32_t *unode;   /* U: first node of a unit of the slot */
+    int32_t *uroom;   /* U: room of a unit of the slot */
+    int32_t *stopics; /* 3R: the distinct topics of the slot */
+    int32_t n_stopics;
+    int32_t *node_unit; /* 3R: unit of each node */
+    int32_t *topics;    /* 3R: topic of each node */
+    int32_t *seats;     /* 3R */
+    int32_t *people;    /* P: person of each row */
+    int32_t *opt_start, *opt_k, *opt_plain;
+    int64_t *opt_w;
+    uint8_t *opt_tier;
     int32_t *assign;
     size_t opt_cap;
     struct alloc__tp_work tp;
@@ -149,53 +205,90 @@ enum forum_status alloc__seat_work_init(struct alloc__seat_work *w,
                                         const struct alloc__model *m);
 void alloc__seat_work_release(struct alloc__seat_work *w);
 
+/* The outcome of seating one slot. */
+struct alloc__seating {
+    int64_t sat;     /* the satisfied weight of the slot */
+    int64_t missing; /* required seats left empty: 0 when every group of the slot
+                        has its hosts and size_min (the slot is then valid) */
+    uint64_t work;   /* the work it took, in units of about one annealing step:
+                        the options listed and the Bellman-Ford passes */
+};
+
 /*
- * Seats slot s of the placement (place[t]: cell or -1; cell_topic[c]: topic
- * or -1) exactly. OUT: *total, the satisfied weight in the slot; when seat
- * is not NULL, seat[p] is set to the topic p attends in s (hosts included)
- * or -1, for every participant. Returns FORUM_OK or FORUM_ENOMEM.
+ * Seats slot s of the placement given by cell_unit (C entries: the unit in
+ * each cell, or -1) exactly: the hard rules 4-6, including the lower bounds
+ * of groups, and the most satisfied weight among the seatings that obey
+ * them. Ordinary topics' hosts are pinned to their session; a group topic's
+ * hosts take any seat of its groups. Each group is split in three nodes,
+ * A (one seat for a host, when the topic has hosts), B (the rest of
+ * size_min) and C (the rest of its limit); filling a required seat (a host
+ * seated, an A or B seat) is worth more than every plain weight of the slot
+ * together, so the maximum-weight seating fills all of them when that is
+ * possible, and otherwise leaves out->missing > 0 (the placement is then
+ * invalid in this slot). OUT: *out; when seat is not NULL, seat[q] is the
+ * unit q attends in s (hosts included) or -1, for every participant.
+ * Returns FORUM_OK or FORUM_ENOMEM.
  */
-enum forum_status alloc__seat_slot(const struct alloc__model *m, const int32_t *place,
-                                   const int32_t *cell_topic, int32_t s, int64_t *total,
-                                   int32_t *seat, struct alloc__seat_work *w);
+enum forum_status alloc__seat_slot(const struct alloc__model *m, const int32_t *cell_unit,
+                                   int32_t s, struct alloc__seating *out, int32_t *seat,
+                                   struct alloc__seat_work *w);
 
 /* ---- the local search state ---- */
 
 /*
- * A placement with, for every (participant, slot), the participant's best
- * eligible choice (largest weight, capacities ignored), and for each topic
- * the number and weight of the people whose best choice it is. The
- * approximate value of a session is that weight, scaled down by
- * seats/choosers when more people choose it than it seats.
+ * A placement of units with, for every (participant, slot), the participant's
+ * best eligible choice (largest weight, capacities ignored), and for each
+ * topic the number and weight of the people whose best choice it is. The
+ * approximate value of a topic is that weight, scaled down by
+ * seats/choosers when more people choose it than it seats. A topic's placed
+ * units are its first tk[t] units, all in one slot, in distinct cells.
  */
 struct alloc__state {
     const struct alloc__model *m;
-    int32_t *place;      /* T: cell or -1 */
-    int32_t *tslot;      /* T: slot of place, or -1 */
-    int32_t *troom;      /* T: room of place, or -1 */
+    int32_t *place;      /* U: cell of each unit or -1 */
+    int32_t *tk;         /* T: placed units (groups) */
+    int32_t *tslot;      /* T: slot of the topic, or -1 */
+    int32_t *troom;      /* T: room of a placed ordinary topic, else -1 */
+    int32_t *tseats;     /* T: seats for voters (hosts excluded) over its units */
+    int32_t *tlim;       /* T: the sum of its units' limits (hosts included) */
+    uint8_t *feas;       /* T: counts as scheduled (placed; a group topic's hosts fit
+                            and hosts and choosers reach tk * size_min) */
+    int32_t *kept;       /* T: its previous entries kept */
+    int32_t *cell_unit;  /* C: unit or -1 */
     int32_t *cell_topic; /* C: topic or -1 */
-    uint8_t *hosting;    /* P*S: sessions the participant hosts in the slot */
+    uint8_t *hosting;    /* P*S: sessions the participant hosts in the slot (a group
+                            topic counts once) */
     int32_t *choice;     /* P*S: best eligible topic or -1 */
     int32_t *choice_w;   /* P*S: its weight or 0 */
     int32_t *chosen;     /* T */
     int64_t *wsum;       /* T */
     double *value;       /* T */
-    double total;
+    double total;        /* the approximate satisfied weight */
+    int64_t sched;       /* topics that count as scheduled (sum of feas) */
+    int64_t placed;      /* topics with at least one unit placed */
+    int64_t nkept;       /* previous entries kept (sum of kept) */
     /* undo journal of the last move */
     int32_t *j_ps, *j_old, *j_oldw;
     size_t j_n, j_cap;
     int32_t *jv_t;
     double *jv_old;
+    uint8_t *jv_feas;
     size_t jv_n, jv_cap;
-    int32_t mv_t[2], mv_from[2], mv_to[2], mv_n;
+    int32_t *mv_u, *mv_from, *mv_to; /* the units moved */
+    int32_t mv_n;
+    size_t mv_cap;
+    int32_t *mt_t, *mt_slot, *mt_kept; /* the topics touched, their old slot */
+    int32_t mt_n;
     double mv_total;
-    uint8_t *dirty; /* T */
+    int64_t mv_sched, mv_placed, mv_kept;
+    int32_t *rooms_buf; /* R: scratch */
+    uint8_t *dirty;     /* T */
     /*
      * Fast mode, when no session can ever be over capacity (every allowed
-     * room seats all of a topic's voters): the value is then exactly the sum
-     * over (participant, slot) of the best eligible weight, kept with three
-     * counters per pair instead of the choice itself; choice, chosen, wsum
-     * and value are unused.
+     * room seats all of a topic's voters, and no topic runs as groups): the
+     * value is then exactly the sum over (participant, slot) of the best
+     * eligible weight, kept with three counters per pair instead of the
+     * choice itself; choice, chosen, wsum and value are unused.
      */
     bool fast;
     int32_t *fmax;     /* P*S: best eligible weight placed in the slot */
@@ -204,24 +297,33 @@ struct alloc__state {
     int32_t *j_oldc;   /* journal: old fcnt */
 };
 
+/* The change a move makes to the state's levels. */
+struct alloc__delta {
+    int64_t sched;  /* topics that count as scheduled */
+    int64_t placed; /* topics placed */
+    int64_t kept;   /* previous entries kept */
+    double sat;     /* approximate satisfied weight */
+};
+
 enum forum_status alloc__state_init(struct alloc__state *st,
                                     const struct alloc__model *m);
 void alloc__state_release(struct alloc__state *st);
-/* Rebuilds everything from place (T entries, cell or -1). Returns FORUM_OK or
- * FORUM_ENOMEM. */
+/* Rebuilds everything from place (U entries, cell or -1; each topic's placed
+ * units first). Returns FORUM_OK. */
 enum forum_status alloc__state_load(struct alloc__state *st, const int32_t *place);
-/* True when topic t may go to cell c given the hosts' other sessions,
- * ignoring topics ex1 and ex2 (-1 for none), which move away. */
-bool alloc__state_hosts_ok(const struct alloc__state *st, int32_t t, int32_t c,
+/* True when topic t's hosts are free to run it in slot s given the other
+ * sessions they host, ignoring topic t itself and topics ex1 and ex2 (-1 for
+ * none), which move away. */
+bool alloc__state_hosts_ok(const struct alloc__state *st, int32_t t, int32_t s,
                            int32_t ex1, int32_t ex2);
 /*
- * Applies a move of n (1 or 2) topics: t[i] goes to cell to[i] (-1 =
- * unplaced). The caller has checked the hard rules. Returns FORUM_OK or
- * FORUM_ENOMEM (the state is then unchanged); OUT: *delta, the change of
- * the approximate total.
+ * Applies a move of n units: unit u[i] goes to cell to[i] (-1 = unplaced).
+ * The caller has checked the hard rules 1 and 3 and that every topic's
+ * placed units stay its first ones, in one slot. Returns FORUM_OK or
+ * FORUM_ENOMEM (the state is then unchanged); OUT: *delta.
  */
-enum forum_status alloc__state_move(struct alloc__state *st, int n, const int32_t *t,
-                                    const int32_t *to, double *delta);
+enum forum_status alloc__state_move(struct alloc__state *st, int n, const int32_t *u,
+                                    const int32_t *to, struct alloc__delta *delta);
 /* Reverts the last alloc__state_move(). */
 void alloc__state_undo(struct alloc__state *st);
 /* Recomputes the total from scratch (tests compare it with the incremental one). */
@@ -233,7 +335,8 @@ double alloc__state_recompute_total(const struct alloc__state *st);
 bool alloc__rooms_alike(const struct alloc__model *m);
 
 /* True when rooms do not matter and every counted vote weighs the same: no
- * topic has hosts, every non-fixed topic may use every room and slot and
+ * topic has hosts or groups, there is no previous schedule, every non-fixed
+ * topic may use every room and slot and
  * every room seats all its voters, each participant may enter all rooms or
  * none. The value is then the weight times the (participant, slot) pairs
  * where the participant wishes a topic of the slot. */

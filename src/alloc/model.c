@@ -88,6 +88,16 @@ void alloc__model_release(struct alloc__model *m)
     free(m->voter_start);
     free(m->voter_p);
     free(m->voter_w);
+    free(m->unit_start);
+    free(m->unit_topic);
+    free(m->is_group);
+    free(m->gmax);
+    free(m->gmin);
+    free(m->prev_start);
+    free(m->prev_cell);
+    free(m->prev_group);
+    free(m->slot_part);
+    free(m->topic_part);
     memset(m, 0, sizeof *m);
 }
 
@@ -283,6 +293,121 @@ static enum forum_status build_votes(struct alloc__model *m)
     return FORUM_OK;
 }
 
+static bool in_list(const size_t *list, size_t n, size_t x)
+{
+    for (size_t i = 0; i < n; i++)
+        if (list[i] == x)
+            return true;
+    return false;
+}
+
+/* True when some solution can keep previous entry e (see struct alloc__model). */
+static bool keepable(const struct alloc__model *m, const struct alloc_previous *e)
+{
+    int32_t t = (int32_t)e->topic, c = (int32_t)e->slot * m->R + (int32_t)e->room;
+
+    if (e->group > (uint32_t)m->gmax[t] || !alloc__cell_allowed(m, t, c))
+        return false;
+    /* A fixed topic's group 1 is its fixed cell, and only it. */
+    return m->fixed_cell[t] < 0 || (e->group == 1) == (c == m->fixed_cell[t]);
+}
+
+/* Lists, per topic, the previous entries some solution can keep. */
+static enum forum_status build_previous(struct alloc__model *m)
+{
+    const struct alloc_problem *p = m->p;
+    size_t n = 0;
+
+    m->n_prev = (int32_t)p->n_previous;
+    m->prev_start = alloc_array((size_t)m->T + 2, sizeof *m->prev_start);
+    if (m->prev_start == NULL)
+        return FORUM_ENOMEM;
+    for (size_t i = 0; i < p->n_previous; i++)
+        if (keepable(m, &p->previous[i])) {
+            m->prev_start[p->previous[i].topic + 1]++;
+            n++;
+        }
+    m->prev_lost = m->n_prev - (int32_t)n;
+    for (int32_t t = 0; t < m->T; t++)
+        m->prev_start[t + 1] += m->prev_start[t];
+    m->prev_cell = alloc_array(n, sizeof *m->prev_cell);
+    m->prev_group = alloc_array(n, sizeof *m->prev_group);
+    int32_t *fill = alloc_array((size_t)m->T, sizeof *fill);
+    if (m->prev_cell == NULL || m->prev_group == NULL || fill == NULL) {
+        free(fill);
+        return FORUM_ENOMEM;
+    }
+    for (size_t i = 0; i < p->n_previous; i++) {
+        const struct alloc_previous *e = &p->previous[i];
+        if (!keepable(m, e))
+            continue;
+        int32_t at = m->prev_start[e->topic] + fill[e->topic]++;
+        m->prev_cell[at] = (int32_t)e->slot * m->R + (int32_t)e->room;
+        m->prev_group[at] = (int32_t)e->group;
+    }
+    free(fill);
+    return FORUM_OK;
+}
+
+static int32_t find(int32_t *parent, int32_t s)
+{
+    while (parent[s] != s) {
+        parent[s] = parent[parent[s]];
+        s = parent[s];
+    }
+    return s;
+}
+
+/* Splits the slots into independent parts (union-find over each topic's slots). */
+static enum forum_status build_parts(struct alloc__model *m)
+{
+    int32_t *parent = alloc_array((size_t)m->S, sizeof *parent);
+    m->slot_part = alloc_array((size_t)m->S, sizeof *m->slot_part);
+    m->topic_part = alloc_array((size_t)m->T, sizeof *m->topic_part);
+    if (parent == NULL || m->slot_part == NULL || m->topic_part == NULL) {
+        free(parent);
+        return FORUM_ENOMEM;
+    }
+    for (int32_t s = 0; s < m->S; s++)
+        parent[s] = s;
+    for (int32_t t = 0; t < m->T; t++)
+        for (int32_t j = m->ok_slot_start[t] + 1; j < m->ok_slot_start[t + 1]; j++)
+            parent[find(parent, m->ok_slot[j])] = find(parent, m->ok_slot[j - 1]);
+    m->n_parts = 0;
+    for (int32_t s = 0; s < m->S; s++)
+        m->slot_part[s] = -1;
+    for (int32_t s = 0; s < m->S; s++) {
+        int32_t root = find(parent, s);
+        if (m->slot_part[root] < 0)
+            m->slot_part[root] = m->n_parts++;
+        m->slot_part[s] = m->slot_part[root];
+    }
+    for (int32_t t = 0; t < m->T; t++)
+        m->topic_part[t] = m->ok_slot_start[t + 1] > m->ok_slot_start[t]
+                               ? m->slot_part[m->ok_slot[m->ok_slot_start[t]]]
+                               : -1;
+    free(parent);
+    return FORUM_OK;
+}
+
+int32_t alloc__kept(const struct alloc__model *m, int32_t t, int32_t s, int32_t k,
+                    const int32_t *rooms)
+{
+    int32_t n = 0;
+
+    for (int32_t i = m->prev_start[t]; i < m->prev_start[t + 1]; i++) {
+        int32_t c = m->prev_cell[i];
+        if (m->prev_group[i] > k || c / m->R != s)
+            continue;
+        for (int32_t j = 0; j < k; j++)
+            if (rooms[j] == c % m->R) {
+                n++;
+                break;
+            }
+    }
+    return n;
+}
+
 enum forum_status alloc__model_init(struct alloc__model *m, const struct alloc_problem *p)
 {
     enum forum_status rc = FORUM_ENOMEM;
@@ -307,6 +432,10 @@ enum forum_status alloc__model_init(struct alloc__model *m, const struct alloc_p
     m->ok_room_start = alloc_array(T + 1, sizeof *m->ok_room_start);
     m->ok_slot_start = alloc_array(T + 1, sizeof *m->ok_slot_start);
     m->fixed_cell = alloc_array(T, sizeof *m->fixed_cell);
+    m->unit_start = alloc_array(T + 1, sizeof *m->unit_start);
+    m->is_group = alloc_array(T, 1);
+    m->gmax = alloc_array(T, sizeof *m->gmax);
+    m->gmin = alloc_array(T, sizeof *m->gmin);
     m->movable = alloc_array(T, 1);
     m->pclass = alloc_array(P, sizeof *m->pclass);
     m->p_unavail = alloc_array(P * S, 1);
@@ -315,7 +444,8 @@ enum forum_status alloc__model_init(struct alloc__model *m, const struct alloc_p
     if (!m->room_avail || !m->cap || !m->topic_size || !m->host_start ||
         !m->topic_room_ok || !m->topic_slot_ok || !m->ok_room_start ||
         !m->ok_slot_start || !m->fixed_cell || !m->movable || !m->pclass ||
-        !m->p_unavail || !room_feat || !need)
+        !m->unit_start || !m->is_group || !m->gmax || !m->gmin || !m->p_unavail ||
+        !room_feat || !need)
         goto fail;
 
     memset(m->room_avail, 1, (size_t)m->C);
@@ -339,12 +469,17 @@ enum forum_status alloc__model_init(struct alloc__model *m, const struct alloc_p
     m->host_p = alloc_array(n_hosts, sizeof *m->host_p);
     if (m->host_p == NULL)
         goto fail;
-    size_t n_ok_rooms = 0, n_ok_slots = 0;
+    size_t n_ok_rooms = 0, n_ok_slots = 0, n_units = 0;
     for (size_t t = 0; t < T; t++) {
         const struct alloc_topic *tp = &p->topics[t];
         for (size_t h = 0; h < tp->n_hosts; h++)
             m->host_p[(size_t)m->host_start[t] + h] = (int32_t)tp->hosts[h];
         m->topic_size[t] = tp->has_max_size ? (int32_t)tp->max_size : (int32_t)INT32_MAX;
+        m->is_group[t] = tp->has_groups;
+        m->gmin[t] = tp->has_groups ? (int32_t)tp->groups.size_min : 0;
+        if (tp->has_groups && (int32_t)tp->groups.size_max < m->topic_size[t])
+            m->topic_size[t] = (int32_t)tp->groups.size_max;
+        m->n_groups += tp->has_groups;
         memset(need, 0, fwords * sizeof *need);
         set_bits(need, tp->needs, tp->n_needs);
         for (size_t h = 0; h < tp->n_hosts; h++) {
@@ -353,15 +488,35 @@ enum forum_status alloc__model_init(struct alloc__model *m, const struct alloc_p
         }
         bool fixed = tp->fixed_room != ALLOC_NONE;
         m->fixed_cell[t] = fixed ? (int32_t)(tp->fixed_slot * R + tp->fixed_room) : -1;
+        size_t room_ok = 0;
         for (size_t r = 0; r < R; r++) {
-            int32_t size = m->cap[r] < m->topic_size[t] ? m->cap[r] : m->topic_size[t];
+            int32_t size = alloc__limit(m, (int32_t)t, (int32_t)r);
+            /* A group topic's other groups may use any suitable room of its slot. */
             bool ok = subset(need, room_feat + r * fwords, fwords) &&
-                      (size_t)size >= tp->n_hosts && (!fixed || r == tp->fixed_room);
+                      (tp->has_groups ? size >= m->gmin[t]
+                                      : (size_t)size >= tp->n_hosts &&
+                                            (!fixed || r == tp->fixed_room));
             m->topic_room_ok[t * R + r] = ok;
-            n_ok_rooms += ok;
+            room_ok += ok;
         }
+        n_ok_rooms += room_ok;
+        /* A group topic: at most one group per host (each group has one) and per
+         * suitable room. */
+        int32_t g = 1;
+        if (tp->has_groups) {
+            size_t k = tp->groups.max;
+            if (tp->n_hosts > 0 && tp->n_hosts < k)
+                k = tp->n_hosts;
+            if (room_ok < k)
+                k = room_ok;
+            g = k > 1 ? (int32_t)k : 1;
+        }
+        m->gmax[t] = g;
+        n_units += (size_t)g;
+        m->unit_start[t + 1] = (int32_t)n_units;
         for (size_t s = 0; s < S; s++) {
-            bool ok = !fixed || s == tp->fixed_slot;
+            bool ok = (!fixed || s == tp->fixed_slot) &&
+                      (!tp->has_slots || in_list(tp->slots, tp->n_slots, s));
             for (size_t h = 0; ok && h < tp->n_hosts; h++)
                 if (m->p_unavail[tp->hosts[h] * S + s])
                     ok = false;
@@ -371,10 +526,15 @@ enum forum_status alloc__model_init(struct alloc__model *m, const struct alloc_p
         m->ok_room_start[t + 1] = (int32_t)n_ok_rooms;
         m->ok_slot_start[t + 1] = (int32_t)n_ok_slots;
     }
+    m->U = (int32_t)n_units;
     m->ok_room = alloc_array(n_ok_rooms, sizeof *m->ok_room);
     m->ok_slot = alloc_array(n_ok_slots, sizeof *m->ok_slot);
-    if (m->ok_room == NULL || m->ok_slot == NULL)
+    m->unit_topic = alloc_array(n_units, sizeof *m->unit_topic);
+    if (m->ok_room == NULL || m->ok_slot == NULL || m->unit_topic == NULL)
         goto fail;
+    for (int32_t t = 0; t < m->T; t++)
+        for (int32_t u = m->unit_start[t]; u < m->unit_start[t + 1]; u++)
+            m->unit_topic[u] = t;
     n_ok_rooms = n_ok_slots = 0;
     for (size_t t = 0; t < T; t++) {
         for (size_t r = 0; r < R; r++)
@@ -397,6 +557,12 @@ enum forum_status alloc__model_init(struct alloc__model *m, const struct alloc_p
     rc = build_votes(m);
     if (rc != FORUM_OK)
         goto fail;
+    rc = build_previous(m);
+    if (rc != FORUM_OK)
+        goto fail;
+    rc = build_parts(m);
+    if (rc != FORUM_OK)
+        goto fail;
     free(room_feat);
     free(need);
     return FORUM_OK;
@@ -408,6 +574,12 @@ fail:
 }
 
 /* ---- the bound ---- */
+
+static int cmp_i32_desc(const void *a, const void *b)
+{
+    int32_t x = *(const int32_t *)a, y = *(const int32_t *)b;
+    return (x < y) - (x > y);
+}
 
 static int cmp_i64_desc(const void *a, const void *b)
 {
@@ -448,16 +620,31 @@ enum forum_status alloc__bound(const struct alloc__model *m, int64_t *bound)
             }
     }
     int64_t *val = alloc_array((size_t)m->T, sizeof *val);
-    if (val == NULL)
+    int32_t *lim = alloc_array((size_t)m->R, sizeof *lim);
+    if (val == NULL || lim == NULL) {
+        free(val);
+        free(lim);
         return FORUM_ENOMEM;
+    }
     for (int32_t t = 0; t < m->T; t++) {
         if (!placeable(m, t))
             continue;
-        int32_t seats = 0;
-        for (int32_t i = m->ok_room_start[t]; i < m->ok_room_start[t + 1]; i++) {
-            int32_t n = alloc__seats(m, t, m->ok_room[i]);
-            if (n > seats)
-                seats = n;
+        int64_t seats = 0;
+        if (m->is_group[t]) {
+            /* Its groups fill at most its gmax largest suitable rooms. */
+            int32_t n = 0;
+            for (int32_t i = m->ok_room_start[t]; i < m->ok_room_start[t + 1]; i++)
+                lim[n++] = alloc__limit(m, t, m->ok_room[i]);
+            qsort(lim, (size_t)n, sizeof *lim, cmp_i32_desc);
+            for (int32_t i = 0; i < n && i < m->gmax[t]; i++)
+                seats += lim[i];
+            seats -= alloc__n_hosts(m, t);
+        } else {
+            for (int32_t i = m->ok_room_start[t]; i < m->ok_room_start[t + 1]; i++) {
+                int32_t n = alloc__seats(m, t, m->ok_room[i]);
+                if (n > seats)
+                    seats = n;
+            }
         }
         for (int32_t i = m->voter_start[t]; i < m->voter_start[t + 1] && seats > 0; i++) {
             val[t] += m->voter_w[i];
@@ -471,6 +658,7 @@ enum forum_status alloc__bound(const struct alloc__model *m, int64_t *bound)
     for (int32_t t = 0; t < m->T && t < cells; t++)
         b += val[t];
     free(val);
+    free(lim);
     *bound = a < b ? a : b;
     return FORUM_OK;
 }

@@ -51,7 +51,9 @@ bool alloc__rooms_alike(const struct alloc__model *m)
 
 bool alloc__part_applies(const struct alloc__model *m)
 {
-    if (m->T == 0 || m->S == 0 || m->host_start[m->T] != 0)
+    /* Groups and a previous schedule bring levels the partition does not see. */
+    if (m->T == 0 || m->S == 0 || m->host_start[m->T] != 0 || m->n_groups > 0 ||
+        m->n_prev > 0)
         return false;
     /* A move ORs the voter sets of the topics of two slots: keep it cheap. */
     if ((int64_t)((m->P + 63) / 64) * (int64_t)m->R > 2048)

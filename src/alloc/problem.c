@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "forum/util/mem.h"
+
 void alloc_problem_free(struct alloc_problem *p)
 {
     if (p == NULL)
@@ -70,7 +72,13 @@ const char *alloc_why_str(enum alloc_why why)
     case ALLOC_WHY_OUTVOTED:
         return "outvoted: every suitable room and slot went to topics with more votes";
     case ALLOC_WHY_HOSTS_BUSY:
-        return "its hosts are worth more in other sessions in every free slot";
+        return "its hosts run other sessions whenever a suitable room is free";
+    case ALLOC_WHY_NO_SLOT:
+        return "no suitable room is open in the slots it may use";
+    case ALLOC_WHY_TOO_FEW_PEOPLE:
+        return "too few of its voters are free at the same time to fill a group";
+    case ALLOC_WHY_COSTS_VOTES:
+        return "wherever a room is free, it would cost more votes than it brings";
     }
     return "unknown";
 }
@@ -88,6 +96,12 @@ const char *alloc_why_name(enum alloc_why why)
         return "outvoted";
     case ALLOC_WHY_HOSTS_BUSY:
         return "hosts_busy";
+    case ALLOC_WHY_NO_SLOT:
+        return "no_slot";
+    case ALLOC_WHY_TOO_FEW_PEOPLE:
+        return "too_few_people";
+    case ALLOC_WHY_COSTS_VOTES:
+        return "costs_votes";
     }
     return "unknown";
 }
@@ -167,8 +181,91 @@ static enum forum_status check_shape(const struct alloc_problem *p,
              (t->fixed_room >= p->n_rooms || t->fixed_slot >= p->n_slots)))
             return forum_error_set(err, FORUM_EINVAL, "", "topics[%zu].fixed: bad cell",
                                    i);
+        if (t->has_slots) {
+            for (size_t k = 0; k < t->n_slots; k++)
+                if (t->slots[k] >= p->n_slots ||
+                    (k > 0 && t->slots[k] <= t->slots[k - 1]))
+                    return forum_error_set(
+                        err, FORUM_EINVAL, "",
+                        "topics[%zu].slots: not ascending slot indices", i);
+            if (t->fixed_slot != ALLOC_NONE && !has(t->slots, t->n_slots, t->fixed_slot))
+                return forum_error_set(
+                    err, FORUM_EINVAL, "",
+                    "topics[%zu].fixed.slot: outside the topic's slots", i);
+        }
+        if (t->has_groups && (t->groups.max < 1 || t->groups.size_min < 1 ||
+                              t->groups.size_min > t->groups.size_max ||
+                              t->groups.size_max > ALLOC_MAX_CAPACITY ||
+                              t->groups.max > ALLOC_MAX_CAPACITY))
+            return forum_error_set(err, FORUM_EINVAL, "",
+                                   "topics[%zu].groups: needs 1 <= max and "
+                                   "1 <= size_min <= size_max <= %d",
+                                   i, ALLOC_MAX_CAPACITY);
     }
+    if (p->n_previous > ALLOC_MAX_CELLS || (p->n_previous > 0 && p->previous == NULL))
+        return forum_error_set(err, FORUM_EINVAL, "", "previous: too many entries");
+    for (size_t i = 0; i < p->n_previous; i++) {
+        const struct alloc_previous *e = &p->previous[i];
+        if (e->topic >= p->n_topics || e->room >= p->n_rooms || e->slot >= p->n_slots ||
+            e->group < 1 || e->group > ALLOC_MAX_CAPACITY)
+            return forum_error_set(err, FORUM_EINVAL, "", "previous[%zu]: out of range",
+                                   i);
+    }
+    if (p->objective != ALLOC_TOPICS_FIRST && p->objective != ALLOC_VOTES_FIRST)
+        return forum_error_set(err, FORUM_EINVAL, "", "options.objective: unknown");
     return FORUM_OK;
+}
+
+static int cmp_previous(const void *a, const void *b)
+{
+    const struct alloc_previous *x = *(const struct alloc_previous *const *)a;
+    const struct alloc_previous *y = *(const struct alloc_previous *const *)b;
+    if (x->topic != y->topic)
+        return x->topic < y->topic ? -1 : 1;
+    if (x->group != y->group)
+        return x->group < y->group ? -1 : 1;
+    return x < y ? -1 : x > y;
+}
+
+/* Two previous entries for one (topic, group) or one cell (the parser reports
+ * these by field; this check is for problems built by hand). */
+static enum forum_status check_previous(const struct alloc_problem *p,
+                                        struct forum_error *err)
+{
+    size_t n = p->n_previous, cells = p->n_slots * p->n_rooms;
+    enum forum_status rc = FORUM_OK;
+
+    if (n < 2)
+        return FORUM_OK;
+    const struct alloc_previous **by = forum_try_malloc(n * sizeof *by);
+    uint8_t *used = forum_try_calloc(cells + 1, 1);
+    if (by == NULL || used == NULL) {
+        rc = forum_error_set(err, FORUM_ENOMEM, "", "out of memory");
+        goto out;
+    }
+    for (size_t i = 0; i < n; i++) {
+        const struct alloc_previous *e = &p->previous[i];
+        size_t c = e->slot * p->n_rooms + e->room;
+        if (used[c]) {
+            rc = forum_error_set(err, FORUM_EINVAL, "",
+                                 "previous[%zu]: a second entry for one cell", i);
+            goto out;
+        }
+        used[c] = 1;
+        by[i] = e;
+    }
+    qsort(by, n, sizeof *by, cmp_previous);
+    for (size_t i = 1; i < n; i++)
+        if (by[i]->topic == by[i - 1]->topic && by[i]->group == by[i - 1]->group) {
+            rc = forum_error_set(err, FORUM_EINVAL, "",
+                                 "previous[%zu]: a second entry for one topic and group",
+                                 (size_t)(by[i] - p->previous));
+            goto out;
+        }
+out:
+    free(by);
+    free(used);
+    return rc;
 }
 
 /* Checks topic i's fixed placement against rules 1, 3, 4, 5 and 6. */
@@ -206,11 +303,22 @@ static enum forum_status check_fixed(const struct alloc_problem *p, size_t i,
     size_t size = room->capacity;
     if (t->has_max_size && t->max_size < size)
         size = t->max_size;
-    if (t->n_hosts > size)
+    if (t->has_groups) {
+        /* The hosts spread over the groups; group 1 needs size_min people here. */
+        if (t->groups.size_max < size)
+            size = t->groups.size_max;
+        if (size < t->groups.size_min)
+            return forum_error_set(
+                err, FORUM_EINVAL, field,
+                "room \"%s\" takes at most %zu people here, fewer than "
+                "groups.size_min %u",
+                rid, size, (unsigned)t->groups.size_min);
+    } else if (t->n_hosts > size) {
         return forum_error_set(
             err, FORUM_EINVAL, field,
             "%zu hosts do not fit: room \"%s\" takes at most %zu people here", t->n_hosts,
             rid, size);
+    }
     for (size_t j = 0; j < i; j++) {
         const struct alloc_topic *u = &p->topics[j];
         if (u->fixed_room == ALLOC_NONE || u->fixed_slot != t->fixed_slot)
@@ -239,6 +347,9 @@ enum forum_status alloc_problem_validate(const struct alloc_problem *p,
     if (p == NULL)
         return forum_error_set(err, FORUM_EINVAL, "", "no problem");
     rc = check_shape(p, err);
+    if (rc != FORUM_OK)
+        return rc;
+    rc = check_previous(p, err);
     if (rc != FORUM_OK)
         return rc;
     for (size_t i = 0; i < p->n_topics; i++) {

@@ -16,6 +16,7 @@
 #include <jansson.h>
 
 #include "forum/util/mem.h"
+#include "internal.h"
 
 /* The longest id, feature or label accepted, in bytes. */
 #define ID_MAX 256
@@ -116,6 +117,22 @@ static enum forum_status get_count(struct parser *ps, json_t *v, const char *fie
     if (x < 0)
         return fail(ps, field,
                     "must be a non-negative integer, not %" JSON_INTEGER_FORMAT, x);
+    if (x > max)
+        return fail(ps, field, "too large (at most %" JSON_INTEGER_FORMAT ")", max);
+    *out = x;
+    return FORUM_OK;
+}
+
+/* Reads a positive integer up to max. */
+static enum forum_status get_positive(struct parser *ps, json_t *v, const char *field,
+                                      json_int_t max, json_int_t *out)
+{
+    if (!json_is_integer(v))
+        return fail(ps, field, "must be a positive integer");
+    json_int_t x = json_integer_value(v);
+    if (x < 1)
+        return fail(ps, field, "must be a positive integer, not %" JSON_INTEGER_FORMAT,
+                    x);
     if (x > max)
         return fail(ps, field, "too large (at most %" JSON_INTEGER_FORMAT ")", max);
     *out = x;
@@ -332,6 +349,85 @@ static enum forum_status parse_rooms(struct parser *ps, json_t *arr)
     return FORUM_OK;
 }
 
+static int cmp_index(const void *a, const void *b)
+{
+    size_t x = *(const size_t *)a, y = *(const size_t *)b;
+    return (x > y) - (x < y);
+}
+
+static bool allowed(const size_t *slots, size_t n, size_t s)
+{
+    for (size_t k = 0; k < n; k++)
+        if (slots[k] == s)
+            return true;
+    return false;
+}
+
+/* Reads a topic's "slots" (its block of the day): sorted, duplicates dropped. */
+static enum forum_status parse_allowed_slots(struct parser *ps, json_t *el, size_t i,
+                                             struct alloc_topic *t)
+{
+    json_t *v = json_object_get(el, "slots");
+    enum forum_status rc;
+
+    if (v == NULL || json_is_null(v))
+        return FORUM_OK;
+    if ((rc = ref_list(ps, el, "topics", i, "slots", ps->slot_ids, "slot",
+                       ALLOC_MAX_SLOTS, &t->slots, &t->n_slots)) != FORUM_OK)
+        return rc;
+    t->has_slots = true;
+    if (t->n_slots > 1) {
+        qsort(t->slots, t->n_slots, sizeof *t->slots, cmp_index);
+        size_t n = 1;
+        for (size_t k = 1; k < t->n_slots; k++)
+            if (t->slots[k] != t->slots[n - 1])
+                t->slots[n++] = t->slots[k];
+        t->n_slots = n;
+    }
+    return FORUM_OK;
+}
+
+/* Reads a topic's "groups": {max, size_min, size_max}, all required, all >= 1. */
+static enum forum_status parse_groups(struct parser *ps, json_t *el, size_t i,
+                                      struct alloc_topic *t)
+{
+    static const char *const keys[3] = {"max", "size_min", "size_max"};
+    static const char *const names[3] = {"groups.max", "groups.size_min",
+                                         "groups.size_max"};
+    char field[FORUM_ERROR_FIELD_MAX];
+    json_t *g = json_object_get(el, "groups");
+    json_int_t val[3] = {0, 0, 0};
+    enum forum_status rc;
+
+    if (g == NULL || json_is_null(g))
+        return FORUM_OK;
+    field2(field, "topics", i, "groups");
+    if (!json_is_object(g))
+        return fail(ps, field,
+                    "must be an object {\"max\": ..., \"size_min\": ..., "
+                    "\"size_max\": ...}");
+    for (int k = 0; k < 3; k++) {
+        field2(field, "topics", i, names[k]);
+        json_t *v = json_object_get(g, keys[k]);
+        if (v == NULL)
+            return fail(ps, field, "is missing");
+        if ((rc = get_positive(ps, v, field, ALLOC_MAX_CAPACITY, &val[k])) != FORUM_OK)
+            return rc;
+    }
+    if (val[1] > val[2]) {
+        field2(field, "topics", i, "groups.size_min");
+        return fail(ps, field,
+                    "%" JSON_INTEGER_FORMAT
+                    " is above groups.size_max %" JSON_INTEGER_FORMAT,
+                    val[1], val[2]);
+    }
+    t->has_groups = true;
+    t->groups.max = (uint32_t)val[0];
+    t->groups.size_min = (uint32_t)val[1];
+    t->groups.size_max = (uint32_t)val[2];
+    return FORUM_OK;
+}
+
 static enum forum_status parse_topics(struct parser *ps, json_t *arr)
 {
     struct alloc_problem *p = ps->p;
@@ -387,6 +483,15 @@ static enum forum_status parse_topics(struct parser *ps, json_t *arr)
             if ((rc = lookup(ps, ps->slot_ids, slot, field, "slot", &t->fixed_slot)) !=
                 FORUM_OK)
                 return rc;
+        }
+        if ((rc = parse_allowed_slots(ps, el, i, t)) != FORUM_OK ||
+            (rc = parse_groups(ps, el, i, t)) != FORUM_OK)
+            return rc;
+        if (t->fixed_slot != ALLOC_NONE && t->has_slots &&
+            !allowed(t->slots, t->n_slots, t->fixed_slot)) {
+            field2(field, "topics", i, "fixed.slot");
+            return fail(ps, field, "slot \"%.60s\" is outside the topic's slots",
+                        p->slots[t->fixed_slot].id);
         }
     }
     return FORUM_OK;
@@ -451,6 +556,84 @@ static enum forum_status parse_participants(struct parser *ps, json_t *arr,
     return FORUM_OK;
 }
 
+/* Reads "previous": the published sessions, at most one per (topic, group) and
+ * per cell. */
+static enum forum_status read_previous(struct parser *ps, json_t *root, json_t *seen,
+                                       uint8_t *cell_used)
+{
+    struct alloc_problem *p = ps->p;
+    char field[FORUM_ERROR_FIELD_MAX];
+    json_t *arr, *el;
+    enum forum_status rc;
+    size_t i;
+
+    if ((rc = get_array(ps, root, "previous", "previous", ALLOC_MAX_CELLS, &arr)) !=
+            FORUM_OK ||
+        arr == NULL || json_array_size(arr) == 0)
+        return rc;
+    p->previous = forum_try_calloc(json_array_size(arr), sizeof *p->previous);
+    if (p->previous == NULL)
+        return nomem(ps);
+    json_array_foreach(arr, i, el)
+    {
+        struct alloc_previous *e = &p->previous[i];
+        json_int_t g = 1;
+        if (!json_is_object(el)) {
+            field1(field, "previous", i);
+            return fail(ps, field, "must be an object");
+        }
+        static const char *const keys[3] = {"topic", "room", "slot"};
+        static const char *const what[3] = {"topic", "room", "slot"};
+        json_t *maps[3] = {ps->topic_ids, ps->room_ids, ps->slot_ids};
+        size_t *dst[3] = {&e->topic, &e->room, &e->slot};
+        for (int k = 0; k < 3; k++) {
+            field2(field, "previous", i, keys[k]);
+            json_t *v = json_object_get(el, keys[k]);
+            if (v == NULL)
+                return fail(ps, field, "is missing");
+            if ((rc = lookup(ps, maps[k], v, field, what[k], dst[k])) != FORUM_OK)
+                return rc;
+        }
+        json_t *v = json_object_get(el, "group");
+        if (v != NULL && !json_is_null(v)) {
+            field2(field, "previous", i, "group");
+            if ((rc = get_positive(ps, v, field, ALLOC_MAX_CAPACITY, &g)) != FORUM_OK)
+                return rc;
+        }
+        e->group = (uint32_t)g;
+        p->n_previous = i + 1;
+        /* Duplicates: one entry per (topic, group), keyed in a map, and one per cell. */
+        char key[48];
+        snprintf(key, sizeof key, "%zu/%u", e->topic, (unsigned)e->group);
+        field1(field, "previous", i);
+        if (json_object_get(seen, key) != NULL)
+            return fail(ps, field, "a second entry for topic \"%.60s\", group %u",
+                        p->topics[e->topic].id, (unsigned)e->group);
+        if (json_object_set_new(seen, key, json_true()) != 0)
+            return nomem(ps);
+        size_t c = e->slot * p->n_rooms + e->room;
+        if (cell_used[c])
+            return fail(ps, field, "a second entry for room \"%.60s\", slot \"%.60s\"",
+                        p->rooms[e->room].id, p->slots[e->slot].id);
+        cell_used[c] = 1;
+    }
+    return FORUM_OK;
+}
+
+static enum forum_status parse_previous(struct parser *ps, json_t *root)
+{
+    struct alloc_problem *p = ps->p;
+    json_t *seen = json_object();
+    uint8_t *cell_used = forum_try_calloc(p->n_slots * p->n_rooms + 1, 1);
+    enum forum_status rc = seen != NULL && cell_used != NULL
+                               ? read_previous(ps, root, seen, cell_used)
+                               : nomem(ps);
+
+    json_decref(seen);
+    free(cell_used);
+    return rc;
+}
+
 static enum forum_status parse_options(struct parser *ps, json_t *root,
                                        struct alloc_json_options *opts)
 {
@@ -474,6 +657,17 @@ static enum forum_status parse_options(struct parser *ps, json_t *root,
         opts->has_seed = true;
         opts->seed = (uint64_t)x;
     }
+    if ((v = json_object_get(o, "objective")) != NULL && !json_is_null(v)) {
+        const char *name = json_is_string(v) ? json_string_value(v) : "";
+        if (strcmp(name, "topics_first") == 0)
+            ps->p->objective = ALLOC_TOPICS_FIRST;
+        else if (strcmp(name, "votes_first") == 0)
+            ps->p->objective = ALLOC_VOTES_FIRST;
+        else
+            return fail(ps, "options.objective",
+                        "must be \"topics_first\" or \"votes_first\"");
+        opts->has_objective = true;
+    }
     return FORUM_OK;
 }
 
@@ -485,7 +679,6 @@ enum forum_status alloc_json_parse_problem(const char *text, size_t len,
     struct parser ps = {0};
     struct alloc_json_options o = {0};
     json_t *root = NULL, *slots, *rooms, *topics, *people;
-    json_error_t jerr;
     enum forum_status rc = FORUM_ENOMEM;
     size_t n_votes = 0;
 
@@ -493,21 +686,8 @@ enum forum_status alloc_json_parse_problem(const char *text, size_t len,
         return forum_error_set(err, FORUM_EINVAL, "", "no output pointer");
     *out = NULL;
     ps.err = err;
-    if (text == NULL || len > ALLOC_JSON_MAX_BYTES) {
-        rc = forum_error_set(err, FORUM_EINVAL, "",
-                             "the document is missing or larger than %u bytes",
-                             ALLOC_JSON_MAX_BYTES);
-        goto out;
-    }
-    root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
-    if (root == NULL) {
-        rc = forum_error_set(err, FORUM_EINVAL, "",
-                             "malformed JSON at line %d, column %d: %s", jerr.line,
-                             jerr.column, jerr.text);
-        goto out;
-    }
-    if (!json_is_object(root)) {
-        rc = forum_error_set(err, FORUM_EINVAL, "", "the document must be a JSON object");
+    if ((root = alloc_json__load_object(text, len, "the document", err)) == NULL) {
+        rc = FORUM_EINVAL;
         goto out;
     }
     ps.p = forum_try_calloc(1, sizeof *ps.p);
@@ -565,6 +745,7 @@ enum forum_status alloc_json_parse_problem(const char *text, size_t len,
         (nr && (rc = parse_rooms(&ps, rooms)) != FORUM_OK) ||
         (np && (rc = parse_participants(&ps, people, &n_votes)) != FORUM_OK) ||
         (nt && (rc = parse_topics(&ps, topics)) != FORUM_OK) ||
+        (rc = parse_previous(&ps, root)) != FORUM_OK ||
         (rc = parse_options(&ps, root, &o)) != FORUM_OK)
         goto out;
     rc = alloc_problem_validate(p, err);
@@ -583,6 +764,31 @@ out:
     json_decref(ps.feature_ids);
     json_decref(root);
     return rc;
+}
+
+json_t *alloc_json__load_object(const char *text, size_t len, const char *what,
+                                struct forum_error *err)
+{
+    json_error_t jerr;
+    json_t *root;
+
+    if (text == NULL || len > ALLOC_JSON_MAX_BYTES) {
+        forum_error_set(err, FORUM_EINVAL, "", "%s is missing or larger than %u bytes",
+                        what, ALLOC_JSON_MAX_BYTES);
+        return NULL;
+    }
+    root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
+    if (root == NULL) {
+        forum_error_set(err, FORUM_EINVAL, "", "malformed JSON at line %d, column %d: %s",
+                        jerr.line, jerr.column, jerr.text);
+        return NULL;
+    }
+    if (!json_is_object(root)) {
+        forum_error_set(err, FORUM_EINVAL, "", "%s must be a JSON object", what);
+        json_decref(root);
+        return NULL;
+    }
+    return root;
 }
 
 /* ---- the solution document ---- */
@@ -613,6 +819,7 @@ char *alloc_json_dump_solution(const struct alloc_problem *p,
         for (size_t k = 0; ok && k < s->n_attendees; k++)
             ok = push(att, json_string(p->participants[s->attendees[k]].id));
         ok = ok && put(o, "topic", json_string(p->topics[s->topic].id)) &&
+             put(o, "group", json_integer((json_int_t)s->group)) &&
              put(o, "room", json_string(p->rooms[s->room].id)) &&
              put(o, "slot", json_string(p->slots[s->slot].id));
         if (ok) {
@@ -632,10 +839,12 @@ char *alloc_json_dump_solution(const struct alloc_problem *p,
              put(why, id, json_string(alloc_why_str(r->why[i]))) &&
              put(codes, id, json_string(alloc_why_name(r->why[i])));
     }
-    ok = ok && put(score, "satisfied", json_integer(r->score.satisfied)) &&
-         put(score, "scheduled", json_integer(r->score.scheduled)) &&
+    ok = ok && put(score, "scheduled", json_integer(r->score.scheduled)) &&
+         put(score, "moved", json_integer(r->score.moved)) &&
+         put(score, "satisfied", json_integer(r->score.satisfied)) &&
          put(score, "demand", json_integer(r->score.demand)) &&
-         put(score, "bound", json_integer(r->score.bound));
+         put(score, "bound", json_integer(r->score.bound)) &&
+         put(score, "unserved", json_integer(r->score.unserved));
     if (ok) {
         ok = put(doc, "sessions", sessions) && put(doc, "unscheduled", unsched) &&
              put(doc, "why", why) && put(doc, "why_code", codes) &&

@@ -333,6 +333,8 @@ void api__presence_delete(struct api_ctx *c);
 void api__proceedings_json(struct api_ctx *c);
 void api__proceedings_md(struct api_ctx *c);
 void api__qr_svg(struct api_ctx *c);
+void api__manifest_participant(struct api_ctx *c);
+void api__manifest_wall(struct api_ctx *c);
 
 /* ---- shared builders ----------------------------------------------------------- */
 

@@ -97,6 +97,10 @@ const struct api_route api_routes[] = {
      "schedule_ics"},
     {API_GET, E "/schedule.csv", api__schedule_csv, API_ROLE_ANYONE, READ, 0,
      "schedule_csv"},
+    {API_GET, E "/manifest.webmanifest", api__manifest_participant, API_ROLE_ANYONE, READ,
+     0, "manifest"},
+    {API_GET, E "/wall.webmanifest", api__manifest_wall, API_ROLE_ANYONE, READ, 0,
+     "manifest_wall"},
 
     /* The harvest: notes by session identity, the proceedings, QR codes. */
     {API_GET, E "/sessions/*/notes", api__notes_get, API_ROLE_OPTIONAL, READ, 0,

@@ -43,12 +43,20 @@ enum forum_status api__solve_and_store(struct store *s, const char *eid,
 
     *solution = NULL;
     aid[0] = '\0';
-    rc = alloc_json_parse_problem(problem, len, &p, NULL, err);
+    double start = api__now();
+    struct alloc_json_options jo;
+    rc = alloc_json_parse_problem(problem, len, &p, &jo, err);
     if (rc != FORUM_OK)
         goto out;
+    /* The solve policy of `forumd solve` (seed, options, the reserve for the
+     * final seating), with the request's time limit. */
+    struct alloc_json_request req = {.has_time_limit_ms = true,
+                                     .time_limit_ms = (uint64_t)time_limit_ms};
+    struct alloc_json_policy pol;
+    alloc_json_policy_make(&jo, &req, (uint64_t)((api__now() - start) * 1000.0), &pol);
     memset(&opt, 0, sizeof(opt));
-    opt.seed = 1;
-    st.deadline = api__now() + (double)time_limit_ms / 1000.0;
+    opt.seed = pol.seed;
+    st.deadline = start + (double)pol.search_ms / 1000.0;
     st.stop = stop;
     opt.should_stop = should_stop;
     opt.stop_cls = &st;

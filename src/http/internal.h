@@ -22,6 +22,23 @@
  */
 bool http_path_is_safe(const char *raw, const char *path);
 
+/* The file that serves "/". */
+#define HTTP_ROOT_PAGE "/index.html"
+
+/* A page under /e/{eid}: what follows the event id ("", "/wall"; a suffix
+ * ending in "/" then "*", such as the notes', takes one more segment, not
+ * empty), and its file. */
+struct http_page {
+    const char *suffix;
+    const char *file;
+};
+
+/*
+ * The pages under /e/{eid}, one table for http_page_route() and for the
+ * service worker's list (release.c). Returns a static array. OUT: n.
+ */
+const struct http_page *http_event_pages(size_t *n);
+
 /*
  * Maps a page route to the file that serves it: "/" to "/index.html",
  * "/e/{eid}" to "/participant.html", "/e/{eid}/facilitate" to
@@ -56,6 +73,11 @@ struct http_disk_file {
     char etag[64];            /* "\"<mtime>-<size>-<ino>\"" */
 };
 
+struct stat;
+
+/* Writes the ETag of a file on disk ("\"<mtime>-<size>-<ino>\"") into out (cap bytes). */
+void http_disk_etag(const struct stat *st, char *out, size_t cap);
+
 /*
  * Opens root_real + path (root_real: a realpath() without trailing slash;
  * path: safe and starting with "/"), refusing anything whose real path leaves
@@ -64,6 +86,32 @@ struct http_disk_file {
  */
 enum forum_status http_disk_open(const char *root_real, const char *path,
                                  struct http_disk_file *file);
+
+/* The service worker's script: web/sw.js, served at this path. */
+#define HTTP_SW_PATH "/sw.js"
+/* The most files the service worker's list holds (more: FORUM_EINVAL). */
+#define HTTP_RELEASE_FILES_MAX 1024
+
+/*
+ * Appends to out the service worker's script for this release: one line
+ *
+ *     self.FORUMD_RELEASE = {"files":{"/css/app.css":"\"<etag>\"",...},
+ *                            "root":"/index.html","pages":{"":"/participant.html",...}};
+ *
+ * then the bytes of sw, the file web/sw.js. The list holds every web file
+ * but sw.js with the ETag it is served with: the embedded files (files, n)
+ * when root_real is NULL, else the regular files under root_real (a
+ * realpath(), as for http_disk_open(); hidden files and names outside
+ * [A-Za-z0-9._/-] are left out, as the build leaves them out). A new
+ * release changes an ETag, hence the script's bytes, which is how
+ * browsers find out that there is a new release. Returns FORUM_OK,
+ * FORUM_EINVAL (out's maximum reached, or more than HTTP_RELEASE_FILES_MAX
+ * files), FORUM_ENOMEM or FORUM_EINTERNAL (the directory could not be
+ * read).
+ */
+enum forum_status http_release_script(const struct http_file *files, size_t n,
+                                      const char *root_real, const void *sw,
+                                      size_t sw_len, struct buf *out);
 
 /* Latency histogram bucket bounds in microseconds (the last is +Inf). */
 #define HTTP_LATENCY_BUCKETS 14

@@ -36,6 +36,10 @@
     "connect-src 'self'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
 
 #define JSON_TYPE "application/json"
+#define SW_TYPE "text/javascript; charset=utf-8"
+
+/* The largest service worker script (sw.js and the list of files). */
+#define HTTP_RELEASE_SCRIPT_MAX (1024 * 1024)
 
 /* How many locks late answers share. */
 #define HTTP_LOCK_STRIPES 64
@@ -53,6 +57,9 @@ struct http_server {
     atomic_long awaiting; /* late answers whose ready() has not run yet */
     /* The embedded files' answers, built once: [i] 200, [n_files + i] 304. */
     struct MHD_Response **prepared;
+    /* The service worker's script of the embedded release (release.c), or NULL. */
+    char *sw_script; /* owned */
+    size_t sw_script_len;
     /* The locks of late answers, shared by hashing (no lock per request). */
     pthread_mutex_t stripes[HTTP_LOCK_STRIPES];
     atomic_long suspended; /* connections suspended for a late answer */
@@ -429,6 +436,73 @@ static enum MHD_Result send_not_modified(struct request *rq, const char *etag)
     return queue(rq, MHD_HTTP_NOT_MODIFIED, r);
 }
 
+/* Reads a whole file of the --web directory into out (its maximum applies). */
+static enum forum_status read_disk_file(const char *root_real, const char *path,
+                                        struct buf *out)
+{
+    struct http_disk_file f;
+    enum forum_status rc = http_disk_open(root_real, path, &f);
+    char chunk[16384];
+    ssize_t got;
+
+    if (rc != FORUM_OK)
+        return rc;
+    while (rc == FORUM_OK && (got = read(f.fd, chunk, sizeof(chunk))) > 0)
+        rc = buf_append(out, chunk, (size_t)got);
+    close(f.fd);
+    return rc;
+}
+
+/*
+ * The service worker's script: built once for the embedded files, and at
+ * each request from the --web directory (which changes while developing).
+ */
+static enum MHD_Result dispatch_sw(struct request *rq, enum api_method m)
+{
+    struct http_server *srv = rq->srv;
+    struct MHD_Response *r;
+    char *text;
+    size_t len;
+
+    if (m != API_GET && m != API_HEAD)
+        return send_error(rq, &err_method, "GET, HEAD");
+    if (srv->root_real == NULL) {
+        if (srv->sw_script == NULL)
+            return send_error(rq, &err_not_found, NULL);
+        r = static_response(srv->sw_script, srv->sw_script_len, SW_TYPE);
+    } else {
+        struct buf sw, out;
+        enum forum_status rc;
+
+        buf_init(&sw, HTTP_RELEASE_SCRIPT_MAX);
+        buf_init(&out, HTTP_RELEASE_SCRIPT_MAX);
+        rc = read_disk_file(srv->root_real, HTTP_SW_PATH, &sw);
+        if (rc == FORUM_OK)
+            rc = http_release_script(NULL, 0, srv->root_real, sw.ptr, sw.len, &out);
+        buf_release(&sw);
+        if (rc != FORUM_OK) {
+            buf_release(&out);
+            if (rc == FORUM_ENOTFOUND)
+                return send_error(rq, &err_not_found, NULL);
+            log_error("http: %s: %s", HTTP_SW_PATH, forum_status_str(rc));
+            return send_error(rq, &err_internal, NULL);
+        }
+        text = buf_detach(&out, &len);
+        r = MHD_create_response_from_buffer_with_free_callback_cls(len, text,
+                                                                   free_buf_body, text);
+        if (r == NULL) {
+            free(text);
+            return MHD_NO;
+        }
+        MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, SW_TYPE);
+    }
+    if (r == NULL)
+        return MHD_NO;
+    /* Revalidated at every update check, so that a new release is seen. */
+    MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-cache");
+    return queue(rq, MHD_HTTP_OK, r);
+}
+
 static enum MHD_Result dispatch_static(struct request *rq, enum api_method m)
 {
     struct http_server *srv = rq->srv;
@@ -436,6 +510,8 @@ static enum MHD_Result dispatch_static(struct request *rq, enum api_method m)
     const char *inm = header(rq->conn, MHD_HTTP_HEADER_IF_NONE_MATCH);
     struct MHD_Response *r;
 
+    if (strcmp(file_path, HTTP_SW_PATH) == 0)
+        return dispatch_sw(rq, m);
     if (srv->root_real == NULL) {
         const struct http_file *f =
             http_files_find(srv->config.files, srv->config.n_files, file_path);
@@ -882,8 +958,34 @@ static void prepare_files(struct http_server *srv)
     }
 }
 
+/* Builds the embedded release's service worker script (none without web/sw.js). */
+static enum forum_status prepare_sw(struct http_server *srv, struct forum_error *err)
+{
+    const struct http_file *sw;
+    struct buf out;
+    enum forum_status rc;
+
+    if (srv->root_real != NULL)
+        return FORUM_OK;
+    sw = http_files_find(srv->config.files, srv->config.n_files, HTTP_SW_PATH);
+    if (sw == NULL)
+        return FORUM_OK;
+    buf_init(&out, HTTP_RELEASE_SCRIPT_MAX);
+    rc = http_release_script(srv->config.files, srv->config.n_files, NULL, sw->data,
+                             sw->len, &out);
+    if (rc != FORUM_OK) {
+        buf_release(&out);
+        return forum_error_set(err, rc, "web", "http: the service worker's list: %s",
+                               forum_status_str(rc));
+    }
+    srv->sw_script = buf_detach(&out, &srv->sw_script_len);
+    return FORUM_OK;
+}
+
 static void free_prepared(struct http_server *srv)
 {
+    free(srv->sw_script);
+    srv->sw_script = NULL;
     if (srv->prepared == NULL)
         return;
     for (size_t i = 0; i < 2 * srv->config.n_files; i++)
@@ -949,6 +1051,9 @@ enum forum_status http_server_start(const struct http_config *config,
         pthread_mutex_init(&srv->stripes[i], NULL);
     sync_ready = true;
     prepare_files(srv);
+    rc = prepare_sw(srv, err);
+    if (rc != FORUM_OK)
+        goto fail;
 
     srv->daemon = MHD_start_daemon(
         flags, srv->config.port, NULL, NULL, on_request, srv, MHD_OPTION_LISTEN_SOCKET,

@@ -67,13 +67,45 @@ bool http_path_is_safe(const char *raw, const char *path)
     return true;
 }
 
+/* The pages under /e/{eid}: what follows the event id, and the file that serves it. */
+static const struct http_page event_pages[] = {
+    {"", "/participant.html"},
+    {"/", "/participant.html"},
+    {"/facilitate", "/facilitate.html"},
+    {"/wall", "/wall.html"},
+    {"/proceedings", "/proceedings.html"},
+    {"/print/doors", "/print.html"},
+    {"/print/poster", "/print.html"},
+    {"/print/flyer", "/print.html"},
+    /* "*": one more segment, not empty (a session's id). */
+    {"/notes/*", "/notes.html"},
+};
+
+/* True when rest is suffix, or suffix ends with a '*' segment and rest is
+ * what comes before it and one more segment, not empty. */
+static bool page_matches(const char *rest, const char *suffix)
+{
+    size_t n = strlen(suffix);
+
+    if (n >= 2 && strcmp(suffix + n - 2, "/*") == 0)
+        return strncmp(rest, suffix, n - 1) == 0 && rest[n - 1] != '\0' &&
+               strchr(rest + n - 1, '/') == NULL;
+    return strcmp(rest, suffix) == 0;
+}
+
+const struct http_page *http_event_pages(size_t *n)
+{
+    *n = sizeof(event_pages) / sizeof(event_pages[0]);
+    return event_pages;
+}
+
 const char *http_page_route(const char *path)
 {
     const char *eid, *rest;
     size_t eid_len;
 
     if (strcmp(path, "/") == 0)
-        return "/index.html";
+        return HTTP_ROOT_PAGE;
     if (strncmp(path, "/e/", 3) != 0)
         return path;
     eid = path + 3;
@@ -81,21 +113,10 @@ const char *http_page_route(const char *path)
     if (eid_len == 0)
         return path;
     rest = eid + eid_len;
-    if (*rest == '\0' || strcmp(rest, "/") == 0)
-        return "/participant.html";
-    if (strcmp(rest, "/facilitate") == 0)
-        return "/facilitate.html";
-    if (strcmp(rest, "/wall") == 0)
-        return "/wall.html";
-    if (strcmp(rest, "/proceedings") == 0)
-        return "/proceedings.html";
-    if (strcmp(rest, "/print/doors") == 0 || strcmp(rest, "/print/poster") == 0 ||
-        strcmp(rest, "/print/flyer") == 0)
-        return "/print.html";
-    /* /e/{eid}/notes/{session}: one more segment, not empty. */
-    if (strncmp(rest, "/notes/", 7) == 0 && rest[7] != '\0' &&
-        strchr(rest + 7, '/') == NULL)
-        return "/notes.html";
+    for (size_t i = 0; i < sizeof(event_pages) / sizeof(event_pages[0]); i++) {
+        if (page_matches(rest, event_pages[i].suffix))
+            return event_pages[i].file;
+    }
     return path;
 }
 
@@ -168,6 +189,12 @@ const struct http_file *http_files_find(const struct http_file *files, size_t n,
     return NULL;
 }
 
+void http_disk_etag(const struct stat *st, char *out, size_t cap)
+{
+    snprintf(out, cap, "\"%llx-%llx-%llx\"", (unsigned long long)st->st_mtime,
+             (unsigned long long)st->st_size, (unsigned long long)st->st_ino);
+}
+
 enum forum_status http_disk_open(const char *root_real, const char *path,
                                  struct http_disk_file *file)
 {
@@ -197,8 +224,6 @@ enum forum_status http_disk_open(const char *root_real, const char *path,
     file->fd = fd;
     file->size = (uint64_t)st.st_size;
     file->content_type = http_content_type(real);
-    snprintf(file->etag, sizeof(file->etag), "\"%llx-%llx-%llx\"",
-             (unsigned long long)st.st_mtime, (unsigned long long)st.st_size,
-             (unsigned long long)st.st_ino);
+    http_disk_etag(&st, file->etag, sizeof(file->etag));
     return FORUM_OK;
 }

@@ -5,7 +5,9 @@ exits with status 2, prints nothing on stdout and exactly the expected line
 on stderr. Then random mutations of valid documents must never crash the
 parser: exit 0 with a JSON document, or 2 with one line on stderr.
 
-usage: check_bad_input.py FORUMD SHARED_DIR
+usage: check_bad_input.py FORUMD
+
+The valid documents it mutates are the project's copies in tests/data/instances.
 """
 import glob
 import json
@@ -16,11 +18,12 @@ import sys
 from common import fail, solve
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+DATA = os.path.join(HERE, "..", "data", "instances")
 
 
 def cases(forumd):
     files = sorted(glob.glob(os.path.join(HERE, "bad", "*.json")))
-    if len(files) < 30:
+    if len(files) < 60:
         fail(f"only {len(files)} bad-input cases found")
     for path in files:
         name = os.path.basename(path)[:-5]
@@ -61,11 +64,11 @@ def mutate(rng, text):
     return text[:pos] + chr(rng.randrange(1, 256)) + text[pos:]
 
 
-def fuzz(forumd, shared, rounds):
+def fuzz(forumd, rounds):
     rng = random.Random(2026)
     seeds = []
-    for name in ("exact-a.json", "exact-b.json"):
-        with open(os.path.join(shared, "instances", name), encoding="utf-8") as f:
+    for name in ("exact-a.json", "exact-b.json", "exact-l.json", "bigre.json"):
+        with open(os.path.join(DATA, name), encoding="utf-8") as f:
             seeds.append(f.read())
     for path in sorted(glob.glob(os.path.join(HERE, "bad", "*.json")))[:10]:
         with open(path, encoding="utf-8", errors="replace") as f:
@@ -92,12 +95,12 @@ def fuzz(forumd, shared, rounds):
 
 
 def main():
-    if len(sys.argv) != 3:
+    if len(sys.argv) != 2:
         print(__doc__, file=sys.stderr)
         return 2
-    forumd, shared = sys.argv[1], sys.argv[2]
+    forumd = sys.argv[1]
     cases(forumd)
-    fuzz(forumd, shared, int(os.environ.get("FORUM_ALLOC_FUZZ_ROUNDS", "300")))
+    fuzz(forumd, int(os.environ.get("FORUM_ALLOC_FUZZ_ROUNDS", "300")))
     return 0
 
 

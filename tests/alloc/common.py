@@ -4,6 +4,7 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 
 
 def fail(msg):
@@ -20,21 +21,25 @@ def solve(forumd, problem_text, *args, timeout=600):
     return p.returncode, p.stdout, p.stderr.decode(errors="replace")
 
 
-def referee(shared, problem_path, solution_bytes, optimum=None):
-    """Runs shared/tools/check_solution.py; returns its JSON verdict."""
-    sol = problem_path + ".solution.tmp"
-    try:
+def referee(forumd, problem_path, solution_bytes, ref_path=None):
+    """Runs the project's referee, `forumd check --json`, on the solution
+    (bytes); returns its JSON verdict. Fails the test when the referee
+    cannot read the documents (exit status 2)."""
+    with tempfile.TemporaryDirectory() as d:
+        sol = os.path.join(d, "solution.json")
         with open(sol, "wb") as f:
             f.write(solution_bytes)
-        cmd = [sys.executable, os.path.join(shared, "tools", "check_solution.py"),
-               problem_path, sol]
-        if optimum is not None:
-            cmd += ["--optimum", str(optimum)]
+        cmd = [forumd, "check", problem_path, sol, "--json"]
+        if ref_path is not None:
+            cmd += ["--ref", ref_path]
         p = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
-        return json.loads(p.stdout)
-    finally:
-        if os.path.exists(sol):
-            os.unlink(sol)
+    if p.returncode not in (0, 1) or len(p.stdout.splitlines()) != 1:
+        fail(f"forumd check {problem_path}: exit status {p.returncode}: {p.stderr.strip()}")
+    verdict = json.loads(p.stdout)
+    if verdict["valid"] != (p.returncode == 0):
+        fail(f"forumd check {problem_path}: exit status {p.returncode} but valid is "
+             f"{verdict['valid']}")
+    return verdict
 
 
 def check_verdict(name, verdict, solution):

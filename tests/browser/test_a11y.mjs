@@ -9,6 +9,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startDaemon, seedEvent, launchBrowser, openPage, S, fill, until } from './lib/harness.mjs';
+import { runAxe, describe } from './lib/axe.mjs';
 
 const L = S.fr;
 let d;
@@ -50,17 +51,11 @@ after(async () => {
     }
 });
 
-// Controls without an accessible label (labels, aria-label, aria-labelledby).
+// Controls without an accessible name, by axe-core's naming rules (they
+// replaced a hand-written check of labels, aria-label and button text).
 async function unlabelled(page) {
-    return page.evaluate(() =>
-        [...document.querySelectorAll('input, select, textarea, button')]
-            .filter((el) => el.type !== 'hidden')
-            .filter((el) => {
-                if (el.tagName === 'BUTTON') return !el.textContent.trim() && !el.getAttribute('aria-label');
-                return !(el.labels && el.labels.length) && !el.getAttribute('aria-label') && !el.getAttribute('aria-labelledby');
-            })
-            .map((el) => el.outerHTML.slice(0, 120)),
-    );
+    const res = await runAxe(page, { type: 'rule', values: ['label', 'button-name', 'select-name', 'input-button-name', 'aria-input-field-name'] });
+    return describe(res.violations);
 }
 
 test('joining and voting with the keyboard alone, announced politely', async () => {

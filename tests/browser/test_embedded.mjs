@@ -8,7 +8,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { startDaemon, seedEvent, launchBrowser, openPage, S, fill, WEB_DIR } from './lib/harness.mjs';
+import { startDaemon, seedEvent, launchBrowser, openPage, S, fill, WEB_DIR, webFiles } from './lib/harness.mjs';
 
 const L = S.fr;
 let d;
@@ -30,29 +30,27 @@ after(async () => {
     }
 });
 
-function webFiles() {
-    const out = [];
-    const walk = (dir) => {
-        for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
-            if (e.name.startsWith('.')) continue;
-            const p = path.join(dir, e.name);
-            if (e.isDirectory()) walk(p);
-            else out.push(path.relative(WEB_DIR, p).split(path.sep).join('/'));
-        }
-    };
-    walk(WEB_DIR);
-    return out.sort();
-}
-
-const TYPES = { html: 'text/html', js: 'text/javascript', css: 'text/css', json: 'application/json', svg: 'image/svg+xml' };
+const TYPES = { html: 'text/html', js: 'text/javascript', css: 'text/css', json: 'application/json', svg: 'image/svg+xml', png: 'image/png' };
 
 test('every file of web/ is embedded, identical, with its type and the CSP', async () => {
     const files = webFiles();
+    const etags = {};
+    let release = null;
     assert.ok(files.length >= 15, `web/ has ${files.length} files`);
     for (const rel of files) {
         const res = await fetch(`${d.url}/${rel}`);
         assert.equal(res.status, 200, rel);
-        const body = Buffer.from(await res.arrayBuffer());
+        let body = Buffer.from(await res.arrayBuffer());
+        if (rel === 'sw.js') {
+            // The service worker comes after the release's list of files (src/http/release.c).
+            const text = body.toString('utf8');
+            const line = text.match(/^self\.FORUMD_RELEASE = (\{.*\});\n/);
+            assert.ok(line, 'sw.js starts with the release line');
+            release = JSON.parse(line[1]).files;
+            body = Buffer.from(text.slice(line[0].length), 'utf8');
+        } else {
+            etags[`/${rel}`] = res.headers.get('etag');
+        }
         assert.ok(body.equals(fs.readFileSync(path.join(WEB_DIR, rel))), `${rel}: the embedded copy differs from the source (rebuild forumd)`);
         const ext = rel.split('.').pop();
         if (TYPES[ext]) assert.ok((res.headers.get('content-type') || '').startsWith(TYPES[ext]), `${rel}: ${res.headers.get('content-type')}`);
@@ -60,6 +58,8 @@ test('every file of web/ is embedded, identical, with its type and the CSP', asy
         assert.match(csp, /script-src 'self'/, `${rel}: CSP`);
         assert.doesNotMatch(csp, /unsafe-inline/, `${rel}: CSP`);
     }
+    // The embedded release's list: every file but sw.js, with the ETag it is served with.
+    assert.deepEqual(release, etags);
 });
 
 test('the page routes serve their pages', async () => {

@@ -19,7 +19,6 @@ and checks that it exits 0. A function taking no argument gets no server.
 Environment (set by tests/e2e/CMakeLists.txt):
   FORUMD            path of the forumd binary (required)
   FORUM_SOURCE_DIR  the project root (for web/ and the like)
-  FORUM_SHARED_DIR  ../shared (tools, instances)
   FORUMD_E2E_VERBOSE=1 echoes the daemon's stderr as it runs
 """
 

@@ -1,13 +1,12 @@
 # SPDX-License-Identifier: MIT
 """End-to-end flow through a real daemon: an event from creation to the
 published schedule, its ETag/304, the exports and a participant's agenda;
-the draft is checked by the referee (../shared/tools/check_solution.py)
-against GET /allocation/problem."""
+the draft is checked by the project's referee (`forumd check`) against
+GET /allocation/problem."""
 
 import json
 import os
 import subprocess
-import sys
 import tempfile
 
 import harness
@@ -57,18 +56,19 @@ def build_event(srv):
 
 
 def check_with_referee(problem, solution):
-    tools = os.path.join(os.environ["FORUM_SHARED_DIR"], "tools", "check_solution.py")
     with tempfile.TemporaryDirectory() as d:
         pp, sp = os.path.join(d, "problem.json"), os.path.join(d, "solution.json")
         with open(pp, "w") as f:
             json.dump(problem, f)
         with open(sp, "w") as f:
             json.dump(solution, f)
-        out = subprocess.run([sys.executable, tools, pp, sp], capture_output=True, text=True)
+        out = subprocess.run([os.environ["FORUMD"], "check", pp, sp, "--json"],
+                             capture_output=True, text=True)
     expect(out.returncode == 0, "the referee accepts the draft", out.stdout + out.stderr)
-    verdict = json.loads(out.stdout.strip().splitlines()[-1])
-    expect(verdict["satisfied"] == solution["score"]["satisfied"],
-           "the claimed score is the referee's", verdict)
+    verdict = json.loads(out.stdout)
+    for key in ("scheduled", "satisfied", "demand"):
+        expect(verdict[key] == solution["score"][key], "the claimed %s is the referee's" % key,
+               verdict)
 
 
 def test_full_flow(srv):

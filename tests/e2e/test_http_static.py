@@ -3,6 +3,7 @@
 embedded in the binary, the page routes, validators, the security headers on
 every response, and --web DIR (from disk, no symlink escapes)."""
 
+import json
 import os
 import shutil
 import tempfile
@@ -53,8 +54,10 @@ def test_every_web_file_is_served(srv):
     files = web_files()
     expect(len(files) > 0, "web/ has files", WEB)
     types = {".html": "text/html", ".js": "text/javascript", ".css": "text/css",
-             ".json": "application/json", ".svg": "image/svg+xml"}
+             ".json": "application/json", ".svg": "image/svg+xml", ".png": "image/png"}
     for rel in files:
+        if rel == "sw.js":
+            continue  # test_service_worker_lists_the_release
         r = srv.get("/" + rel)
         expect(r.status == 200, "GET /%s -> 200" % rel, r)
         with open(os.path.join(WEB, rel), "rb") as f:
@@ -67,6 +70,31 @@ def test_every_web_file_is_served(srv):
         expect(etag.startswith('"') and etag.endswith('"') and len(etag) > 2,
                "/%s has a strong ETag" % rel, etag)
         expect_security_headers(r, "/" + rel)
+
+
+def test_service_worker_lists_the_release(srv):
+    """/sw.js: one line listing every other web file with the ETag it is
+    served with, then web/sw.js; revalidated at every update check."""
+    r = srv.get("/sw.js")
+    expect(r.status == 200, "GET /sw.js -> 200", r)
+    expect(r.header("Content-Type", "").startswith("text/javascript"), "sw.js is JavaScript",
+           r.header("Content-Type"))
+    expect(r.header("Cache-Control") == "no-cache", "sw.js is revalidated",
+           r.header("Cache-Control"))
+    expect_security_headers(r, "/sw.js")
+    first, _, rest = r.raw.partition(b"\n")
+    prefix, suffix = b"self.FORUMD_RELEASE = ", b";"
+    expect(first.startswith(prefix) and first.endswith(suffix), "the release line", first[:80])
+    release = json.loads(first[len(prefix):-len(suffix)])
+    with open(os.path.join(WEB, "sw.js"), "rb") as f:
+        expect(rest == f.read(), "then the bytes of web/sw.js")
+    others = sorted("/" + x for x in web_files() if x != "sw.js")
+    expect(sorted(release["files"]) == others, "every other web file is listed",
+           sorted(set(release["files"]) ^ set(others)))
+    for path, etag in release["files"].items():
+        expect(srv.get(path).header("ETag") == etag, "%s: the ETag it is served with" % path)
+    expect(release["root"] == "/index.html" and release["pages"]["/wall"] == "/wall.html",
+           "the page routes", release)
 
 
 def test_page_routes(srv):

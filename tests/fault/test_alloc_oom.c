@@ -35,11 +35,35 @@ static const char problem_json[] =
     "\"T1\":1}},{\"id\":\"P4\",\"votes\":{\"T4\":3,\"T7\":2}}],"
     "\"options\":{\"time_limit_ms\":1000,\"seed\":7}}";
 
+/* Contract v2: a group topic with hosts, blocks of slots, a previous schedule
+ * with an entry that cannot be kept, a fixed group topic, votes_first. */
+static const char problem_v2_json[] =
+    "{\"slots\":[{\"id\":\"S1\"},{\"id\":\"S2\"},{\"id\":\"S3\"}],"
+    "\"rooms\":[{\"id\":\"R1\",\"capacity\":4},{\"id\":\"R2\",\"capacity\":4,"
+    "\"unavailable\":[\"S2\"]},{\"id\":\"R3\",\"capacity\":6,\"features\":[\"online\"]}],"
+    "\"topics\":[{\"id\":\"G\",\"hosts\":[\"P1\",\"P2\"],\"slots\":[\"S1\",\"S2\"],"
+    "\"groups\":{\"max\":2,\"size_min\":2,\"size_max\":3}},"
+    "{\"id\":\"F\",\"groups\":{\"max\":3,\"size_min\":1,\"size_max\":4},"
+    "\"fixed\":{\"room\":\"R1\",\"slot\":\"S3\"}},"
+    "{\"id\":\"T1\",\"hosts\":[\"P3\"],\"slots\":[\"S2\",\"S3\"]},{\"id\":\"T2\"},"
+    "{\"id\":\"T3\",\"hosts\":[\"P4\"],\"needs\":[\"online\"]}],"
+    "\"participants\":[{\"id\":\"P1\",\"votes\":{\"T1\":1}},{\"id\":\"P2\"},"
+    "{\"id\":\"P3\",\"votes\":{\"G\":2,\"F\":1}},"
+    "{\"id\":\"P4\",\"needs\":[\"online\"],\"votes\":{\"G\":3,\"T2\":1}},"
+    "{\"id\":\"P5\",\"votes\":{\"G\":1,\"T1\":2,\"F\":2,\"T3\":1}},"
+    "{\"id\":\"P6\",\"unavailable\":[\"S1\"],\"votes\":{\"G\":2,\"T2\":2,\"F\":1}},"
+    "{\"id\":\"P7\",\"votes\":{\"G\":1,\"T3\":3,\"T2\":1}}],"
+    "\"previous\":[{\"topic\":\"G\",\"group\":1,\"room\":\"R1\",\"slot\":\"S1\"},"
+    "{\"topic\":\"G\",\"group\":2,\"room\":\"R2\",\"slot\":\"S1\"},"
+    "{\"topic\":\"T1\",\"room\":\"R2\",\"slot\":\"S2\"},"
+    "{\"topic\":\"T2\",\"group\":2,\"room\":\"R3\",\"slot\":\"S2\"}],"
+    "\"options\":{\"objective\":\"votes_first\"}}";
+
 /*
  * Parses, solves and dumps. Returns the status of the first step that
  * failed; OUT: doc (owned) on success.
  */
-static enum forum_status run_once(char **doc)
+static enum forum_status run_once(const char *text, char **doc)
 {
     struct alloc_problem *p = NULL;
     struct alloc_result *r = NULL;
@@ -49,7 +73,7 @@ static enum forum_status run_once(char **doc)
 
     *doc = NULL;
     forum_error_clear(&err);
-    rc = alloc_json_parse_problem(problem_json, strlen(problem_json), &p, NULL, &err);
+    rc = alloc_json_parse_problem(text, strlen(text), &p, NULL, &err);
     if (rc != FORUM_OK) {
         assert_null(p);
         assert_int_equal(err.code, rc);
@@ -71,20 +95,20 @@ out:
     return rc;
 }
 
-static void test_alloc_oom_every_allocation(void **state)
+/* Fails every allocation of parse + solve + dump of one document in turn. */
+static void every_allocation(const char *text)
 {
     char *reference = NULL, *doc = NULL;
     unsigned long n, failures = 0;
 
-    (void)state;
     forum_mem_fail_nth(0);
-    assert_int_equal(run_once(&reference), FORUM_OK);
+    assert_int_equal(run_once(text, &reference), FORUM_OK);
     assert_non_null(reference);
 
     for (n = 1; n < 1000000; n++) {
         enum forum_status rc;
         forum_mem_fail_nth(n);
-        rc = run_once(&doc);
+        rc = run_once(text, &doc);
         if (forum_mem_count() < n) {
             /* The hook never fired: the run is complete. */
             assert_int_equal(rc, FORUM_OK);
@@ -107,6 +131,19 @@ static void test_alloc_oom_every_allocation(void **state)
                   failures);
     assert_true(n > 1);
     free(reference);
+}
+
+static void test_alloc_oom_every_allocation(void **state)
+{
+    (void)state;
+    every_allocation(problem_json);
+}
+
+/* The same through every contract v2 field (groups, slots, previous, objective). */
+static void test_alloc_oom_every_allocation_v2(void **state)
+{
+    (void)state;
+    every_allocation(problem_v2_json);
 }
 
 /*
@@ -141,6 +178,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_alloc_oom_every_allocation),
+        cmocka_unit_test(test_alloc_oom_every_allocation_v2),
         cmocka_unit_test(test_alloc_oom_refused_id_list_frees),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

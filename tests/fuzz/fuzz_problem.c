@@ -1,11 +1,14 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * libFuzzer target: the problem parser (alloc_json_parse_problem) and the
- * solver with a tiny iteration budget. Besides the sanitizers, every parsed
- * problem must validate, every result must keep the hard rules of
- * design/ALLOCATOR.md (rechecked here from the problem, independently of
- * the solver), its score must add up, the same seed must give the same
- * solution, and the solution document must be valid JSON.
+ * solver with a tiny iteration budget, contract v2 (groups, allowed slots,
+ * previous, objective). Besides the sanitizers, every parsed problem must
+ * validate, every result must keep the hard rules of design/ALLOCATOR.md
+ * (rechecked here from the problem, independently of the solver), its score
+ * (scheduled, moved, satisfied, demand, unserved) must add up, the same seed
+ * must give the same solution, and the solution document must be valid
+ * JSON. The solver may refuse a parsed problem only for fixed groups that
+ * cannot all be filled (EINVAL naming the topic's `fixed`).
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -50,55 +53,96 @@ static bool room_has_all(const struct alloc_room *r, const size_t *needs, size_t
     return true;
 }
 
-/* Rechecks rules 1-6 and the score. */
+/* True when participant q voted for t (weight > 0) and does not host it: a
+ * counted vote. */
+static bool counted(const struct alloc_problem *p, size_t q, size_t t)
+{
+    return weight_of(&p->participants[q], t) > 0 &&
+           !has_index(p->topics[t].hosts, p->topics[t].n_hosts, q);
+}
+
+/* Rechecks rules 1-6 and the score of contract v2. */
 static void check_result(const struct alloc_problem *p, const struct alloc_result *r)
 {
-    size_t cells = p->n_rooms * p->n_slots;
+    size_t cells = p->n_rooms * p->n_slots, T = p->n_topics,
+           PS = p->n_participants * p->n_slots;
     unsigned char *cell_used = calloc(cells ? cells : 1, 1);
-    unsigned char *topic_used = calloc(p->n_topics ? p->n_topics : 1, 1);
+    /* per topic: sessions, their slot, the group numbers seen */
+    size_t *count = calloc(T ? T : 1, sizeof *count);
+    size_t *slot_of = calloc(T ? T : 1, sizeof *slot_of);
+    unsigned char *numbers = calloc(T * 256 + 1, 1);
     /* busy[q * n_slots + s]: participant q already sits somewhere in slot s. */
-    unsigned char *busy =
-        calloc(p->n_participants * p->n_slots ? p->n_participants * p->n_slots : 1, 1);
-    int64_t satisfied = 0, demand = 0;
+    unsigned char *busy = calloc(PS ? PS : 1, 1);
+    unsigned char *served = calloc(p->n_participants ? p->n_participants : 1, 1);
+    int64_t satisfied = 0, demand = 0, moved = 0, unserved = 0;
 
-    if (cell_used == NULL || topic_used == NULL || busy == NULL)
+    if (cell_used == NULL || count == NULL || slot_of == NULL || numbers == NULL ||
+        busy == NULL || served == NULL)
         abort();
-    if (r->n_sessions + r->n_unscheduled != p->n_topics)
-        fail("sessions + unscheduled != topics", r->n_sessions, r->n_unscheduled);
-    if ((int64_t)r->n_sessions != r->score.scheduled)
-        fail("score.scheduled != sessions", r->n_sessions, (size_t)r->score.scheduled);
+    size_t sched = 0;
     for (size_t i = 0; i < r->n_sessions; i++) {
         const struct alloc_session *s = &r->sessions[i];
-        const struct alloc_topic *t;
-        const struct alloc_room *room;
-        if (s->topic >= p->n_topics || s->room >= p->n_rooms || s->slot >= p->n_slots)
+        if (s->topic >= T || s->room >= p->n_rooms || s->slot >= p->n_slots)
             fail("session index out of range", i, 0);
-        t = &p->topics[s->topic];
-        room = &p->rooms[s->room];
+        if (count[s->topic] == 0)
+            sched++;
+        else if (slot_of[s->topic] != s->slot)
+            fail("rule 1: a topic's groups in two slots", s->topic, s->slot);
+        count[s->topic]++;
+        slot_of[s->topic] = s->slot;
+        if (s->group < 1 || s->group > 255 || numbers[s->topic * 256 + s->group]++)
+            fail("rule 1: a group number twice or out of range", s->topic, s->group);
+    }
+    if (sched + r->n_unscheduled != T)
+        fail("scheduled + unscheduled != topics", sched, r->n_unscheduled);
+    if ((int64_t)sched != r->score.scheduled)
+        fail("score.scheduled != topics with a session", sched,
+             (size_t)r->score.scheduled);
+    for (size_t t = 0; t < T; t++) {
+        const struct alloc_topic *tp = &p->topics[t];
+        size_t most = tp->has_groups ? tp->groups.max : 1;
+        if (count[t] > most)
+            fail("rule 1: more sessions than groups.max", t, count[t]);
+        for (size_t g = 1; g <= count[t]; g++)
+            if (!numbers[t * 256 + g])
+                fail("rule 1: groups not numbered 1..k", t, g);
+    }
+    for (size_t i = 0; i < r->n_sessions; i++) {
+        const struct alloc_session *s = &r->sessions[i];
+        const struct alloc_topic *t = &p->topics[s->topic];
+        const struct alloc_room *room = &p->rooms[s->room];
         if (cell_used[s->room * p->n_slots + s->slot]++)
             fail("rule 1: two sessions in one cell", s->room, s->slot);
-        if (topic_used[s->topic]++)
-            fail("rule 1: a topic has two sessions", s->topic, 0);
-        if (t->fixed_room != ALLOC_NONE &&
+        if (t->fixed_room != ALLOC_NONE && s->group == 1 &&
             (t->fixed_room != s->room || t->fixed_slot != s->slot))
             fail("rule 2: a fixed topic placed elsewhere", s->topic, 0);
         if (!room_has_all(room, t->needs, t->n_needs))
             fail("rule 3: room lacks a feature the topic needs", s->topic, s->room);
         if (has_index(room->unavailable, room->n_unavailable, s->slot))
             fail("rule 3: room unavailable", s->room, s->slot);
+        if (t->has_slots && !has_index(t->slots, t->n_slots, s->slot))
+            fail("rule 3: outside the topic's slots", s->topic, s->slot);
+        size_t hosts_here = 0;
         for (size_t h = 0; h < t->n_hosts; h++) {
             const struct alloc_participant *q = &p->participants[t->hosts[h]];
+            bool here = has_index(s->attendees, s->n_attendees, t->hosts[h]);
             if (has_index(q->unavailable, q->n_unavailable, s->slot))
                 fail("rule 3: host unavailable", t->hosts[h], s->slot);
             if (!room_has_all(room, q->needs, q->n_needs))
                 fail("rule 3: room lacks a feature a host needs", t->hosts[h], s->room);
-            if (!has_index(s->attendees, s->n_attendees, t->hosts[h]))
+            if (!t->has_groups && !here)
                 fail("rule 4: a host does not attend", t->hosts[h], s->topic);
+            hosts_here += here;
         }
+        if (t->has_groups && t->n_hosts > 0 && hosts_here == 0)
+            fail("rule 4: a group without a host", s->topic, s->group);
         if (s->n_attendees > room->capacity)
             fail("rule 6: over capacity", s->n_attendees, room->capacity);
         if (t->has_max_size && s->n_attendees > t->max_size)
             fail("rule 6: over max_size", s->n_attendees, t->max_size);
+        if (t->has_groups &&
+            (s->n_attendees < t->groups.size_min || s->n_attendees > t->groups.size_max))
+            fail("rule 6: a group outside size_min..size_max", s->topic, s->n_attendees);
         for (size_t a = 0; a < s->n_attendees; a++) {
             size_t qi = s->attendees[a];
             const struct alloc_participant *q;
@@ -117,31 +161,66 @@ static void check_result(const struct alloc_problem *p, const struct alloc_resul
                 fail("rule 5: attends without a vote", qi, s->topic);
             if (!room_has_all(room, q->needs, q->n_needs))
                 fail("rule 5: room lacks a feature the attendee needs", qi, s->room);
-            if (!host)
+            if (!host) {
                 satisfied += w;
+                served[qi] = 1;
+            }
+        }
+    }
+    for (size_t t = 0; t < T; t++) {
+        const struct alloc_topic *tp = &p->topics[t];
+        for (size_t h = 0; tp->has_groups && count[t] > 0 && h < tp->n_hosts; h++) {
+            size_t in = 0;
+            for (size_t i = 0; i < r->n_sessions; i++)
+                in += r->sessions[i].topic == t &&
+                      has_index(r->sessions[i].attendees, r->sessions[i].n_attendees,
+                                tp->hosts[h]);
+            if (in != 1)
+                fail("rule 4: a host not in exactly one group", t, tp->hosts[h]);
         }
     }
     for (size_t qi = 0; qi < p->n_participants; qi++) {
         const struct alloc_participant *q = &p->participants[qi];
+        bool voter = false;
         for (size_t v = 0; v < q->n_votes; v++)
-            if (!has_index(p->topics[q->votes[v].topic].hosts,
-                           p->topics[q->votes[v].topic].n_hosts, qi))
+            if (counted(p, qi, q->votes[v].topic)) {
                 demand += q->votes[v].weight;
+                voter = true;
+            }
+        unserved += voter && !served[qi];
     }
-    for (size_t t = 0; t < p->n_topics; t++)
-        if (p->topics[t].fixed_room != ALLOC_NONE && !topic_used[t])
+    for (size_t t = 0; t < T; t++)
+        if (p->topics[t].fixed_room != ALLOC_NONE && count[t] == 0)
             fail("rule 2: a fixed topic is unscheduled", t, 0);
+    for (size_t i = 0; i < p->n_previous; i++) {
+        const struct alloc_previous *e = &p->previous[i];
+        bool kept = false;
+        for (size_t k = 0; k < r->n_sessions && !kept; k++) {
+            const struct alloc_session *s = &r->sessions[k];
+            kept = s->topic == e->topic && s->group == e->group && s->room == e->room &&
+                   s->slot == e->slot;
+        }
+        moved += !kept;
+    }
     if (satisfied != r->score.satisfied)
         fail("score.satisfied does not add up", (size_t)satisfied,
              (size_t)r->score.satisfied);
     if (demand != r->score.demand)
         fail("score.demand does not add up", (size_t)demand, (size_t)r->score.demand);
+    if (moved != r->score.moved)
+        fail("score.moved does not add up", (size_t)moved, (size_t)r->score.moved);
+    if (unserved != r->score.unserved)
+        fail("score.unserved does not add up", (size_t)unserved,
+             (size_t)r->score.unserved);
     if (r->score.bound < r->score.satisfied || r->score.satisfied > r->score.demand)
         fail("score.bound < satisfied or satisfied > demand", (size_t)r->score.bound,
              (size_t)r->score.satisfied);
     free(cell_used);
-    free(topic_used);
+    free(count);
+    free(slot_of);
+    free(numbers);
     free(busy);
+    free(served);
 }
 
 static char *solve_and_dump(const struct alloc_problem *p, uint64_t seed, size_t *len)
@@ -152,7 +231,10 @@ static char *solve_and_dump(const struct alloc_problem *p, uint64_t seed, size_t
     char *doc;
 
     forum_error_clear(&err);
-    if (alloc_solve(p, &opt, &r, &err) != FORUM_OK) {
+    enum forum_status rc = alloc_solve(p, &opt, &r, &err);
+    if (rc == FORUM_EINVAL && strstr(err.field, ".fixed") != NULL && r == NULL)
+        return NULL; /* fixed groups that cannot all be filled: no solution exists */
+    if (rc != FORUM_OK) {
         /* The parser validated p: only out-of-memory may fail here. */
         fprintf(stderr, "fuzz_problem: alloc_solve refused a parsed problem: %s: %s\n",
                 err.field, err.msg);
@@ -190,6 +272,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         abort();
     }
     a = solve_and_dump(p, opts.has_seed ? opts.seed : 1, &alen);
+    if (a == NULL) {
+        alloc_problem_free(p);
+        return 0;
+    }
     /* Determinism on one input in four (chosen by the input, so replays agree). */
     if (size % 4 == 0) {
         b = solve_and_dump(p, opts.has_seed ? opts.seed : 1, &blen);

@@ -29,6 +29,7 @@ static const unsigned char notes_html[] = "<!doctype html><title>notes</title>";
 static const unsigned char proc_html[] = "<!doctype html><title>proceedings</title>";
 static const unsigned char print_html[] = "<!doctype html><title>print</title>";
 static const unsigned char api_js[] = "export const x = 1;\n";
+static const unsigned char sw_js[] = "self.addEventListener('fetch', () => {});\n";
 
 static const struct http_file test_files[] = {
     {"/index.html", index_html, sizeof(index_html) - 1, "text/html; charset=utf-8",
@@ -47,6 +48,7 @@ static const struct http_file test_files[] = {
      "\"pp1\""},
     {"/js/api.js", api_js, sizeof(api_js) - 1, "text/javascript; charset=utf-8",
      "\"a1\""},
+    {"/sw.js", sw_js, sizeof(sw_js) - 1, "text/javascript; charset=utf-8", "\"s1\""},
 };
 
 struct fixture {
@@ -301,6 +303,35 @@ static void test_http_page_routes(void **state)
     reply_release(&r);
 }
 
+/* /sw.js: the release's list of files (all but sw.js) and page routes, then sw.js. */
+static void test_http_service_worker(void **state)
+{
+    static const char want[] =
+        "self.FORUMD_RELEASE = {\"files\":{\"/index.html\":\"\\\"i1\\\"\","
+        "\"/participant.html\":\"\\\"p1\\\"\",\"/facilitate.html\":\"\\\"f1\\\"\","
+        "\"/wall.html\":\"\\\"w1\\\"\",\"/notes.html\":\"\\\"n1\\\"\","
+        "\"/proceedings.html\":\"\\\"pr1\\\"\",\"/print.html\":\"\\\"pp1\\\"\","
+        "\"/js/api.js\":\"\\\"a1\\\"\"},"
+        "\"root\":\"/index.html\",\"pages\":{\"\":\"/participant.html\","
+        "\"/\":\"/participant.html\",\"/facilitate\":\"/facilitate.html\","
+        "\"/wall\":\"/wall.html\",\"/proceedings\":\"/proceedings.html\","
+        "\"/print/doors\":\"/print.html\",\"/print/poster\":\"/print.html\","
+        "\"/print/flyer\":\"/print.html\",\"/notes/*\":\"/notes.html\"}};\n"
+        "self.addEventListener('fetch', () => {});\n";
+    struct reply r;
+
+    fetch(*state, "GET", "/sw.js", NULL, 0, NULL, &r);
+    assert_int_equal(r.status, 200);
+    assert_string_equal(body_of(&r), want);
+    assert_true(has_header(&r, "Content-Type: text/javascript"));
+    assert_true(has_header(&r, "Cache-Control: no-cache"));
+    assert_true(has_header(&r, "Content-Security-Policy: "));
+    reply_release(&r);
+    fetch(*state, "POST", "/sw.js", "{}", 2, NULL, &r);
+    assert_int_equal(r.status, 405);
+    reply_release(&r);
+}
+
 static void test_http_static_methods(void **state)
 {
     struct reply r;
@@ -382,6 +413,14 @@ static int setup_disk(void **state)
     fp = fopen(path, "w");
     fputs("body{}", fp);
     fclose(fp);
+    snprintf(path, sizeof(path), "%s/sw.js", dir);
+    fp = fopen(path, "w");
+    fputs("// sw\n", fp);
+    fclose(fp);
+    snprintf(path, sizeof(path), "%s/.hidden", dir);
+    fp = fopen(path, "w");
+    fputs("x", fp);
+    fclose(fp);
     snprintf(path, sizeof(path), "%s/escape.txt", dir);
     if (symlink("/etc/hostname", path) != 0)
         return -1;
@@ -398,6 +437,10 @@ static int teardown_disk(void **state)
     char path[256];
 
     snprintf(path, sizeof(path), "%s/escape.txt", f->dir);
+    unlink(path);
+    snprintf(path, sizeof(path), "%s/sw.js", f->dir);
+    unlink(path);
+    snprintf(path, sizeof(path), "%s/.hidden", f->dir);
     unlink(path);
     snprintf(path, sizeof(path), "%s/css/app.css", f->dir);
     unlink(path);
@@ -442,6 +485,43 @@ static void test_http_disk_files(void **state)
     reply_release(&r);
 }
 
+/* Reads GET /sw.js of the disk fixture into out (cap bytes). */
+static void disk_sw(void **state, char *out, size_t cap)
+{
+    struct reply r;
+
+    fetch(*state, "GET", "/sw.js", NULL, 0, NULL, &r);
+    assert_int_equal(r.status, 200);
+    snprintf(out, cap, "%s", body_of(&r));
+    reply_release(&r);
+}
+
+/* From --web DIR, /sw.js lists the directory's files as they are now. */
+static void test_http_disk_service_worker(void **state)
+{
+    struct fixture *f = *state;
+    char before[4096], after[4096], path[256];
+    FILE *fp;
+
+    disk_sw(state, before, sizeof(before));
+    assert_non_null(
+        strstr(before, "self.FORUMD_RELEASE = {\"files\":{\"/css/app.css\":\"\\\""));
+    assert_non_null(strstr(before, "\"/index.html\":\"\\\""));
+    /* Not the worker itself, not a symbolic link, not a hidden file. */
+    assert_null(strstr(before, "\"/sw.js\""));
+    assert_null(strstr(before, "escape.txt"));
+    assert_null(strstr(before, ".hidden"));
+    assert_non_null(strstr(before, "}};\n// sw\n"));
+    /* A changed file is a new release: the script's bytes change. */
+    snprintf(path, sizeof(path), "%s/index.html", f->dir);
+    fp = fopen(path, "w");
+    assert_non_null(fp);
+    fputs("<p>disk, release 2</p>", fp);
+    fclose(fp);
+    disk_sw(state, after, sizeof(after));
+    assert_string_not_equal(before, after);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -459,6 +539,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_http_long_target_is_414, setup, teardown),
         cmocka_unit_test_setup_teardown(test_http_metrics, setup, teardown),
         cmocka_unit_test_setup_teardown(test_http_disk_files, setup_disk, teardown_disk),
+        cmocka_unit_test_setup_teardown(test_http_service_worker, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_http_disk_service_worker, setup_disk,
+                                        teardown_disk),
     };
     int failed;
 

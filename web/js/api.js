@@ -5,19 +5,31 @@
 export const API_PREFIX = '/api/v1';
 
 // Every failure of a call: an HTTP error with the API's error body, or a
-// network failure (status 0, code 'network').
+// network failure (status 0, code 'network'). stale: see raw().
 export class ApiError extends Error {
-    // data: the whole answer (a 412 carries the current state beside the
-    // error); etag: its ETag.
-    constructor(status, code, message, field, data, etag) {
+    // stale: see raw(); data: the whole answer (a 412 carries the current
+    // state beside the error); etag: its ETag.
+    constructor(status, code, message, field, stale, data, etag) {
         super(message || code);
         this.name = 'ApiError';
         this.status = status;
         this.code = code;
         this.field = field || null;
+        this.stale = stale || null;
         this.data = data || null;
         this.etag = etag || null;
     }
+}
+
+// The service worker (web/sw.js) answers a read from its copy when the
+// network fails, with X-Forumd-Stale: <when that copy was received>. Each
+// call tells the page (web/js/offline.js) with a 'forumd:network' event:
+// {path, online: true} after a live answer, {path, online: false, since}
+// after a kept copy (since: its time) or no answer at all (since: null).
+const STALE_HEADER = 'X-Forumd-Stale';
+
+function report(path, online, since) {
+    if (typeof window !== 'undefined') window.dispatchEvent(new CustomEvent('forumd:network', { detail: { path, online, since: since || null } }));
 }
 
 export class Api {
@@ -30,7 +42,8 @@ export class Api {
     // opts.body (an object) is sent as JSON; opts.etag adds If-None-Match,
     // opts.ifMatch If-Match; opts.timeoutMs gives up on a request that takes
     // longer.
-    // Returns {status, data, etag}; data is null for 204 and 304.
+    // Returns {status, data, etag, stale}; data is null for 204 and 304;
+    // stale is null, or the time (RFC 3339) of the kept copy answered offline.
     async raw(method, path, opts = {}) {
         const headers = { Accept: 'application/json' };
         if (this.token) headers.Authorization = `Bearer ${this.token}`;
@@ -49,12 +62,15 @@ export class Api {
         try {
             res = await fetch(API_PREFIX + path, { method, headers, body, cache: 'no-store', signal: ctl ? ctl.signal : undefined });
         } catch (e) {
+            report(path, false, null);
             throw new ApiError(0, 'network', e && e.message ? e.message : 'network error');
         } finally {
             if (timer) clearTimeout(timer);
         }
         const etag = res.headers.get('ETag');
-        if (res.status === 204 || res.status === 304) return { status: res.status, data: null, etag };
+        const stale = res.headers.get(STALE_HEADER) || null;
+        report(path, !stale, stale);
+        if (res.status === 204 || res.status === 304) return { status: res.status, data: null, etag, stale };
         const text = await res.text().catch(() => '');
         let data = null;
         if (text) {
@@ -66,9 +82,9 @@ export class Api {
         }
         if (!res.ok) {
             const err = data && data.error ? data.error : {};
-            throw new ApiError(res.status, err.code || `http_${res.status}`, err.message || res.statusText, err.field, data, etag);
+            throw new ApiError(res.status, err.code || `http_${res.status}`, err.message || res.statusText, err.field, stale, data, etag);
         }
-        return { status: res.status, data, etag };
+        return { status: res.status, data, etag, stale };
     }
 
     async get(path) {

@@ -9,6 +9,7 @@ import { h, mount, formValues, copyText } from './dom.js';
 import { t, tn, loadLang, pickLang, langSwitch, fmtRange } from './i18n.js';
 import { errorText, formErrors, field, checkbox, formError, themeClass, setThemes, announce, recent, sessionTitle, kindLabel } from './common.js';
 import { sortSlots, indexSchedule, sessionId, dayBlocks, isForEveryone } from './schedule.js';
+import { offlineMark, onNetworkChange, whenOnline, forgetPersonal } from './offline.js';
 
 const TOPIC_FIELDS = ['title', 'description', 'theme', 'needs', 'max_size', 'block'];
 const REFRESH_MS = 30000;
@@ -36,6 +37,7 @@ const state = {
     editing: null, // topic id being edited
     edit: { draft: emptyDraft(), errors: {} },
     topicErrors: {}, // topic id -> message (votes, deletion)
+    pendingVotes: {}, // topic id -> weight chosen offline, not saved
     copied: false,
     prefsOpen: false,
     prefsErrors: {},
@@ -58,6 +60,8 @@ async function loadAll() {
         // Public reads go without the token: a stale one cannot spoil them.
         state.event = await new Api(null).get(`/events/${e}`);
     } catch (err) {
+        // Reading everything again (back online) keeps the page when it fails.
+        if (state.event && err.code === 'network') throw err;
         state.fatal = err.status === 404 ? t('error.event_not_found') : errorText(err);
         state.loading = false;
         return;
@@ -130,6 +134,7 @@ async function loadMine() {
 
 // The stored token no longer works (event reset, token revoked): start over.
 function forget() {
+    forgetPersonal(state.eid);
     tokens.set('p', state.eid, null);
     state.token = null;
     state.me = null;
@@ -320,17 +325,30 @@ async function onDelete(topic) {
 
 async function onVote(topic, weight) {
     const before = state.votes[topic.id] || 0;
-    if (weight === before) return;
     delete state.topicErrors[topic.id];
+    if (weight === before) {
+        // Back to the saved choice: nothing to send, nothing pending.
+        delete state.pendingVotes[topic.id];
+        return render();
+    }
     const path = `/events/${seg(state.eid)}/topics/${seg(topic.id)}/vote`;
     try {
         if (weight === 0) await api().del(path);
         else await api().put(path, { weight });
         if (weight === 0) delete state.votes[topic.id];
         else state.votes[topic.id] = weight;
+        delete state.pendingVotes[topic.id];
         announce(t('vote.saved', { title: topic.title, choice: voteWord(weight) }));
     } catch (err) {
-        state.topicErrors[topic.id] = errorText(err);
+        if (err.code === 'network') {
+            // Not saved, and not forgotten: the choice stays on the page
+            // with a way to send it once the network is back.
+            state.pendingVotes[topic.id] = weight;
+            state.topicErrors[topic.id] = t('vote.offline');
+        } else {
+            delete state.pendingVotes[topic.id];
+            state.topicErrors[topic.id] = errorText(err);
+        }
     }
     render();
 }
@@ -688,7 +706,7 @@ function renderPropose() {
 
 function renderVote(topic) {
     const max = Math.max(1, Number(state.event.max_weight) || 3);
-    const mine = state.votes[topic.id] || 0;
+    const mine = topic.id in state.pendingVotes ? state.pendingVotes[topic.id] : state.votes[topic.id] || 0;
     const closed = !state.event.voting_open;
     const name = `vote-${topic.id}`;
     const choices = [0];
@@ -758,6 +776,17 @@ function renderTopic(topic) {
               ? renderVote(topic)
               : null,
         err ? h('p', { class: 'field-error', role: 'alert' }, err) : null,
+        topic.id in state.pendingVotes && !topic.mine
+            ? h(
+                  'div',
+                  { class: 'actions' },
+                  h(
+                      'button',
+                      { type: 'button', id: `topic-${topic.id}-resend`, onclick: () => onVote(topic, state.pendingVotes[topic.id]) },
+                      t('vote.resend'),
+                  ),
+              )
+            : null,
     );
 }
 
@@ -827,6 +856,7 @@ function render() {
     setThemes(state.topics.map((x) => x.theme));
 
     const parts = [renderHeader()];
+    if (state.event) parts.push(offlineMark(state.event.timezone));
     if (state.fatal) {
         parts.push(h('p', { class: 'form-error', role: 'alert' }, state.fatal), h('div', { class: 'actions' }, h('button', { type: 'button', onclick: retry }, t('app.retry'))));
     } else if (state.loading) {
@@ -857,18 +887,27 @@ async function retry() {
     try {
         await loadAll();
     } catch (err) {
-        state.fatal = errorText(err);
-        state.loading = false;
+        loadFailed(err);
     }
     render();
 }
 
-async function refresh() {
+// Offline with the event at hand (kept by the service worker), the page
+// shows what it has and the offline mark; otherwise it says what failed.
+function loadFailed(err) {
+    if (!(err.code === 'network' && state.event)) state.fatal = errorText(err);
+    state.loading = false;
+}
+
+// all: read everything again, the event, rooms and slots too (back
+// online: nothing on the page stays from the service worker's copies).
+async function refresh(all) {
     const a = document.activeElement;
     const typing = a && /^(INPUT|TEXTAREA|SELECT)$/.test(a.tagName) && a.type !== 'radio';
     if (document.hidden || state.busy || state.editing || typing || !state.event) return;
     try {
-        await Promise.all([loadTopics(), loadMine(), loadSchedule()]);
+        if (all === true) await loadAll();
+        else await Promise.all([loadTopics(), loadMine(), loadSchedule()]);
         render();
     } catch {
         /* keep what is shown; the next round retries */
@@ -885,8 +924,7 @@ async function start() {
     try {
         await loadAll();
     } catch (err) {
-        state.fatal = errorText(err);
-        state.loading = false;
+        loadFailed(err);
     }
     // The event's own language wins over nothing, never over the visitor's.
     if (state.event && state.event.locale) {
@@ -896,6 +934,9 @@ async function start() {
     render();
     setInterval(refresh, REFRESH_MS);
     document.addEventListener('visibilitychange', refresh);
+    // Offline, the mark shows; back online, the page refreshes by itself.
+    onNetworkChange(() => render());
+    whenOnline(() => (state.fatal ? retry() : refresh(true)));
 }
 
 start();

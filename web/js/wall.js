@@ -81,12 +81,14 @@ async function pollOnce() {
             state.etag = res.etag;
             state.notPublished = false;
         }
-        state.online = true;
-        state.lastOk = new Date();
-        saveCache();
+        // A copy kept by the service worker (web/sw.js) is the schedule of
+        // the time it was received: offline, with that time.
+        state.online = !res.stale;
+        state.lastOk = res.stale ? new Date(res.stale) : new Date();
+        if (!res.stale) saveCache();
     } catch (err) {
         if (err instanceof ApiError && err.code === 'not_published') {
-            state.online = true;
+            state.online = !err.stale;
             state.notPublished = true;
             state.schedule = null;
             state.etag = null;

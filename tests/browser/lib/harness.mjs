@@ -236,6 +236,25 @@ export function watch(page, { allowConsole = EXPECTED_CONSOLE } = {}) {
     return page;
 }
 
+// ---- files --------------------------------------------------------------------
+
+// The files of a web directory (default: the source web/), as sorted
+// relative paths with "/" ("css/app.css"); hidden files are left out, as
+// the build leaves them out.
+export function webFiles(dir = WEB_DIR) {
+    const out = [];
+    const walk = (p) => {
+        for (const e of fs.readdirSync(p, { withFileTypes: true })) {
+            if (e.name.startsWith('.')) continue;
+            const f = path.join(p, e.name);
+            if (e.isDirectory()) walk(f);
+            else out.push(path.relative(dir, f).split(path.sep).join('/'));
+        }
+    };
+    walk(dir);
+    return out.sort();
+}
+
 // ---- screenshots ------------------------------------------------------------
 
 export function imgDir() {

@@ -130,23 +130,99 @@ static inline struct alloc_problem *gen_problem(uint64_t seed, size_t S, size_t 
 }
 
 /*
- * The exact optimum of a tiny problem by enumerating every placement (each
- * topic unplaced or in an allowed cell, cells distinct, hosts in one session
- * per slot) and seating each slot exactly. OUT: *sched, the largest
- * scheduled count among the optimal placements. Returns the optimum.
+ * Contract v2 on top of gen_problem(): with groups, some unfixed topics run as
+ * groups (max 1-3, size_min 1-3, size_max up to 2 more); with blocks, each
+ * unfixed topic may use a random non-empty set of slots (a fixed one keeps
+ * its slot among them); with previous, a few previous entries on distinct
+ * (topic, group) pairs and cells, some of them impossible to keep.
  */
+static inline void gen_v2(struct alloc_problem *p, uint64_t seed, bool groups,
+                          bool blocks, bool previous)
+{
+    struct alloc__rng rng;
+    alloc__rng_seed(&rng, seed ^ 0x5eed);
+    for (size_t t = 0; t < p->n_topics; t++) {
+        struct alloc_topic *tp = &p->topics[t];
+        if (groups && tp->fixed_room == ALLOC_NONE && alloc__rng_unit(&rng) < 0.4) {
+            tp->has_groups = true;
+            tp->groups.max = 1 + alloc__rng_below(&rng, 3);
+            tp->groups.size_min = 1 + alloc__rng_below(&rng, 3);
+            tp->groups.size_max = tp->groups.size_min + alloc__rng_below(&rng, 3);
+            tp->has_max_size = false;
+        }
+        if (blocks && alloc__rng_unit(&rng) < 0.6) {
+            tp->has_slots = true;
+            tp->slots = calloc(p->n_slots + 1, sizeof *tp->slots);
+            if (tp->slots == NULL)
+                abort();
+            for (size_t s = 0; s < p->n_slots; s++)
+                if (s == tp->fixed_slot || alloc__rng_unit(&rng) < 0.5)
+                    tp->slots[tp->n_slots++] = s;
+        }
+    }
+    if (!previous || p->n_topics == 0)
+        return;
+    size_t n = 1 + gen_below(&rng, 4);
+    p->previous = calloc(n + 1, sizeof *p->previous);
+    if (p->previous == NULL)
+        abort();
+    for (size_t k = 0; k < n; k++) {
+        struct alloc_previous e = {
+            gen_below(&rng, p->n_topics), 1 + alloc__rng_below(&rng, 2),
+            gen_below(&rng, p->n_rooms), gen_below(&rng, p->n_slots)};
+        bool clash = false;
+        for (size_t j = 0; j < p->n_previous; j++) {
+            const struct alloc_previous *f = &p->previous[j];
+            clash |= (f->topic == e.topic && f->group == e.group) ||
+                     (f->room == e.room && f->slot == e.slot);
+        }
+        if (!clash)
+            p->previous[p->n_previous++] = e;
+    }
+}
+
+/*
+ * The exact lexicographic optimum of a tiny problem (under p->objective) by
+ * enumerating every placement: each topic unplaced (unless fixed) or, in one
+ * of its allowed slots, in a set of 1..gmax allowed rooms (a fixed topic's
+ * set holds its room, as group 1), cells distinct, hosts in one session per
+ * slot; each slot seated exactly, placements with an unfillable group
+ * skipped.
+ */
+struct brute_lev {
+    int64_t sched, kept, sat;
+};
+
 struct brute {
     const struct alloc__model *m;
     struct alloc__seat_work sw;
-    int32_t *place, *cell;
-    int64_t best, best_sched;
+    int32_t *slot_of; /* T: slot or -1 */
+    int32_t *cell;    /* C: unit or -1 */
+    int32_t *rooms;   /* R: scratch */
+    struct brute_lev best;
+    bool found;
+    enum alloc_objective obj;
 };
 
-static inline bool brute_hosts_ok(const struct brute *b, int32_t t, int32_t c)
+static inline int brute_cmp(enum alloc_objective obj, const struct brute_lev *a,
+                            const struct brute_lev *b)
+{
+    int64_t x[3] = {a->sched, a->kept, a->sat}, y[3] = {b->sched, b->kept, b->sat};
+    if (obj == ALLOC_VOTES_FIRST) {
+        x[0] = a->kept, x[1] = a->sat, x[2] = a->sched;
+        y[0] = b->kept, y[1] = b->sat, y[2] = b->sched;
+    }
+    for (int i = 0; i < 3; i++)
+        if (x[i] != y[i])
+            return x[i] > y[i] ? 1 : -1;
+    return 0;
+}
+
+static inline bool brute_hosts_ok(const struct brute *b, int32_t t, int32_t s)
 {
     const struct alloc__model *m = b->m;
     for (int32_t u = 0; u < t; u++) {
-        if (b->place[u] < 0 || b->place[u] / m->R != c / m->R)
+        if (b->slot_of[u] != s)
             continue;
         for (int32_t i = m->host_start[t]; i < m->host_start[t + 1]; i++)
             for (int32_t j = m->host_start[u]; j < m->host_start[u + 1]; j++)
@@ -156,41 +232,88 @@ static inline bool brute_hosts_ok(const struct brute *b, int32_t t, int32_t c)
     return true;
 }
 
+static inline void brute_leaf(struct brute *b)
+{
+    const struct alloc__model *m = b->m;
+    struct brute_lev lv = {0, 0, 0};
+    for (int32_t s = 0; s < m->S; s++) {
+        struct alloc__seating o;
+        if (alloc__seat_slot(m, b->cell, s, &o, NULL, &b->sw) != FORUM_OK)
+            abort();
+        if (o.missing != 0)
+            return;
+        lv.sat += o.sat;
+    }
+    for (int32_t t = 0; t < m->T; t++) {
+        int32_t k = 0, s = b->slot_of[t];
+        if (s < 0)
+            continue;
+        lv.sched++;
+        for (int32_t u = m->unit_start[t]; u < m->unit_start[t + 1]; u++)
+            for (int32_t r = 0; r < m->R; r++)
+                if (b->cell[s * m->R + r] == u)
+                    b->rooms[k++] = r;
+        lv.kept += alloc__kept(m, t, s, k, b->rooms);
+    }
+    if (!b->found || brute_cmp(b->obj, &lv, &b->best) > 0) {
+        b->best = lv;
+        b->found = true;
+    }
+}
+
+static inline void brute_rec(struct brute *b, int32_t t);
+
+/* Places units j.. of topic t in slot s, in rooms from r on. */
+static inline void brute_units(struct brute *b, int32_t t, int32_t s, int32_t j,
+                               int32_t r)
+{
+    const struct alloc__model *m = b->m;
+    if (j > 0)
+        brute_rec(b, t + 1); /* t has j groups */
+    if (j >= m->gmax[t])
+        return;
+    for (; r < m->R; r++) {
+        int32_t c = s * m->R + r;
+        if (b->cell[c] >= 0 || !alloc__cell_allowed(m, t, c) || c == m->fixed_cell[t])
+            continue;
+        b->cell[c] = m->unit_start[t] + j;
+        brute_units(b, t, s, j + 1, r + 1);
+        b->cell[c] = -1;
+    }
+}
+
 static inline void brute_rec(struct brute *b, int32_t t)
 {
     const struct alloc__model *m = b->m;
     if (t == m->T) {
-        int64_t sat = 0, sched = 0;
-        for (int32_t s = 0; s < m->S; s++) {
-            int64_t v;
-            if (alloc__seat_slot(m, b->place, b->cell, s, &v, NULL, &b->sw) != FORUM_OK)
-                abort();
-            sat += v;
-        }
-        for (int32_t u = 0; u < m->T; u++)
-            sched += b->place[u] >= 0;
-        if (sat > b->best || (sat == b->best && sched > b->best_sched)) {
-            b->best = sat;
-            b->best_sched = sched;
-        }
+        brute_leaf(b);
         return;
     }
     if (m->fixed_cell[t] < 0) {
-        b->place[t] = -1;
+        b->slot_of[t] = -1;
         brute_rec(b, t + 1);
     }
-    for (int32_t c = 0; c < m->C; c++) {
-        if (b->cell[c] >= 0 || !alloc__cell_allowed(m, t, c) || !brute_hosts_ok(b, t, c))
+    for (int32_t s = 0; s < m->S; s++) {
+        if (!m->topic_slot_ok[(size_t)t * (size_t)m->S + (size_t)s] ||
+            !brute_hosts_ok(b, t, s))
             continue;
-        b->place[t] = c;
-        b->cell[c] = t;
-        brute_rec(b, t + 1);
-        b->cell[c] = -1;
+        b->slot_of[t] = s;
+        if (m->fixed_cell[t] >= 0) {
+            int32_t c = m->fixed_cell[t];
+            if (b->cell[c] >= 0)
+                continue;
+            b->cell[c] = m->unit_start[t];
+            brute_units(b, t, s, 1, 0);
+            b->cell[c] = -1;
+        } else {
+            brute_units(b, t, s, 0, 0);
+        }
     }
-    b->place[t] = -1;
+    b->slot_of[t] = -1;
 }
 
-static inline int64_t brute_optimum(const struct alloc_problem *p, int64_t *sched)
+/* Returns false when no valid placement exists (fixed groups unfillable). */
+static inline bool brute_optimum_lev(const struct alloc_problem *p, struct brute_lev *out)
 {
     struct alloc__model m;
     struct brute b = {0};
@@ -198,24 +321,40 @@ static inline int64_t brute_optimum(const struct alloc_problem *p, int64_t *sche
     if (alloc__model_init(&m, p) != FORUM_OK)
         abort();
     b.m = &m;
+    b.obj = p->objective;
     if (alloc__seat_work_init(&b.sw, &m) != FORUM_OK)
         abort();
-    b.place = malloc(((size_t)m.T + 1) * sizeof *b.place);
+    b.slot_of = malloc(((size_t)m.T + 1) * sizeof *b.slot_of);
     b.cell = malloc(((size_t)m.C + 1) * sizeof *b.cell);
-    if (b.place == NULL || b.cell == NULL)
+    b.rooms = malloc(((size_t)m.R + 1) * sizeof *b.rooms);
+    if (b.slot_of == NULL || b.cell == NULL || b.rooms == NULL)
         abort();
     for (int32_t c = 0; c < m.C; c++)
         b.cell[c] = -1;
     for (int32_t t = 0; t < m.T; t++)
-        b.place[t] = -1;
-    b.best = -1;
+        b.slot_of[t] = -1;
     brute_rec(&b, 0);
-    *sched = b.best_sched;
-    free(b.place);
+    *out = b.best;
+    free(b.slot_of);
     free(b.cell);
+    free(b.rooms);
     alloc__seat_work_release(&b.sw);
     alloc__model_release(&m);
-    return b.best;
+    return b.found;
+}
+
+/* The v1 view: the most satisfied weight (votes_first without a previous
+ * schedule), and the most scheduled among such placements. */
+static inline int64_t brute_optimum(struct alloc_problem *p, int64_t *sched)
+{
+    struct brute_lev lv;
+    enum alloc_objective obj = p->objective;
+    p->objective = ALLOC_VOTES_FIRST;
+    if (!brute_optimum_lev(p, &lv))
+        abort();
+    p->objective = obj;
+    *sched = lv.sched;
+    return lv.sat;
 }
 
 /*

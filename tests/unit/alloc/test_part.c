@@ -83,10 +83,10 @@ static int64_t run_part(const struct alloc__model *m, uint64_t seed, uint64_t st
     assert_int_equal(alloc__state_load(&st, place), FORUM_OK);
     assert_int_equal(alloc__seat_work_init(&sw, m), FORUM_OK);
     for (int32_t s = 0; s < m->S; s++) {
-        int64_t v;
-        assert_int_equal(alloc__seat_slot(m, st.place, st.cell_topic, s, &v, NULL, &sw),
-                         FORUM_OK);
-        sat += v;
+        struct alloc__seating o;
+        assert_int_equal(alloc__seat_slot(m, st.cell_unit, s, &o, NULL, &sw), FORUM_OK);
+        assert_int_equal(o.missing, 0);
+        sat += o.sat;
     }
     alloc__seat_work_release(&sw);
     alloc__state_release(&st);
