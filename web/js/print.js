@@ -92,12 +92,17 @@ function renderDoors() {
     const tz = sch.timezone || state.event.timezone;
     return (sch.rooms || []).map((r) => {
         const mine = sortSlots((sch.sessions || []).filter((x) => x.room === r.id));
+        // More sessions, smaller rows: up to nine fit an A4 sheet.
+        const size = mine.length > 7 ? 'denser' : mine.length > 4 ? 'dense' : '';
         return h(
             'section',
-            { class: ['sheet', 'door', mine.length > 5 ? 'dense' : ''], 'aria-label': r.name },
-            h('p', { class: 'event' }, state.event.name),
-            h('h2', { class: 'room' }, r.name),
-            r.url ? h('div', { class: 'online' }, h('p', null, t('print.online')), qr(r.url, t('print.qr_online', { room: r.name }), 'small')) : null,
+            { class: ['sheet', 'door', size], 'aria-label': r.name },
+            h(
+                'header',
+                { class: 'door-head' },
+                h('div', null, h('p', { class: 'event' }, state.event.name), h('h2', { class: 'room' }, r.name)),
+                r.url ? h('div', { class: 'online' }, h('p', null, t('print.online')), qr(r.url, t('print.qr_online', { room: r.name }), 'small')) : null,
+            ),
             mine.length ? h('ol', { class: 'door-sessions' }, mine.map((x) => doorItem(x, tz))) : h('p', { class: 'hint' }, t('print.room_free')),
             h('p', { class: 'door-foot' }, t('print.door_hint')),
         );
