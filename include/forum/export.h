@@ -123,10 +123,21 @@ bool export_markdown_url_ok(const char *url);
 char *export_markdown_json(const char *md, size_t len, size_t *out_len);
 
 /*
+ * True when cmark reads the CommonMark text md (len bytes) without raw HTML
+ * (but the "<!-- end list -->" comment cmark's writer puts between two
+ * adjacent lists), without images, and with only links that
+ * export_markdown_url_ok() takes.
+ */
+bool export_markdown_is_safe(const char *md, size_t len);
+
+/*
  * Writes md again as CommonMark made safe by the same rules (raw HTML as
  * escaped text, unsafe links as their text, images as links), headings
  * moved down by shift levels (h6 at most), for a Markdown document that
- * holds it. Returns owned text (free() it, never NULL). OUT: len.
+ * holds it. The text written is read again: when it is not
+ * export_markdown_is_safe() (cmark's writer does not promise a faithful
+ * round trip), md goes out instead as a fenced code block, as typed.
+ * Returns owned text (free() it, never NULL). OUT: len.
  */
 char *export_markdown_safe(const char *md, size_t len, int shift, size_t *out_len);
 

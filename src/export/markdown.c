@@ -401,17 +401,96 @@ char *export_markdown_json(const char *md, size_t len, size_t *out_len)
 
 /* ---- safe CommonMark -------------------------------------------------------------- */
 
+/* cmark's writer keeps two adjacent lists apart with this comment. */
+#define END_LIST "<!-- end list -->"
+
+bool export_markdown_is_safe(const char *md, size_t len)
+{
+    cmark_node *doc = cmark_parse_document(md != NULL ? md : "", md != NULL ? len : 0,
+                                           CMARK_OPT_DEFAULT);
+    cmark_iter *it = cmark_iter_new(doc);
+    cmark_event_type ev;
+    bool safe = true;
+
+    while (safe && (ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+        cmark_node *x = cmark_iter_get_node(it);
+        cmark_node_type t = cmark_node_get_type(x);
+        const char *lit = cmark_node_get_literal(x);
+
+        if (ev != CMARK_EVENT_ENTER)
+            continue;
+        if (t == CMARK_NODE_HTML_BLOCK || t == CMARK_NODE_HTML_INLINE)
+            safe = lit != NULL && strncmp(lit, END_LIST, strlen(END_LIST)) == 0 &&
+                   strspn(lit + strlen(END_LIST), "\n") == strlen(lit + strlen(END_LIST));
+        else if (t == CMARK_NODE_IMAGE)
+            safe = false;
+        else if (t == CMARK_NODE_LINK)
+            safe = export_markdown_url_ok(cmark_node_get_url(x));
+    }
+    cmark_iter_free(it);
+    cmark_node_free(doc);
+    return safe;
+}
+
+/*
+ * The text as it was typed, in a fenced code block that CommonMark never
+ * reads as anything else: a fence one backtick longer than the longest run
+ * of backticks in it. Invalid UTF-8 and NUL become U+FFFD, as cmark does.
+ */
+static char *literal_block(const char *md, size_t len, size_t *out_len)
+{
+    struct buf b;
+    size_t run = 0, longest = 0;
+
+    for (size_t i = 0; i < len; i++) {
+        run = md[i] == '`' ? run + 1 : 0;
+        if (run > longest)
+            longest = run;
+    }
+    buf_init(&b, EXPORT_MAX);
+    for (size_t i = 0; i < (longest < 3 ? 3 : longest + 1); i++)
+        export__put_char(&b, '`');
+    export__put_char(&b, '\n');
+    for (size_t i = 0; i < len;) {
+        char tmp[5] = {0};
+        size_t n = len - i >= 4 ? 4 : len - i;
+        memcpy(tmp, md + i, n);
+        n = md[i] == '\0' ? 0 : export__utf8_len((const unsigned char *)tmp);
+        if (n == 0) {
+            export__put_str(&b, "\xEF\xBF\xBD");
+            i++;
+        } else {
+            export__put(&b, md + i, n);
+            i += n;
+        }
+    }
+    if (len == 0 || md[len - 1] != '\n')
+        export__put_char(&b, '\n');
+    for (size_t i = 0; i < (longest < 3 ? 3 : longest + 1); i++)
+        export__put_char(&b, '`');
+    export__put_char(&b, '\n');
+    return buf_detach(&b, out_len);
+}
+
 char *export_markdown_safe(const char *md, size_t len, int shift, size_t *out_len)
 {
     cmark_node *doc = parse_safe(md, len, shift < 0 ? 0 : shift);
     char *text = cmark_render_commonmark(doc, CMARK_OPT_DEFAULT, 0);
     size_t n = strlen(text);
-    char *out = forum_xmalloc(n + 1);
+    char *out;
 
+    cmark_node_free(doc);
+    /* cmark's writer does not promise that its text reads back as the same
+     * tree: the text is read again, and when it would not be safe, the notes
+     * go out as a literal block instead. */
+    if (!export_markdown_is_safe(text, n)) {
+        free(text);
+        return literal_block(md != NULL ? md : "", md != NULL ? len : 0, out_len);
+    }
     /* cmark's memory goes back to cmark's allocator; ours to free(). */
+    out = forum_xmalloc(n + 1);
     memcpy(out, text, n + 1);
     free(text);
-    cmark_node_free(doc);
     *out_len = n;
     return out;
 }

@@ -17,8 +17,9 @@
  *   valid UTF-8 without NUL (jansson checks both).
  *   The safe CommonMark (export_markdown_safe), parsed again by cmark: no raw
  *   HTML (but the "<!-- end list -->" comment cmark's writer puts between
- *   two adjacent lists), no image, every link's destination safe; rendering
- *   it as a tree again gives valid JSON too.
+ *   two adjacent lists), no image, every link's destination safe (whether
+ *   cmark's writer kept the tree or the notes went out as a literal block);
+ *   rendering it as a tree again gives valid JSON too.
  *   The proceedings (export_proceedings_md) with the input as notes and as a
  *   title: the same, parsed by cmark.
  */
@@ -120,26 +121,29 @@ static void check_tree(const char *md, size_t md_len)
     free(text);
 }
 
-/* Fails unless cmark finds no raw HTML, no image and no unsafe link in md. */
+/* Fails unless cmark finds no raw HTML (but cmark's "<!-- end list -->"),
+ * no image and no unsafe link in md: export_markdown_is_safe(), rechecked
+ * here with cmark directly. */
 static void check_safe_markdown(const char *md, size_t len, const char *what)
 {
     cmark_node *doc = cmark_parse_document(md, len, CMARK_OPT_DEFAULT);
     cmark_iter *it = cmark_iter_new(doc);
     cmark_event_type ev;
 
+    if (!export_markdown_is_safe(md, len))
+        fail(what, md, len);
     while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
         cmark_node *x = cmark_iter_get_node(it);
         cmark_node_type ty = cmark_node_get_type(x);
+        const char *lit = cmark_node_get_literal(x);
         if (ev != CMARK_EVENT_ENTER)
             continue;
-        /* cmark's own writer keeps two adjacent lists apart with an HTML
-         * comment: inert, and the only raw HTML allowed. */
-        if (ty == CMARK_NODE_HTML_BLOCK &&
-            strcmp(cmark_node_get_literal(x), "<!-- end list -->\n") == 0)
+        if ((ty == CMARK_NODE_HTML_BLOCK || ty == CMARK_NODE_HTML_INLINE) &&
+            (strcmp(lit, "<!-- end list -->") == 0 ||
+             strcmp(lit, "<!-- end list -->\n") == 0))
             continue;
-        if (ty == CMARK_NODE_HTML_BLOCK || ty == CMARK_NODE_HTML_INLINE)
-            fail(what, md, len);
-        if (ty == CMARK_NODE_IMAGE)
+        if (ty == CMARK_NODE_HTML_BLOCK || ty == CMARK_NODE_HTML_INLINE ||
+            ty == CMARK_NODE_IMAGE)
             fail(what, md, len);
         if (ty == CMARK_NODE_LINK && !export_markdown_url_ok(cmark_node_get_url(x)))
             fail(what, md, len);

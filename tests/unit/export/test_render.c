@@ -304,6 +304,26 @@ static bool unsafe_markdown(const char *md)
     return bad;
 }
 
+static void test_render_is_safe(void **state)
+{
+    static const char *const safe[] = {"# x\n\ntext [a](https://e.org) <https://e.org>",
+                                       "- a\n\n<!-- end list -->\n\n- b\n",
+                                       "\\<script\\>", "", "[m](mailto:a@b.c)"};
+    static const char *const unsafe[] = {"<script>x</script>",
+                                         "a <b>c</b>",
+                                         "![i](https://e.org/i.png)",
+                                         "[x](javascript:alert(1))",
+                                         "<javascript:x>",
+                                         "<!-- other -->",
+                                         "[x](//evil)"};
+
+    (void)state;
+    for (size_t i = 0; i < sizeof(safe) / sizeof(safe[0]); i++)
+        assert_true(export_markdown_is_safe(safe[i], strlen(safe[i])));
+    for (size_t i = 0; i < sizeof(unsafe) / sizeof(unsafe[0]); i++)
+        assert_false(export_markdown_is_safe(unsafe[i], strlen(unsafe[i])));
+}
+
 static void test_render_safe_commonmark(void **state)
 {
     const char *md =
@@ -457,6 +477,7 @@ int main(void)
         cmocka_unit_test(test_render_depth_bounded),
         cmocka_unit_test(test_render_bad_bytes),
         cmocka_unit_test(test_render_url_ok),
+        cmocka_unit_test(test_render_is_safe),
         cmocka_unit_test(test_render_safe_commonmark),
         cmocka_unit_test(test_render_proceedings),
         cmocka_unit_test(test_render_qr),
