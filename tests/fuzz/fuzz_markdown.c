@@ -18,10 +18,10 @@
  *   The safe CommonMark (export_markdown_safe), parsed again by cmark: no raw
  *   HTML (but the "<!-- end list -->" comment cmark's writer puts between
  *   two adjacent lists), no image, every link's destination safe (whether
- *   cmark's writer kept the tree or the notes went out as a literal block);
- *   rendering it as a tree again gives valid JSON too.
+ *   cmark's writer kept the tree or the notes went out as a literal block).
  *   The proceedings (export_proceedings_md) with the input as notes and as a
- *   title: the same, parsed by cmark.
+ *   title (one input in four, chosen by its second byte): the same, parsed
+ *   by cmark.
  */
 #include <cmark.h>
 #include <jansson.h>
@@ -122,16 +122,14 @@ static void check_tree(const char *md, size_t md_len)
 }
 
 /* Fails unless cmark finds no raw HTML (but cmark's "<!-- end list -->"),
- * no image and no unsafe link in md: export_markdown_is_safe(), rechecked
- * here with cmark directly. */
+ * no image and no unsafe link in md (what export_markdown_is_safe() says,
+ * checked here on its own). */
 static void check_safe_markdown(const char *md, size_t len, const char *what)
 {
     cmark_node *doc = cmark_parse_document(md, len, CMARK_OPT_DEFAULT);
     cmark_iter *it = cmark_iter_new(doc);
     cmark_event_type ev;
 
-    if (!export_markdown_is_safe(md, len))
-        fail(what, md, len);
     while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
         cmark_node *x = cmark_iter_get_node(it);
         cmark_node_type ty = cmark_node_get_type(x);
@@ -176,8 +174,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         fail("the safe CommonMark's length", safe, n);
     check_safe_markdown(safe, n,
                         "raw HTML, an image or an unsafe link in safe CommonMark");
-    check_tree(safe, n);
     free(safe);
+    /* The proceedings for one input in four (the second byte says which):
+     * they render the same notes again, and the runs stay fast. */
+    if (size < 2 || (data[1] & 3) != 0)
+        return 0;
 
     /* The input as the notes of a session and (as a C string) its title. */
     title = malloc(size + 1);
