@@ -15,15 +15,7 @@
 #include "forum/util/mem.h"
 #include "internal.h"
 
-/* The writers' view of one or two versions, and the strings made for it. */
-struct export_view {
-    struct export_session *v;
-    size_t n;
-    char **owned; /* summaries made here ("Title — groupe 2"), freed with the view */
-    size_t n_owned;
-};
-
-static void view_release(struct export_view *view)
+void api__view_release(struct api_export_view *view)
 {
     for (size_t i = 0; i < view->n; i++)
         free((void *)(uintptr_t)view->v[i].hosts);
@@ -34,6 +26,12 @@ static void view_release(struct export_view *view)
     memset(view, 0, sizeof(*view));
 }
 
+void api__view_init(struct api_export_view *view, size_t cap)
+{
+    memset(view, 0, sizeof(*view));
+    view->v = forum_xcalloc(cap + 1, sizeof(*view->v));
+}
+
 static bool has_session(const struct store_schedule *sc, const char *id)
 {
     for (size_t i = 0; i < sc->n_sessions; i++)
@@ -42,10 +40,8 @@ static bool has_session(const struct store_schedule *sc, const char *id)
     return false;
 }
 
-/* Appends session x of sc to the view (cancelled: sent as dropped, its
- * SEQUENCE raised once). The strings stay borrowed from sc. */
-static void view_add(struct export_view *view, const struct store_schedule *sc,
-                     const struct store_session *x, const char *locale, bool cancelled)
+void api__view_add(struct api_export_view *view, const struct store_schedule *sc,
+                   const struct store_session *x, const char *locale, bool cancelled)
 {
     struct export_session *it = &view->v[view->n++];
     const struct store_version_room *room =
@@ -88,18 +84,17 @@ static void view_add(struct export_view *view, const struct store_schedule *sc,
 
 /* The sessions of cur, then those of prev (the version before, may be NULL)
  * that cur no longer has, as cancelled. */
-static void view_build(struct export_view *view, const struct store_schedule *cur,
+static void view_build(struct api_export_view *view, const struct store_schedule *cur,
                        const struct store_schedule *prev, const char *locale)
 {
     size_t cap = cur->n_sessions + (prev ? prev->n_sessions : 0) + 1;
 
-    memset(view, 0, sizeof(*view));
-    view->v = forum_xcalloc(cap, sizeof(*view->v));
+    api__view_init(view, cap);
     for (size_t i = 0; i < cur->n_sessions; i++)
-        view_add(view, cur, &cur->sessions[i], locale, false);
+        api__view_add(view, cur, &cur->sessions[i], locale, false);
     for (size_t i = 0; prev != NULL && i < prev->n_sessions; i++)
         if (!has_session(cur, prev->sessions[i].id))
-            view_add(view, prev, &prev->sessions[i], locale, true);
+            api__view_add(view, prev, &prev->sessions[i], locale, true);
 }
 
 /*
@@ -141,7 +136,7 @@ static bool load_versions(struct api_ctx *c, const char *pid, bool with_prev,
 static void send_ics(struct api_ctx *c, const char *pid)
 {
     struct store_schedule cur, prev;
-    struct export_view view;
+    struct api_export_view view;
     struct export_schedule sc;
     bool none;
     size_t len;
@@ -166,7 +161,7 @@ static void send_ics(struct api_ctx *c, const char *pid)
     sc = (struct export_schedule){CTX_EID(c), c->event.name, cur.published_at, view.v,
                                   view.n};
     text = export_ics(&sc, &len);
-    view_release(&view);
+    api__view_release(&view);
     store_schedule_release(&prev);
     store_schedule_release(&cur);
     api__text(c, 200, "text/calendar; charset=utf-8", text, len);
@@ -208,7 +203,7 @@ void api__feed_ics(struct api_ctx *c)
 void api__schedule_csv(struct api_ctx *c)
 {
     struct store_schedule cur, prev;
-    struct export_view view;
+    struct api_export_view view;
     struct export_schedule sc;
     bool none;
     size_t len;
@@ -223,7 +218,7 @@ void api__schedule_csv(struct api_ctx *c)
     sc = (struct export_schedule){CTX_EID(c), c->event.name, cur.published_at, view.v,
                                   view.n};
     text = export_csv(&sc, &len);
-    view_release(&view);
+    api__view_release(&view);
     store_schedule_release(&cur);
     api__text(c, 200, "text/csv; charset=utf-8", text, len);
     api_response_add_header(c->resp, "Content-Disposition",

@@ -14,6 +14,7 @@
 #include <stddef.h>
 
 #include "forum/api.h"
+#include "forum/export.h"
 #include "forum/store.h"
 
 /* ---- limits (docs/api.md lists them all) ---------------------------------- */
@@ -394,6 +395,21 @@ json_t *api__block_json(const struct store_block *b);
  * grid) whose id is id, or NULL (also when id is NULL). Borrowed from v.
  */
 const void *api__by_id(const void *v, size_t n, size_t size, const char *id);
+/* The export writers' view of sessions (forum/export.h), and the strings
+ * made for it. */
+struct api_export_view {
+    struct export_session *v; /* borrowing the schedules' strings */
+    size_t n;
+    char **owned; /* summaries made here ("Title — groupe 2"), freed with the view */
+    size_t n_owned;
+};
+/* Makes view empty, with room for cap sessions. */
+void api__view_init(struct api_export_view *view, size_t cap);
+/* Appends session x of sc (cancelled: sent as dropped, its SEQUENCE raised
+ * once), titled for locale. The strings stay borrowed from sc. */
+void api__view_add(struct api_export_view *view, const struct store_schedule *sc,
+                   const struct store_session *x, const char *locale, bool cancelled);
+void api__view_release(struct api_export_view *view);
 /* A list of strings as an owned JSON array. */
 json_t *api__strv_json(const struct store_strv *sv);
 /*

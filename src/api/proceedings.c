@@ -180,6 +180,24 @@ static enum forum_status book_load(struct api_ctx *c, struct book *b,
     return FORUM_OK;
 }
 
+/* Loads the book for a reader; false after answering (401/403, 404
+ * not_published, or the store's failure). */
+static bool book_answer(struct api_ctx *c, struct book *b)
+{
+    struct forum_error err;
+    enum forum_status rc;
+
+    if (!api__notes_readable(c))
+        return false;
+    forum_error_clear(&err);
+    rc = book_load(c, b, &err);
+    if (rc == FORUM_ENOTFOUND) {
+        api__error(c, 404, "not_published", NULL, "no schedule is published yet");
+        return false;
+    }
+    return !api__failed(c, rc, &err);
+}
+
 /* The first start and the last end of sc's slots (NULL without slots). */
 static void span_of(const struct store_schedule *sc, const char **from, const char **to)
 {
@@ -209,22 +227,12 @@ static json_t *item_json(const struct book *b, const struct item *it)
 void api__proceedings_json(struct api_ctx *c)
 {
     struct book b;
-    struct forum_error err;
-    enum forum_status rc;
     json_t *doc, *ev, *blocks, *group = NULL, *others;
     const char *from, *to;
     char now[21];
     size_t pos = (size_t)-1;
 
-    if (!api__notes_readable(c))
-        return;
-    forum_error_clear(&err);
-    rc = book_load(c, &b, &err);
-    if (rc == FORUM_ENOTFOUND) {
-        api__error(c, 404, "not_published", NULL, "no schedule is published yet");
-        return;
-    }
-    if (api__failed(c, rc, &err))
+    if (!book_answer(c, &b))
         return;
     store_now(now);
     span_of(&b.latest, &from, &to);
@@ -365,64 +373,39 @@ void api__proceedings_md(struct api_ctx *c)
 {
     const struct lang *l = lang_of(c);
     struct book b;
-    struct forum_error err;
-    enum forum_status rc;
     struct tz *z = NULL;
-    struct export_session *xs = NULL;
-    struct export_report *rs = NULL;
-    char **whens = NULL, **titles = NULL;
-    const char ***present = NULL;
+    struct api_export_view view;
+    struct export_report *rs;
+    char **whens;
+    const char ***present;
     struct export_proceedings p;
     char dates[160] = "", disposition[128];
     const char *from, *to;
     char *text;
     size_t len;
 
-    if (!api__notes_readable(c))
-        return;
-    forum_error_clear(&err);
-    rc = book_load(c, &b, &err);
-    if (rc == FORUM_ENOTFOUND) {
-        api__error(c, 404, "not_published", NULL, "no schedule is published yet");
-        return;
-    }
-    if (api__failed(c, rc, &err))
+    if (!book_answer(c, &b))
         return;
     /* Times on the event's wall clock; a zone this machine lacks reads as UTC. */
     if (tz_load(c->event.timezone, &z, NULL) != FORUM_OK)
         z = NULL;
-    xs = forum_xcalloc(b.n_items + 1, sizeof(*xs));
+    api__view_init(&view, b.n_items);
     rs = forum_xcalloc(b.n_items + 1, sizeof(*rs));
     whens = forum_xcalloc(b.n_items + 1, sizeof(*whens));
-    titles = forum_xcalloc(b.n_items + 1, sizeof(*titles));
     present = forum_xcalloc(b.n_items + 1, sizeof(*present));
     for (size_t i = 0; i < b.n_items; i++) {
         const struct item *it = &b.items[i];
-        const struct store_session *x = it->x;
-        const struct store_version_room *room = api__by_id(
-            it->sc->rooms, it->sc->n_rooms, sizeof(*it->sc->rooms), x->room_id);
-        const struct store_version_block *blk = api__by_id(
-            it->sc->blocks, it->sc->n_blocks, sizeof(*it->sc->blocks), x->block_id);
         size_t np = 0;
 
+        /* Where and who, as the calendars say it (a group's title with its number). */
+        api__view_add(&view, it->sc, it->x, l->code, false);
         whens[i] = forum_xmalloc(160);
-        when_of(l, z, x->starts_at, x->ends_at, whens[i], 160);
-        if (api__session_groups(it->sc, x) > 1)
-            titles[i] = api__group_title(x->title, x->group, l->code);
-        xs[i].id = x->id;
-        xs[i].title = x->title;
-        xs[i].summary = titles[i];
-        xs[i].block = blk != NULL ? blk->name : "";
-        xs[i].theme = x->theme;
-        xs[i].hosts = (const char *const *)x->hosts.v;
-        xs[i].n_hosts = x->hosts.n;
-        xs[i].room_name = room != NULL ? room->name : "";
-        xs[i].room_url = room != NULL ? room->url : NULL;
+        when_of(l, z, it->x->starts_at, it->x->ends_at, whens[i], 160);
         present[i] = forum_xcalloc(b.n_present + 1, sizeof(**present));
         for (size_t k = 0; k < b.n_present; k++)
-            if (strcmp(b.present[k].session_id, x->id) == 0)
+            if (strcmp(b.present[k].session_id, it->x->id) == 0)
                 present[i][np++] = b.present[k].name;
-        rs[i].session = &xs[i];
+        rs[i].session = &view.v[i];
         rs[i].when = whens[i];
         rs[i].other = it->other;
         rs[i].present = present[i];
@@ -447,14 +430,12 @@ void api__proceedings_md(struct api_ctx *c)
     text = export_proceedings_md(&p, &len);
     for (size_t i = 0; i < b.n_items; i++) {
         free(whens[i]);
-        free(titles[i]);
         free(present[i]);
     }
     free(whens);
-    free(titles);
     free(present);
-    free(xs);
     free(rs);
+    api__view_release(&view);
     tz_free(z);
     book_release(&b);
     api__text(c, 200, "text/markdown; charset=utf-8", text, len);

@@ -170,18 +170,8 @@ void api__me_agenda(struct api_ctx *c)
     if (api__failed(c, rc, &err))
         return;
     arr = json_array();
-    for (size_t i = 0; i < sc.n_sessions; i++) {
-        const struct store_session *x = &sc.sessions[i];
-        const struct store_version_room *room =
-            api__by_id(sc.rooms, sc.n_rooms, sizeof(*sc.rooms), x->room_id);
-        const struct store_version_slot *slot =
-            api__by_id(sc.slots, sc.n_slots, sizeof(*sc.slots), x->slot_id);
-        json_t *o = json_object();
-        session_common(o, &sc, x);
-        json_object_set_new(o, "room_name", json_string(room ? room->name : ""));
-        json_object_set_new(o, "slot_label", json_string(slot ? slot->label : ""));
-        json_array_append_new(arr, o);
-    }
+    for (size_t i = 0; i < sc.n_sessions; i++)
+        json_array_append_new(arr, api__session_json(&sc, &sc.sessions[i]));
     store_schedule_release(&sc);
     api__json(c, 200, arr);
 }

@@ -149,3 +149,9 @@ export function kindLabel(kind) {
             return t('kind.forum');
     }
 }
+
+// A page for the event's people, opened by someone who has not joined: what
+// it is, why it is closed, and the way in.
+export function joinCard(eid, title, text) {
+    return h('section', { class: 'card' }, h('h1', { id: 'page-title' }, title), h('p', null, text), h('p', null, h('a', { class: 'button', href: `/e/${encodeURIComponent(eid)}` }, t('notes.join'))));
+}

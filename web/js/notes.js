@@ -11,8 +11,8 @@
 
 import { Api, seg, tokens, takeFragment, eventIdFromPath, eventToken } from './api.js';
 import { h, mount } from './dom.js';
-import { t, tn, loadLang, pickLang, langSwitch, fmtRange, fmtTime, fmtDay } from './i18n.js';
-import { errorText, announce, sessionTitle, kindLabel, field } from './common.js';
+import { t, tn, loadLang, pickLang, langSwitch, useEventLang, fmtRange, fmtTime, fmtDay } from './i18n.js';
+import { errorText, announce, sessionTitle, kindLabel, field, joinCard } from './common.js';
 import { renderTree } from './markdown.js';
 import { FIELDS, TEXTS, LIMITS, fieldsOf, sameFields, mergeFields, fieldLabel } from './notes-fields.js';
 
@@ -531,7 +531,7 @@ function render() {
     } else if (state.loading) {
         parts.push(h('p', { 'aria-busy': 'true' }, t('app.loading')));
     } else if (state.needJoin) {
-        parts.push(h('section', { class: 'card' }, h('h1', { id: 'page-title' }, t('notes.title')), h('p', null, t('notes.join_to_read')), h('p', null, h('a', { class: 'button', href: `/e/${seg(state.eid)}` }, t('notes.join')))));
+        parts.push(joinCard(state.eid, t('notes.title'), t('notes.join_to_read')));
     } else {
         const d = state.doc;
         parts.push(renderSession(), renderCame());
@@ -562,10 +562,7 @@ async function start() {
     await loadLang(pickLang(null));
     render();
     await load();
-    if (state.event && state.event.locale) {
-        const l = pickLang(state.event.locale);
-        if (l !== document.documentElement.lang) await loadLang(l);
-    }
+    await useEventLang(state.event && state.event.locale);
     state.loading = false;
     render();
     setInterval(poll, POLL_MS);

@@ -9,7 +9,7 @@
 
 import { Api, seg, tokens, takeFragment, eventIdFromPath } from './api.js';
 import { h, mount } from './dom.js';
-import { t, loadLang, pickLang, langSwitch, fmtTime, fmtDay } from './i18n.js';
+import { t, loadLang, pickLang, langSwitch, useEventLang, fmtTime, fmtDay } from './i18n.js';
 import { errorText, sessionTitle, kindLabel, themeClass, setThemes } from './common.js';
 import { sortSlots, indexSchedule, cellKey, dayBlocks, isForEveryone } from './schedule.js';
 
@@ -263,10 +263,7 @@ async function start() {
     await loadLang(pickLang(null));
     render();
     await load();
-    if (state.event && state.event.locale) {
-        const l = pickLang(state.event.locale);
-        if (l !== document.documentElement.lang) await loadLang(l);
-    }
+    await useEventLang(state.event && state.event.locale);
     state.loading = false;
     render();
     // Every QR code drawn: a print (or a headless print to PDF) may start.

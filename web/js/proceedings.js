@@ -7,8 +7,8 @@
 
 import { API_PREFIX, Api, seg, tokens, takeFragment, eventIdFromPath, eventToken } from './api.js';
 import { h, mount } from './dom.js';
-import { t, tn, loadLang, pickLang, langSwitch, fmtRange, fmtTime, fmtDay, currentLang } from './i18n.js';
-import { errorText, sessionTitle, kindLabel } from './common.js';
+import { t, tn, loadLang, pickLang, langSwitch, useEventLang, fmtRange, fmtTime, fmtDay, currentLang } from './i18n.js';
+import { errorText, sessionTitle, kindLabel, joinCard } from './common.js';
 import { renderTree } from './markdown.js';
 import { fieldLabel } from './notes-fields.js';
 
@@ -103,7 +103,7 @@ function renderSession(x, tz) {
     const part = (f) => (n && n.rendered && n.rendered[f] && n.rendered[f].length ? [h('h4', null, fieldLabel(f)), h('div', { class: 'md' }, renderTree(n.rendered[f], 4))] : null);
     return h(
         'article',
-        { class: ['session', hasNotes(x) ? '' : 'empty'], id: anchor(x), 'aria-labelledby': `${anchor(x)}-title` },
+        { class: ['card', 'session', hasNotes(x) ? '' : 'empty'], id: anchor(x), 'aria-labelledby': `${anchor(x)}-title` },
         h('h3', { id: `${anchor(x)}-title` }, sessionTitle(x)),
         h('p', { class: 'meta' }, [fmtRange(x.starts_at, x.ends_at, tz), x.room_name, x.theme].filter(Boolean).join(' · ')),
         x.hosts && x.hosts.length ? h('p', { class: 'meta' }, t('notes.hosts', { names: x.hosts.join(', ') })) : null,
@@ -158,7 +158,7 @@ function render() {
     if (state.fatal) parts.push(h('p', { class: 'form-error', role: 'alert' }, state.fatal));
     else if (state.loading) parts.push(h('p', { 'aria-busy': 'true' }, t('app.loading')));
     else if (state.needJoin)
-        parts.push(h('section', { class: 'card' }, h('h1', { id: 'page-title' }, t('proceedings.title')), h('p', null, t('proceedings.join_to_read')), h('p', null, h('a', { class: 'button', href: `/e/${seg(state.eid)}` }, t('notes.join')))));
+        parts.push(joinCard(state.eid, t('proceedings.title'), t('proceedings.join_to_read')));
     else parts.push(renderBook());
     mount(main, parts);
     document.title = state.doc ? `${state.doc.event.name} · ${t('proceedings.title')}` : t('proceedings.title');
@@ -171,10 +171,7 @@ async function start() {
     await loadLang(pickLang(null));
     render();
     await load();
-    if (state.doc && state.doc.event.locale) {
-        const l = pickLang(state.doc.event.locale);
-        if (l !== document.documentElement.lang) await loadLang(l);
-    }
+    await useEventLang(state.doc && state.doc.event.locale);
     state.loading = false;
     render();
     // Everything is on the page: a print (or a headless print to PDF) may start.
