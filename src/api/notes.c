@@ -16,7 +16,7 @@
 #include "forum/util/mem.h"
 #include "internal.h"
 
-#define SID(c) ((c)->param[1])
+#define SESSION_OF(c) ((c)->param[1])
 
 bool api__notes_readable(struct api_ctx *c)
 {
@@ -117,7 +117,7 @@ static enum forum_status session_load(struct api_ctx *c, struct store_schedule *
 
     memset(sc, 0, sizeof(*sc));
     *x = NULL;
-    rc = store_session_last_version(c->store, CTX_EID(c), SID(c), &version, err);
+    rc = store_session_last_version(c->store, CTX_EID(c), SESSION_OF(c), &version, err);
     if (rc == FORUM_OK)
         rc = store_schedule_latest_version(c->store, CTX_EID(c), &latest, err);
     if (rc == FORUM_OK)
@@ -125,7 +125,7 @@ static enum forum_status session_load(struct api_ctx *c, struct store_schedule *
                                 sc, err);
     if (rc != FORUM_OK)
         return rc;
-    *x = api__by_id(sc->sessions, sc->n_sessions, sizeof(*sc->sessions), SID(c));
+    *x = api__by_id(sc->sessions, sc->n_sessions, sizeof(*sc->sessions), SESSION_OF(c));
     *current = version == latest;
     if (*x == NULL) {
         store_schedule_release(sc);
@@ -176,7 +176,7 @@ static void answer_notes(struct api_ctx *c, int status, const struct store_notes
     forum_error_clear(&err);
     rc = session_load(c, &sc, &x, &current, &err);
     if (rc == FORUM_OK)
-        rc = store_presence_list(c->store, CTX_EID(c), SID(c), &pv, &pn, &err);
+        rc = store_presence_list(c->store, CTX_EID(c), SESSION_OF(c), &pv, &pn, &err);
     if (api__failed(c, rc, &err)) {
         store_schedule_release(&sc);
         return;
@@ -217,7 +217,7 @@ void api__notes_get(struct api_ctx *c)
     rc = store_read_begin(c->store, &err);
     if (api__failed(c, rc, &err))
         return;
-    rc = store_notes_get(c->store, CTX_EID(c), SID(c), &nt, &err);
+    rc = store_notes_get(c->store, CTX_EID(c), SESSION_OF(c), &nt, &err);
     if (!api__failed(c, rc, &err))
         answer_notes(c, 200, &nt);
     store_read_end(c->store);
@@ -290,7 +290,7 @@ void api__notes_put(struct api_ctx *c)
     if (!notes_fields(c, &in))
         return;
     forum_error_clear(&err);
-    rc = store_session_last_version(c->store, CTX_EID(c), SID(c), &version, &err);
+    rc = store_session_last_version(c->store, CTX_EID(c), SESSION_OF(c), &version, &err);
     if (rc == FORUM_OK && api__is_participant(c)) {
         rc = store_participant_get(c->store, CTX_EID(c), c->who.participant_id, &p, &err);
         in.author_id = c->who.participant_id;
@@ -298,8 +298,8 @@ void api__notes_put(struct api_ctx *c)
     }
     if (api__failed(c, rc, &err))
         goto out;
-    rc = store_notes_put(c->store, CTX_EID(c), SID(c), if_match_rev(c->req->if_match),
-                         &in, NULL, &out, &err);
+    rc = store_notes_put(c->store, CTX_EID(c), SESSION_OF(c),
+                         if_match_rev(c->req->if_match), &in, NULL, &out, &err);
     if (rc == FORUM_ECONFLICT)
         answer_notes(c, 412, &out);
     else if (!api__failed(c, rc, &err))
@@ -321,10 +321,10 @@ void api__notes_revisions(struct api_ctx *c)
     if (!api__notes_readable(c))
         return;
     forum_error_clear(&err);
-    rc = store_session_last_version(c->store, CTX_EID(c), SID(c), &version, &err);
+    rc = store_session_last_version(c->store, CTX_EID(c), SESSION_OF(c), &version, &err);
     if (api__failed(c, rc, &err))
         return;
-    rc = store_notes_revisions(c->store, CTX_EID(c), SID(c), &v, &n, &err);
+    rc = store_notes_revisions(c->store, CTX_EID(c), SESSION_OF(c), &v, &n, &err);
     if (api__failed(c, rc, &err))
         return;
     arr = json_array();
@@ -351,7 +351,7 @@ void api__notes_revision(struct api_ctx *c)
         return;
     }
     forum_error_clear(&err);
-    rc = store_notes_revision(c->store, CTX_EID(c), SID(c), rev, &x, &err);
+    rc = store_notes_revision(c->store, CTX_EID(c), SESSION_OF(c), rev, &x, &err);
     if (!api__failed(c, rc, &err)) {
         api__json(c, 200, revision_json(&x, true));
         api_response_add_header(c->resp, "Cache-Control", "no-store");
@@ -370,12 +370,12 @@ static void presence(struct api_ctx *c, bool present)
     json_t *doc;
 
     forum_error_clear(&err);
-    rc = store_session_last_version(c->store, CTX_EID(c), SID(c), &version, &err);
+    rc = store_session_last_version(c->store, CTX_EID(c), SESSION_OF(c), &version, &err);
     if (rc == FORUM_OK)
-        rc = store_presence_set(c->store, CTX_EID(c), SID(c), c->who.participant_id,
-                                present, &err);
+        rc = store_presence_set(c->store, CTX_EID(c), SESSION_OF(c),
+                                c->who.participant_id, present, &err);
     if (rc == FORUM_OK)
-        rc = store_presence_list(c->store, CTX_EID(c), SID(c), &pv, &pn, &err);
+        rc = store_presence_list(c->store, CTX_EID(c), SESSION_OF(c), &pv, &pn, &err);
     if (api__failed(c, rc, &err))
         return;
     doc = json_object();
