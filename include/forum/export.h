@@ -48,6 +48,10 @@ struct export_session {
     const char *slot_label;
     const char *starts_at; /* "YYYY-MM-DDTHH:MM:SSZ" */
     const char *ends_at;
+    /* The same in the event's zone for people ("YYYY-MM-DD HH:MM", the CSV's
+     * time columns); NULL: the UTC times are written there. */
+    const char *starts_local;
+    const char *ends_local;
     long seated;    /* people seated (a plenary: everyone) */
     long sequence;  /* iCalendar SEQUENCE: raised each time its time or room changed */
     bool cancelled; /* dropped by this version: STATUS:CANCELLED in the calendar */
@@ -58,6 +62,7 @@ struct export_schedule {
     const char *event_id;     /* UIDs are "<event_id>-<session id>@forumd" */
     const char *name;         /* the calendar's name (X-WR-CALNAME) */
     const char *published_at; /* "YYYY-MM-DDTHH:MM:SSZ": DTSTAMP */
+    const char *timezone; /* the zone of starts_local/ends_local (CSV header), or NULL */
     const struct export_session *sessions;
     size_t n_sessions;
 };
@@ -81,10 +86,13 @@ struct export_schedule {
 char *export_ics(const struct export_schedule *sc, size_t *len);
 
 /*
- * Writes the CSV of the sessions of sc that are not cancelled: the header
- * "slot,starts_at,ends_at,room,topic,title,theme,hosts,seated,session,group,
- * block,kind" (the first nine columns as before blocks existed), then one
- * record per session (hosts joined with "; "), CRLF after each. Fields with
+ * Writes the CSV of the sessions of sc that are not cancelled, for
+ * spreadsheets: a UTF-8 byte-order mark (so that accents show), the header
+ * "slot,starts_at (ZONE),ends_at (ZONE),room,topic,title,theme,hosts,seated,
+ * session,group,block,kind,starts_at_utc,ends_at_utc" (ZONE: sc->timezone,
+ * or UTC; the two time columns hold starts_local/ends_local, the wall clock
+ * of the event's zone), then one record per session (hosts joined with
+ * "; "), CRLF after each. Fields with
  * ',', '"', CR or LF are quoted with '"' doubled; a field starting with
  * '=', '+', '-', '@', TAB or CR is quoted and prefixed with "'" so that
  * spreadsheets do not run it as a formula. Returns owned text (free() it,

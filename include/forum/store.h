@@ -178,6 +178,7 @@ struct store_event {
     bool show_tallies;
     char *created_at;        /* RFC 3339 UTC */
     bool proceedings_public; /* anyone may read the notes and the proceedings */
+    long published; /* read only: the latest published version, 0 before the first */
 };
 
 void store_event_release(struct store_event *e);
@@ -196,9 +197,51 @@ enum forum_status store_event_get(struct store *s, const char *id, struct store_
 /* Writes every field of e over the event e->id. */
 enum forum_status store_event_update(struct store *s, const struct store_event *e,
                                      struct forum_error *err);
-/* OUT: id of the event whose join code is code (STORE_ID_MAX + 1 bytes). */
+/* OUT: id of the event whose join code is code, in any case (STORE_ID_MAX + 1
+ * bytes). Codes are unique whatever their case (FORUM_ECONFLICT otherwise). */
 enum forum_status store_event_by_join_code(struct store *s, const char *code, char *id,
                                            struct forum_error *err);
+struct store_slot; /* below */
+
+/* One event as the administrator lists it. */
+struct store_event_info {
+    struct store_event event;
+    long participants, topics, slots, rooms; /* how many the event holds */
+    long published;                          /* the latest schedule version, 0: none */
+    char *first_slot;                        /* the earliest slot start, or NULL */
+};
+
+void store_event_infos_free(struct store_event_info *v, size_t n);
+
+/* OUT: v, n: every event, newest first (free with store_event_infos_free()). */
+enum forum_status store_event_list(struct store *s, struct store_event_info **v,
+                                   size_t *n, struct forum_error *err);
+
+/* Deletes event eid and everything it holds (slots, rooms, people, tokens,
+ * topics, votes, drafts, published versions). FORUM_ENOTFOUND when unknown. */
+enum forum_status store_event_delete(struct store *s, const char *eid,
+                                     struct forum_error *err);
+
+/*
+ * Creates a new event from e (as store_event_create()) holding a copy of
+ * the rooms of event src (features, capacity, and unavailability in the
+ * slots copied) and the slots given: slots[i].id names a slot of src, and
+ * slots[i] gives the copy's label and times. Nothing else (participants,
+ * topics, votes, schedules) is copied. One transaction. OUT: id, token.
+ */
+enum forum_status store_event_copy(struct store *s, const char *src,
+                                   const struct store_event *e,
+                                   const struct store_slot *slots, size_t n_slots,
+                                   char *id, char *token, struct forum_error *err);
+
+/*
+ * Replaces the facilitator token of event eid by a new one (the old link
+ * stops working): for a facilitator link lost, or given to the wrong person.
+ * OUT: token (STORE_TOKEN_LEN + 1 bytes; only its hash is kept).
+ */
+enum forum_status store_event_new_facilitator(struct store *s, const char *eid,
+                                              char *token, struct forum_error *err);
+
 /* OUT: id of the oldest event; FORUM_ENOTFOUND when there is none. */
 enum forum_status store_event_first(struct store *s, char *id, struct forum_error *err);
 
@@ -336,6 +379,19 @@ enum forum_status store_participant_get(struct store *s, const char *eid, const 
 enum forum_status store_participant_update(struct store *s, const char *eid,
                                            const struct store_participant *p,
                                            struct forum_error *err);
+
+/*
+ * Removes participant pid of event eid (docs/decisions/0013): their tokens
+ * and calendar feed stop working, their votes, needs and unavailability go,
+ * they stop hosting, and the topics they hosted alone are deleted with the
+ * votes cast for them; topics with another host stay. Published versions
+ * are immutable and keep what they showed. One transaction. OUT: topics
+ * (appended: the ids of the topics deleted; may be NULL), votes (how many
+ * of their votes were deleted).
+ */
+enum forum_status store_participant_delete(struct store *s, const char *eid,
+                                           const char *pid, struct store_strv *topics,
+                                           long *votes, struct forum_error *err);
 
 /*
  * Fills out (STORE_TOKEN_LEN + 1 bytes) with the read-only calendar feed
@@ -481,10 +537,11 @@ struct store_session {
     char *theme;
     char *starts_at; /* as published (a plenary over several slots: the block's span) */
     char *ends_at;
-    long seats;              /* people seated (a plenary: every participant) */
-    long sequence;           /* iCalendar SEQUENCE (store_schedule_insert() sets it) */
-    bool everyone;           /* everyone's agenda holds it (a plenary, a break) */
-    struct store_strv hosts; /* host names, as published */
+    long seats;    /* people seated (a plenary: every participant) */
+    long sequence; /* iCalendar SEQUENCE (store_schedule_insert() sets it) */
+    bool everyone; /* everyone's agenda holds it (a plenary, a break) */
+    long groups;   /* read only: its topic's sessions in the version (1 if none) */
+    struct store_strv hosts;     /* host names, as published */
     struct store_strv attendees; /* participant ids (STORE_SCHEDULE_ATTENDEES) */
 };
 

@@ -199,6 +199,22 @@ static enum forum_status make_space(struct store *s, const char *eid, struct dem
     return rc;
 }
 
+/* People 29 and 58 take part from home (they need "online"). */
+static bool remote(size_t p)
+{
+    return p == 29 || p == 58;
+}
+
+/* The forum's online topic (it needs "online"). */
+static size_t visio_topic(void)
+{
+    size_t i = 0;
+
+    while (i + 1 < N_TOPICS && strcmp(demo_topics[i].needs, "online") != 0)
+        i++;
+    return i;
+}
+
 static enum forum_status make_people(struct store *s, const char *eid,
                                      struct demo_ids *id, struct forum_error *err)
 {
@@ -217,7 +233,7 @@ static enum forum_status make_people(struct store *s, const char *eid,
         p.name = name;
         if (i == 3 || i == 17 || i == 41)
             store_strv_push(&p.needs, "accessible");
-        if (i == 29 || i == 58) /* they take part from home */
+        if (remote(i)) /* they take part from home */
             store_strv_push(&p.needs, "online");
         if (i == 8) /* arrives on Friday */
             for (size_t k = 0; k < 3; k++)
@@ -251,7 +267,7 @@ static enum forum_status make_topics(struct store *s, const char *eid,
         split(demo_topics[i].needs, &t.needs);
         /* Hosts in turn, skipping those who take part online or arrive late. */
         for (int k = 0; k < demo_topics[i].hosts; k++) {
-            while (host % N_PEOPLE == 8 || host % N_PEOPLE == 29 || host % N_PEOPLE == 58)
+            while (host % N_PEOPLE == 8 || remote(host % N_PEOPLE))
                 host++;
             store_strv_push(&t.host_ids, id->people[host++ % N_PEOPLE]);
         }
@@ -284,6 +300,10 @@ static enum forum_status make_votes(struct store *s, const char *eid,
             for (int k = 0; k < wishes && rc == FORUM_OK; k++) {
                 size_t tix = in[next(&seed) % n];
                 long w = 1 + (long)(next(&seed) % 3);
+                /* Who takes part from home wishes first for the forum's visio
+                 * session: the online room holds only online topics. */
+                if (k == 0 && remote(p) && blocks[b] == 2)
+                    tix = visio_topic();
                 if (used + w > e->vote_budget)
                     break;
                 rc = store_vote_put(s, eid, id->people[p], id->topics[tix], w,

@@ -1,11 +1,17 @@
 /* SPDX-License-Identifier: MIT */
 /* Events and join codes. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "forum/util/mem.h"
+#include "forum/util/tz.h"
 #include "internal.h"
+
+/* The largest shift of a copy: ten years either way. */
+#define COPY_DAYS_MAX 3660
 
 static json_t *event_json(const struct store_event *e, bool facilitator)
 {
@@ -22,6 +28,7 @@ static json_t *event_json(const struct store_event *e, bool facilitator)
     json_object_set_new(o, "show_tallies", json_boolean(e->show_tallies));
     json_object_set_new(o, "join_code_required", json_boolean(e->join_code != NULL));
     json_object_set_new(o, "proceedings_public", json_boolean(e->proceedings_public));
+    json_object_set_new(o, "published", json_integer(e->published));
     if (facilitator)
         json_object_set_new(o, "join_code",
                             e->join_code ? json_string(e->join_code) : json_null());
@@ -36,6 +43,16 @@ static bool charset_ok(const char *s, const char *extra)
             return false;
     }
     return true;
+}
+
+/* A join code: letters, digits, '-' and '_' (NULL: none). False after the 422. */
+static bool join_code_ok(struct api_ctx *c, const char *code)
+{
+    if (code == NULL || (code[0] != '\0' && charset_ok(code, "-_")))
+        return true;
+    api__error(c, 422, "invalid", "join_code",
+               "letters, digits, '-' and '_' only (or null for none)");
+    return false;
 }
 
 /* An IANA zone name that this machine knows (or UTC). */
@@ -80,8 +97,10 @@ static bool event_fields(struct api_ctx *c, struct store_event *e, bool creating
         !api__get_string(c, "locale", false, API_LOCALE_MAX, false, &locale,
                          &has_locale) ||
         !api__get_string(c, "join_code", false, API_CODE_MAX, false, &code, &has_code) ||
-        !api__get_int(c, "max_weight", false, 1, 100, &e->max_weight, NULL) ||
-        !api__get_int(c, "vote_budget", false, 0, 10000, &e->vote_budget, NULL) ||
+        !api__get_int(c, "max_weight", false, API_MAX_WEIGHT_MIN, API_MAX_WEIGHT_MAX,
+                      &e->max_weight, NULL) ||
+        !api__get_int(c, "vote_budget", false, API_VOTE_BUDGET_MIN, API_VOTE_BUDGET_MAX,
+                      &e->vote_budget, NULL) ||
         !api__get_bool(c, "proposals_open", &e->proposals_open, NULL) ||
         !api__get_bool(c, "voting_open", &e->voting_open, NULL) ||
         !api__get_bool(c, "show_tallies", &e->show_tallies, NULL) ||
@@ -112,15 +131,29 @@ static bool event_fields(struct api_ctx *c, struct store_event *e, bool creating
         e->locale = forum_xstrdup(locale);
     }
     if (has_code) {
-        if (code != NULL && (code[0] == '\0' || !charset_ok(code, "-_"))) {
-            api__error(c, 422, "invalid", "join_code",
-                       "letters, digits, '-' and '_' only (or null for none)");
+        if (!join_code_ok(c, code))
             return false;
-        }
         free(e->join_code);
         e->join_code = code ? forum_xstrdup(code) : NULL;
     }
     return true;
+}
+
+/* Answers 201 with the new event e (id given) and its facilitator token, or
+ * the failure rc. */
+static void created(struct api_ctx *c, enum forum_status rc,
+                    const struct forum_error *err, struct store_event *e, const char *id,
+                    const char *token)
+{
+    json_t *doc;
+
+    if (api__failed(c, rc, err))
+        return;
+    free(e->id);
+    e->id = forum_xstrdup(id);
+    doc = event_json(e, true);
+    json_object_set_new(doc, "facilitator_token", json_string(token));
+    api__json(c, 201, doc);
 }
 
 void api__event_create(struct api_ctx *c)
@@ -129,7 +162,6 @@ void api__event_create(struct api_ctx *c)
     char id[STORE_ID_MAX + 1], token[STORE_TOKEN_LEN + 1];
     struct forum_error err;
     enum forum_status rc;
-    json_t *doc;
 
     memset(&e, 0, sizeof(e));
     e.max_weight = 3;
@@ -137,18 +169,11 @@ void api__event_create(struct api_ctx *c)
     e.voting_open = true;
     e.timezone = forum_xstrdup("UTC");
     e.locale = forum_xstrdup("fr");
-    if (!event_fields(c, &e, true))
-        goto out;
-    forum_error_clear(&err);
-    rc = store_event_create(c->store, &e, id, token, &err);
-    if (api__failed(c, rc, &err))
-        goto out;
-    free(e.id);
-    e.id = forum_xstrdup(id);
-    doc = event_json(&e, true);
-    json_object_set_new(doc, "facilitator_token", json_string(token));
-    api__json(c, 201, doc);
-out:
+    if (event_fields(c, &e, true)) {
+        forum_error_clear(&err);
+        rc = store_event_create(c->store, &e, id, token, &err);
+        created(c, rc, &err, &e, id, token);
+    }
     store_event_release(&e);
 }
 
@@ -192,4 +217,162 @@ void api__join_get(struct api_ctx *c)
     doc = json_object();
     json_object_set_new(doc, "event", json_string(eid));
     api__json(c, 200, doc);
+}
+
+void api__event_list(struct api_ctx *c)
+{
+    struct store_event_info *v;
+    size_t n;
+    struct forum_error err;
+    enum forum_status rc;
+    json_t *arr;
+
+    forum_error_clear(&err);
+    rc = store_event_list(c->store, &v, &n, &err);
+    if (api__failed(c, rc, &err))
+        return;
+    arr = json_array();
+    for (size_t i = 0; i < n; i++) {
+        json_t *o = event_json(&v[i].event, true);
+        json_object_set_new(o, "created_at", json_string(v[i].event.created_at));
+        json_object_set_new(o, "first_slot",
+                            v[i].first_slot ? json_string(v[i].first_slot) : json_null());
+        json_object_set_new(o, "participants", json_integer(v[i].participants));
+        json_object_set_new(o, "topics", json_integer(v[i].topics));
+        json_object_set_new(o, "slots", json_integer(v[i].slots));
+        json_object_set_new(o, "rooms", json_integer(v[i].rooms));
+        json_array_append_new(arr, o);
+    }
+    store_event_infos_free(v, n);
+    api__json(c, 200, arr);
+}
+
+void api__event_delete(struct api_ctx *c)
+{
+    struct forum_error err;
+    enum forum_status rc;
+
+    forum_error_clear(&err);
+    rc = store_event_delete(c->store, CTX_EID(c), &err);
+    if (api__failed(c, rc, &err))
+        return;
+    api__cache_drop(c->api, CTX_EID(c));
+    api__no_content(c);
+}
+
+/* Formats the UTC instant t as "YYYY-MM-DDTHH:MM:SSZ" (out: 21 bytes). */
+static void utc_format(long long t, char *out)
+{
+    time_t tt = (time_t)t;
+    struct tm tm;
+
+    gmtime_r(&tt, &tm);
+    strftime(out, 21, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+/* Moves the UTC time *at by days days of wall clock in zone z (same local time). */
+static void shift_days(const struct tz *z, char **at, long days)
+{
+    long long t = api__time_epoch(*at);
+    char out[21];
+
+    t = tz_from_local(z, t + tz_offset(z, t) + (long long)days * 86400);
+    utc_format(t, out);
+    free(*at);
+    *at = forum_xstrdup(out);
+}
+
+void api__event_copy(struct api_ctx *c)
+{
+    static const char *const keys[] = {"name", "join_code", "days", NULL};
+    const char *name = NULL, *code = NULL;
+    long days = 0;
+    struct store_event e;
+    struct store_slot *slots = NULL;
+    size_t n_slots = 0;
+    struct tz *z = NULL;
+    char id[STORE_ID_MAX + 1], token[STORE_TOKEN_LEN + 1];
+    struct forum_error err;
+    enum forum_status rc;
+
+    memset(&e, 0, sizeof(e));
+    if (!api__only_keys(c, keys) ||
+        !api__get_string(c, "name", true, API_NAME_MAX, false, &name, NULL) ||
+        !api__get_string(c, "join_code", false, API_CODE_MAX, false, &code, NULL) ||
+        !api__get_int(c, "days", false, -COPY_DAYS_MAX, COPY_DAYS_MAX, &days, NULL))
+        return;
+    if (!join_code_ok(c, code))
+        return;
+    /* The settings of the source, open again, under the new name. */
+    e.name = forum_xstrdup(name);
+    e.timezone = forum_xstrdup(c->event.timezone);
+    e.locale = forum_xstrdup(c->event.locale);
+    e.join_code = code ? forum_xstrdup(code) : NULL;
+    e.max_weight = c->event.max_weight;
+    e.vote_budget = c->event.vote_budget;
+    e.proposals_open = true;
+    e.voting_open = true;
+    e.show_tallies = c->event.show_tallies;
+    forum_error_clear(&err);
+    rc = tz_load(c->event.timezone, &z, &err);
+    if (rc == FORUM_OK)
+        rc = store_slot_list(c->store, CTX_EID(c), &slots, &n_slots, &err);
+    for (size_t i = 0; i < n_slots && rc == FORUM_OK; i++) {
+        shift_days(z, &slots[i].starts_at, days);
+        shift_days(z, &slots[i].ends_at, days);
+    }
+    if (rc == FORUM_OK)
+        rc = store_event_copy(c->store, CTX_EID(c), &e, slots, n_slots, id, token, &err);
+    created(c, rc, &err, &e, id, token);
+    tz_free(z);
+    store_slots_free(slots, n_slots);
+    store_event_release(&e);
+}
+
+void api__limits(struct api_ctx *c)
+{
+    json_t *doc = json_object(), *text = json_object(), *num = json_object();
+
+#define RANGE(key, lo, hi) json_object_set_new(num, key, json_pack("[ii]", lo, hi))
+    json_object_set_new(text, "event_name", json_integer(API_NAME_MAX));
+    json_object_set_new(text, "title", json_integer(API_NAME_MAX));
+    json_object_set_new(text, "description", json_integer(API_DESCRIPTION_MAX));
+    json_object_set_new(text, "theme", json_integer(API_LABEL_MAX));
+    json_object_set_new(text, "room_name", json_integer(API_LABEL_MAX));
+    json_object_set_new(text, "slot_label", json_integer(API_LABEL_MAX));
+    json_object_set_new(text, "person_name", json_integer(API_LABEL_MAX));
+    json_object_set_new(text, "feature", json_integer(API_FEATURE_MAX));
+    json_object_set_new(text, "join_code", json_integer(API_CODE_MAX));
+    RANGE("max_weight", API_MAX_WEIGHT_MIN, API_MAX_WEIGHT_MAX);
+    RANGE("vote_budget", API_VOTE_BUDGET_MIN, API_VOTE_BUDGET_MAX);
+    RANGE("capacity", API_CAPACITY_MIN, API_CAPACITY_MAX);
+    RANGE("max_size", API_MAX_SIZE_MIN, API_CAPACITY_MAX);
+    RANGE("time_limit_ms", 1, API_TIME_LIMIT_MAX);
+    RANGE("days", -COPY_DAYS_MAX, COPY_DAYS_MAX);
+#undef RANGE
+    json_object_set_new(doc, "chars", text);
+    json_object_set_new(doc, "ranges", num);
+    json_object_set_new(doc, "features", json_integer(API_FEATURES_MAX));
+    json_object_set_new(doc, "unavailable", json_integer(API_UNAVAILABLE_MAX));
+    json_object_set_new(doc, "time_limit_default", json_integer(API_TIME_LIMIT_DEFAULT));
+    api__json(c, 200, doc);
+}
+
+void api__event_facilitator(struct api_ctx *c)
+{
+    char token[STORE_TOKEN_LEN + 1];
+    struct forum_error err;
+    enum forum_status rc;
+    json_t *doc;
+
+    if (!api__only_keys(c, (const char *const[]){NULL}))
+        return;
+    forum_error_clear(&err);
+    rc = store_event_new_facilitator(c->store, CTX_EID(c), token, &err);
+    if (api__failed(c, rc, &err))
+        return;
+    doc = json_object();
+    json_object_set_new(doc, "event", json_string(CTX_EID(c)));
+    json_object_set_new(doc, "facilitator_token", json_string(token));
+    api__json(c, 201, doc);
 }

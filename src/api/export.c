@@ -10,9 +10,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "forum/export.h"
 #include "forum/util/mem.h"
+#include "forum/util/tz.h"
 #include "internal.h"
 
 void api__view_release(struct api_export_view *view)
@@ -61,7 +63,7 @@ void api__view_add(struct api_export_view *view, const struct store_schedule *sc
     it->kind = x->kind;
     it->block = block ? block->name : "";
     it->title = x->title;
-    if (api__session_groups(sc, x) > 1) {
+    if (x->groups > 1) {
         char *s = api__group_title(x->title, x->group, locale);
         view->owned = forum_xrealloc(view->owned, (view->n_owned + 1) * sizeof(char *));
         view->owned[view->n_owned++] = s;
@@ -152,14 +154,18 @@ static void send_ics(struct api_ctx *c, const char *pid)
             return;
         }
         store_now(now);
-        sc = (struct export_schedule){CTX_EID(c), c->event.name, now, NULL, 0};
+        sc = (struct export_schedule){
+            .event_id = CTX_EID(c), .name = c->event.name, .published_at = now};
         text = export_ics(&sc, &len);
         api__text(c, 200, "text/calendar; charset=utf-8", text, len);
         return;
     }
     view_build(&view, &cur, prev.version > 0 ? &prev : NULL, c->event.locale);
-    sc = (struct export_schedule){CTX_EID(c), c->event.name, cur.published_at, view.v,
-                                  view.n};
+    sc = (struct export_schedule){.event_id = CTX_EID(c),
+                                  .name = c->event.name,
+                                  .published_at = cur.published_at,
+                                  .sessions = view.v,
+                                  .n_sessions = view.n};
     text = export_ics(&sc, &len);
     api__view_release(&view);
     store_schedule_release(&prev);
@@ -200,11 +206,31 @@ void api__feed_ics(struct api_ctx *c)
     send_ics(c, who.participant_id);
 }
 
+/* Writes the UTC time utc ("YYYY-MM-DDTHH:MM:SSZ") on the wall clock of z as
+ * "YYYY-MM-DD HH:MM" (out: 17 bytes); "" when utc is not such a time. */
+static void local_time(const struct tz *z, const char *utc, char *out)
+{
+    long long t;
+    time_t tt;
+    struct tm tm;
+
+    out[0] = '\0';
+    if (utc == NULL || strlen(utc) != 20)
+        return;
+    t = api__time_epoch(utc);
+    tt = (time_t)(t + tz_offset(z, t));
+    if (gmtime_r(&tt, &tm) != NULL)
+        strftime(out, 17, "%Y-%m-%d %H:%M", &tm);
+}
+
 void api__schedule_csv(struct api_ctx *c)
 {
     struct store_schedule cur, prev;
     struct api_export_view view;
     struct export_schedule sc;
+    struct tz *z = NULL;
+    char(*local)[17] = NULL;
+    struct forum_error err;
     bool none;
     size_t len;
     char *text;
@@ -215,9 +241,26 @@ void api__schedule_csv(struct api_ctx *c)
         return;
     }
     view_build(&view, &cur, NULL, c->event.locale);
-    sc = (struct export_schedule){CTX_EID(c), c->event.name, cur.published_at, view.v,
-                                  view.n};
+    sc = (struct export_schedule){.event_id = CTX_EID(c),
+                                  .name = c->event.name,
+                                  .published_at = cur.published_at,
+                                  .sessions = view.v,
+                                  .n_sessions = view.n};
+    /* People read the CSV in a spreadsheet: times on the event's wall clock. */
+    forum_error_clear(&err);
+    if (tz_load(c->event.timezone, &z, &err) == FORUM_OK) {
+        local = forum_xcalloc(2 * view.n + 1, sizeof(*local));
+        for (size_t i = 0; i < view.n; i++) {
+            local_time(z, view.v[i].starts_at, local[2 * i]);
+            local_time(z, view.v[i].ends_at, local[2 * i + 1]);
+            view.v[i].starts_local = local[2 * i];
+            view.v[i].ends_local = local[2 * i + 1];
+        }
+        sc.timezone = c->event.timezone;
+    }
     text = export_csv(&sc, &len);
+    tz_free(z);
+    free(local);
     api__view_release(&view);
     store_schedule_release(&cur);
     api__text(c, 200, "text/csv; charset=utf-8", text, len);

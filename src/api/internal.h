@@ -19,7 +19,9 @@
 
 /* ---- limits (docs/api.md lists them all) ---------------------------------- */
 
-#define API_NAME_MAX 200  /* event names, topic titles (bytes) */
+/* Text limits count characters (code points), as SQLite's length() in the
+ * schema's CHECKs does; GET /limits serves them to the pages. */
+#define API_NAME_MAX 200  /* event names, topic titles */
 #define API_LABEL_MAX 100 /* room names, slot labels, person names, themes */
 #define API_DESCRIPTION_MAX 4000
 #define API_FEATURE_MAX 40      /* one feature name */
@@ -38,6 +40,13 @@
 #define API_PARAMS 3              /* parameters per route */
 #define API_SMALL_BODY (8 * 1024) /* body limit of most routes */
 #define API_TIME_LIMIT_DEFAULT 2000
+#define API_MAX_WEIGHT_MIN 1
+#define API_MAX_WEIGHT_MAX 100
+#define API_VOTE_BUDGET_MIN 0
+#define API_VOTE_BUDGET_MAX 10000
+#define API_CAPACITY_MIN 0
+#define API_CAPACITY_MAX 100000 /* room capacity, topic max_size */
+#define API_MAX_SIZE_MIN 1
 #define API_TIME_LIMIT_MAX 30000
 /* Session notes (docs/api.md, Session notes). */
 #define API_NOTES_KEY_POINTS_MAX 8000
@@ -257,7 +266,9 @@ bool api__get_strv(struct api_ctx *c, const char *key, size_t max_items, size_t 
 /* True when s is an http or https URL with a host, of printable ASCII
  * without spaces, quotes or angle brackets, at most API_URL_MAX bytes. */
 bool api__url_ok(const char *s);
-/* Checks that s is valid single-line text within max bytes. */
+/* The number of characters (code points) of the valid UTF-8 string s. */
+size_t api__chars(const char *s);
+/* Checks that s is text of at most max characters, on one line unless multiline. */
 bool api__text_ok(const char *s, size_t max, bool multiline);
 /* Normalises an RFC 3339 time to UTC "YYYY-MM-DDTHH:MM:SSZ" (out: 21 bytes). */
 bool api__time_parse(const char *s, char *out);
@@ -288,6 +299,12 @@ void api__event_create(struct api_ctx *c);
 void api__event_get(struct api_ctx *c);
 void api__event_patch(struct api_ctx *c);
 void api__join_get(struct api_ctx *c);
+void api__event_list(struct api_ctx *c);
+void api__event_delete(struct api_ctx *c);
+void api__event_copy(struct api_ctx *c);
+void api__event_facilitator(struct api_ctx *c);
+void api__limits(struct api_ctx *c);
+void api__participant_delete(struct api_ctx *c);
 void api__slot_list(struct api_ctx *c);
 void api__slot_create(struct api_ctx *c);
 void api__slot_patch(struct api_ctx *c);
@@ -383,8 +400,6 @@ void api__sched_unref(void *p);
 json_t *api__schedule_json(const struct store_schedule *sc);
 /* "title — groupe 2" (fr) or "title — group 2" (other locales), owned. */
 char *api__group_title(const char *title, long group, const char *locale);
-/* How many sessions x's topic has in sc (its groups); 1 for a plenary or a break. */
-long api__session_groups(const struct store_schedule *sc, const struct store_session *x);
 /* True for the kinds the allocator places topics in (not a plenary or a break). */
 bool api__block_allocated(const char *kind);
 /* Renders an owned JSON value for a block. */
@@ -410,6 +425,8 @@ void api__view_init(struct api_export_view *view, size_t cap);
 void api__view_add(struct api_export_view *view, const struct store_schedule *sc,
                    const struct store_session *x, const char *locale, bool cancelled);
 void api__view_release(struct api_export_view *view);
+/* True when slots a and b share a moment (end times are exclusive). */
+bool api__slots_overlap(const struct store_slot *a, const struct store_slot *b);
 /* A list of strings as an owned JSON array. */
 json_t *api__strv_json(const struct store_strv *sv);
 /*

@@ -104,11 +104,20 @@ bool api__only_keys(struct api_ctx *c, const char *const *keys)
     return true;
 }
 
+size_t api__chars(const char *s)
+{
+    size_t n = 0;
+
+    /* jansson hands over valid UTF-8 only: count every byte that starts a
+     * character (continuation bytes are 10xxxxxx). */
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+        n += (*p & 0xC0) != 0x80;
+    return n;
+}
+
 bool api__text_ok(const char *s, size_t max, bool multiline)
 {
-    size_t n = strlen(s);
-
-    if (n > max)
+    if (api__chars(s) > max)
         return false;
     for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
         if (*p == 0x7f)
@@ -163,8 +172,8 @@ bool api__get_string(struct api_ctx *c, const char *key, bool required, size_t m
         api__error(c, 422, "wrong_type", key, "this field must be a string");
         return false;
     }
-    if (json_string_length(v) > max) {
-        api__error(c, 422, "too_long", key, "at most %zu bytes", max);
+    if (api__chars(json_string_value(v)) > max) {
+        api__error(c, 422, "too_long", key, "at most %zu characters", max);
         return false;
     }
     if (!api__text_ok(json_string_value(v), max, multiline)) {
@@ -237,9 +246,14 @@ bool api__get_strv(struct api_ctx *c, const char *key, size_t max_items, size_t 
                        i);
             return false;
         }
+        if (api__chars(json_string_value(x)) > max_len) {
+            api__error(c, 422, "too_long", key, "item %zu: at most %zu characters", i,
+                       max_len);
+            return false;
+        }
         if (!api__text_ok(json_string_value(x), max_len, false)) {
-            api__error(c, 422, "too_long", key, "item %zu: at most %zu bytes, one line",
-                       i, max_len);
+            api__error(c, 422, "invalid", key,
+                       "item %zu: one line, no control characters", i);
             return false;
         }
     }

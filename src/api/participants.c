@@ -65,14 +65,21 @@ static bool participant_fields(struct api_ctx *c, struct store_participant *p,
     return true;
 }
 
-/* Compares without an early exit, so the time says nothing of the prefix. */
+/* Folds an ASCII letter to upper case (join codes are ASCII). */
+static unsigned char upper(char ch)
+{
+    return (unsigned char)(ch >= 'a' && ch <= 'z' ? ch - 'a' + 'A' : ch);
+}
+
+/* Compares in any case, without an early exit, so the time says nothing of
+ * the prefix. Join codes are case-insensitive everywhere (GET /join too). */
 static bool same_code(const char *a, const char *b)
 {
     size_t na = strlen(a), nb = strlen(b);
     unsigned char d = na != nb;
 
     for (size_t i = 0; i < na; i++)
-        d |= (unsigned char)(a[i] ^ b[i % (nb ? nb : 1)]);
+        d |= (unsigned char)(upper(a[i]) ^ upper(b[i % (nb ? nb : 1)]));
     return d == 0;
 }
 
@@ -115,21 +122,64 @@ out:
 
 void api__participant_list(struct api_ctx *c)
 {
-    struct store_participant *v;
-    size_t n;
+    struct store_participant *v = NULL;
+    struct store_vote *votes = NULL;
+    struct store_topic *topics = NULL;
+    size_t n = 0, n_votes = 0, n_topics = 0;
     struct forum_error err;
     enum forum_status rc;
     json_t *arr;
 
     forum_error_clear(&err);
-    rc = store_participant_list(c->store, CTX_EID(c), &v, &n, &err);
+    rc = store_read_begin(c->store, &err);
+    if (rc == FORUM_OK) {
+        rc = store_participant_list(c->store, CTX_EID(c), &v, &n, &err);
+        if (rc == FORUM_OK)
+            rc = store_vote_list(c->store, CTX_EID(c), NULL, &votes, &n_votes, &err);
+        if (rc == FORUM_OK)
+            rc = store_topic_list(c->store, CTX_EID(c), &topics, &n_topics, &err);
+        store_read_end(c->store);
+    }
+    if (api__failed(c, rc, &err))
+        goto out;
+    arr = json_array();
+    for (size_t i = 0; i < n; i++) {
+        json_t *o = participant_json(&v[i]);
+        long cast = 0, hosts = 0;
+        for (size_t k = 0; k < n_votes; k++)
+            cast += strcmp(votes[k].participant_id, v[i].id) == 0;
+        for (size_t k = 0; k < n_topics; k++)
+            for (size_t h = 0; h < topics[k].host_ids.n; h++)
+                hosts += strcmp(topics[k].host_ids.v[h], v[i].id) == 0;
+        json_object_set_new(o, "votes", json_integer(cast));
+        json_object_set_new(o, "hosts", json_integer(hosts));
+        json_array_append_new(arr, o);
+    }
+    api__json(c, 200, arr);
+out:
+    store_participants_free(v, n);
+    store_votes_free(votes, n_votes);
+    store_topics_free(topics, n_topics);
+}
+
+void api__participant_delete(struct api_ctx *c)
+{
+    struct store_strv gone = {NULL, 0};
+    struct forum_error err;
+    enum forum_status rc;
+    long votes = 0;
+    json_t *doc;
+
+    forum_error_clear(&err);
+    rc = store_participant_delete(c->store, CTX_EID(c), c->param[1], &gone, &votes, &err);
     if (api__failed(c, rc, &err))
         return;
-    arr = json_array();
-    for (size_t i = 0; i < n; i++)
-        json_array_append_new(arr, participant_json(&v[i]));
-    store_participants_free(v, n);
-    api__json(c, 200, arr);
+    doc = json_object();
+    json_object_set_new(doc, "id", json_string(c->param[1]));
+    json_object_set_new(doc, "votes_deleted", json_integer(votes));
+    json_object_set_new(doc, "topics_deleted", api__strv_json(&gone));
+    store_strv_release(&gone);
+    api__json(c, 200, doc);
 }
 
 static void me_answer(struct api_ctx *c)

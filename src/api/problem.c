@@ -10,6 +10,86 @@
 
 #include "internal.h"
 
+/* The features of the online rule (docs/api.md, "The allocation problem"). */
+#define FEATURE_ONLINE "online"
+#define FEATURE_IN_PERSON "in_person"
+
+/*
+ * Slots that overlap were refused since docs/decisions/0011, but a database
+ * from before may hold some: the allocator's model is disjoint slots, so
+ * such an event is not allocated until they are fixed (FORUM_EINVAL, field
+ * "slots", naming both). slots come in chronological order.
+ */
+static enum forum_status slots_disjoint(const struct store_slot *slots, size_t n,
+                                        struct forum_error *err)
+{
+    for (size_t i = 1; i < n; i++)
+        for (size_t j = 0; j < i; j++)
+            if (api__slots_overlap(&slots[i], &slots[j]))
+                return forum_error_set(err, FORUM_EINVAL, "slots",
+                                       "slots %s (%s) and %s (%s) overlap: change or "
+                                       "delete one of them",
+                                       slots[j].id, slots[j].label, slots[i].id,
+                                       slots[i].label);
+    return FORUM_OK;
+}
+
+static bool strv_has(const struct store_strv *sv, const char *s)
+{
+    for (size_t i = 0; i < sv->n; i++)
+        if (strcmp(sv->v[i], s) == 0)
+            return true;
+    return false;
+}
+
+/* True when participant pid needs feature f. */
+static bool person_needs(const struct store_participant *people, size_t n,
+                         const char *pid, const char *f)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(people[i].id, pid) == 0)
+            return strv_has(&people[i].needs, f);
+    return false;
+}
+
+/*
+ * The online rule, written as features and needs so that the allocator
+ * needs no rule of its own: every room without "online" gets the feature
+ * "in_person" in the problem, and every topic that does not need "online"
+ * (nor has a host who does) needs "in_person". An online room thus holds
+ * only online topics, unless the facilitator gave it "in_person" too (a
+ * hybrid room). An event without an online room is left as it is.
+ */
+static void online_rule(json_t *rooms_doc, json_t *topics_doc,
+                        const struct store_room *rooms, size_t n_rooms,
+                        const struct store_topic *topics, size_t n_topics,
+                        const struct store_participant *people, size_t n_people)
+{
+    bool any_online = false;
+
+    for (size_t i = 0; i < n_rooms; i++)
+        any_online = any_online || strv_has(&rooms[i].features, FEATURE_ONLINE);
+    if (!any_online)
+        return;
+    for (size_t i = 0; i < n_rooms; i++) {
+        if (strv_has(&rooms[i].features, FEATURE_ONLINE) ||
+            strv_has(&rooms[i].features, FEATURE_IN_PERSON))
+            continue;
+        json_array_append_new(json_object_get(json_array_get(rooms_doc, i), "features"),
+                              json_string(FEATURE_IN_PERSON));
+    }
+    for (size_t i = 0; i < n_topics; i++) {
+        bool online = strv_has(&topics[i].needs, FEATURE_ONLINE);
+        for (size_t h = 0; h < topics[i].host_ids.n && !online; h++)
+            online =
+                person_needs(people, n_people, topics[i].host_ids.v[h], FEATURE_ONLINE);
+        if (online || strv_has(&topics[i].needs, FEATURE_IN_PERSON))
+            continue;
+        json_array_append_new(json_object_get(json_array_get(topics_doc, i), "needs"),
+                              json_string(FEATURE_IN_PERSON));
+    }
+}
+
 /* True when slot sid is in a plenary or a break. */
 static bool in_everyones_block(const struct store_block *v, size_t n, const char *sid)
 {
@@ -78,6 +158,8 @@ enum forum_status api__problem_build(struct store *s, const char *eid, json_t **
     if (rc == FORUM_OK)
         rc = store_block_list(s, eid, &blocks, &n_blocks, err);
     store_read_end(s);
+    if (rc == FORUM_OK)
+        rc = slots_disjoint(slots, n_slots, err);
     if (rc != FORUM_OK)
         goto out;
     doc = json_object();
@@ -145,6 +227,8 @@ enum forum_status api__problem_build(struct store *s, const char *eid, json_t **
         json_array_append_new(arr, o);
     }
     json_object_set_new(doc, "topics", arr);
+    online_rule(json_object_get(doc, "rooms"), arr, rooms, n_rooms, topics, n_topics,
+                people, n_people);
     arr = json_array();
     for (size_t i = 0, v = 0; i < n_people; i++) {
         json_t *o = json_object(), *w = json_object();
@@ -188,6 +272,10 @@ void api__problem_get(struct api_ctx *c)
 
     forum_error_clear(&err);
     rc = api__problem_build(c->store, CTX_EID(c), &doc, &err);
+    if (rc == FORUM_EINVAL) {
+        api__error(c, 422, "invalid_problem", err.field, "%s", err.msg);
+        return;
+    }
     if (api__failed(c, rc, &err))
         return;
     api__json(c, 200, doc);

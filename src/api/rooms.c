@@ -46,7 +46,8 @@ static bool room_fields(struct api_ctx *c, struct store_room *r, bool creating)
 
     if (!api__only_keys(c, keys) ||
         !api__get_string(c, "name", creating, API_LABEL_MAX, false, &name, &has_name) ||
-        !api__get_int(c, "capacity", creating, 0, 100000, &r->capacity, NULL) ||
+        !api__get_int(c, "capacity", creating, API_CAPACITY_MIN, API_CAPACITY_MAX,
+                      &r->capacity, NULL) ||
         !api__get_strv(c, "features", API_FEATURES_MAX, API_FEATURE_MAX, &r->features,
                        NULL) ||
         !api__get_strv(c, "unavailable", API_UNAVAILABLE_MAX, STORE_ID_MAX,

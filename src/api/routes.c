@@ -13,7 +13,10 @@
 
 #define E "/api/v1/events/*"
 #define SMALL API_SMALL_BODY
-#define TOPIC_BODY (16 * 1024)
+/* A topic at its limits in characters fits even with every character escaped
+ * as a JSON surrogate pair (12 bytes): 4000 of description, 200 of title, 100
+ * of theme. */
+#define TOPIC_BODY (56 * 1024)
 
 /* The usual combinations. */
 #define READ (API_STORE | API_EVENT)
@@ -23,6 +26,13 @@ const struct api_route api_routes[] = {
     {API_GET, "/healthz", api__health, API_ROLE_ANYONE, API_STORE, 0, "healthz"},
     {API_POST, "/api/v1/events", api__event_create, API_ROLE_ADMIN,
      API_STORE | API_WRITES, SMALL, "event_create"},
+    {API_GET, "/api/v1/events", api__event_list, API_ROLE_ADMIN, API_STORE, 0,
+     "event_list"},
+    {API_GET, "/api/v1/limits", api__limits, API_ROLE_ANYONE, 0, 0, "limits"},
+    {API_DELETE, E, api__event_delete, API_ROLE_ADMIN, WRITE, 0, "event_delete"},
+    {API_POST, E "/copy", api__event_copy, API_ROLE_ADMIN, WRITE, SMALL, "event_copy"},
+    {API_POST, E "/facilitator_token", api__event_facilitator, API_ROLE_ADMIN, WRITE,
+     SMALL, "facilitator_token"},
     {API_GET, E, api__event_get, API_ROLE_OPTIONAL, READ, 0, "event_get"},
     {API_PATCH, E, api__event_patch, API_ROLE_FACILITATOR, WRITE, SMALL, "event_patch"},
     {API_GET, "/api/v1/join/*", api__join_get, API_ROLE_ANYONE, API_STORE, 0, "join"},
@@ -56,6 +66,8 @@ const struct api_route api_routes[] = {
      SMALL, "participant_create"},
     {API_GET, E "/participants", api__participant_list, API_ROLE_FACILITATOR, READ, 0,
      "participant_list"},
+    {API_DELETE, E "/participants/*", api__participant_delete, API_ROLE_FACILITATOR,
+     WRITE, 0, "participant_delete"},
     {API_GET, E "/me", api__me_get, API_ROLE_PARTICIPANT, READ, 0, "me_get"},
     {API_PATCH, E "/me", api__me_patch, API_ROLE_PARTICIPANT, WRITE, SMALL, "me_patch"},
     {API_GET, E "/me/votes", api__me_votes, API_ROLE_PARTICIPANT, READ, 0, "me_votes"},

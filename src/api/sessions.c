@@ -11,19 +11,6 @@
 #include "forum/util/mem.h"
 #include "internal.h"
 
-long api__session_groups(const struct store_schedule *sc, const struct store_session *x)
-{
-    long n = 0;
-
-    if (x->topic_id == NULL)
-        return 1;
-    for (size_t i = 0; i < sc->n_sessions; i++)
-        if (sc->sessions[i].topic_id != NULL &&
-            strcmp(sc->sessions[i].topic_id, x->topic_id) == 0)
-            n++;
-    return n > 0 ? n : 1;
-}
-
 char *api__group_title(const char *title, long group, const char *locale)
 {
     const char *word =
@@ -50,7 +37,7 @@ static void session_common(json_t *o, const struct store_schedule *sc,
     json_object_set_new(o, "id", json_string(x->id));
     json_object_set_new(o, "topic", str_or_null(x->topic_id));
     json_object_set_new(o, "group", json_integer(x->group));
-    json_object_set_new(o, "groups", json_integer(api__session_groups(sc, x)));
+    json_object_set_new(o, "groups", json_integer(x->groups));
     json_object_set_new(o, "block", str_or_null(x->block_id));
     json_object_set_new(o, "kind", json_string(x->kind));
     json_object_set_new(o, "title", json_string(x->title));

@@ -80,6 +80,48 @@ static bool slot_fields(struct api_ctx *c, struct store_slot *sl, bool creating)
     return true;
 }
 
+bool api__slots_overlap(const struct store_slot *a, const struct store_slot *b)
+{
+    /* Normalised UTC times of one format compare as strings. */
+    return strcmp(a->starts_at, b->ends_at) < 0 && strcmp(b->starts_at, a->ends_at) < 0;
+}
+
+/*
+ * Refuses sl when it overlaps (or repeats) another slot of the event: the
+ * allocator's model is disjoint slots, so two slots at one time would let
+ * one person be seated twice (docs/decisions/0011). Returns false with the
+ * 422 filled, naming the other slot.
+ */
+static bool slot_disjoint(struct api_ctx *c, const struct store_slot *sl)
+{
+    struct store_slot *v;
+    size_t n;
+    struct forum_error err;
+    enum forum_status rc;
+    bool ok = true;
+
+    forum_error_clear(&err);
+    rc = store_slot_list(c->store, CTX_EID(c), &v, &n, &err);
+    if (api__failed(c, rc, &err))
+        return false;
+    for (size_t i = 0; i < n && ok; i++) {
+        if (sl->id != NULL && strcmp(v[i].id, sl->id) == 0)
+            continue;
+        if (!api__slots_overlap(sl, &v[i]))
+            continue;
+        ok = false;
+        api__error(c, 422, "overlap", "starts_at",
+                   "%s slot %s (%s, %s to %s): slots of an event must not overlap",
+                   strcmp(v[i].starts_at, sl->starts_at) == 0 &&
+                           strcmp(v[i].ends_at, sl->ends_at) == 0
+                       ? "the same times as"
+                       : "overlaps",
+                   v[i].id, v[i].label, v[i].starts_at, v[i].ends_at);
+    }
+    store_slots_free(v, n);
+    return ok;
+}
+
 void api__slot_create(struct api_ctx *c)
 {
     struct store_slot sl;
@@ -88,7 +130,7 @@ void api__slot_create(struct api_ctx *c)
     enum forum_status rc;
 
     memset(&sl, 0, sizeof(sl));
-    if (!slot_fields(c, &sl, true))
+    if (!slot_fields(c, &sl, true) || !slot_disjoint(c, &sl))
         goto out;
     forum_error_clear(&err);
     rc = store_slot_create(c->store, CTX_EID(c), &sl, id, &err);
@@ -110,7 +152,7 @@ void api__slot_patch(struct api_ctx *c)
     rc = store_slot_get(c->store, CTX_EID(c), c->param[1], &sl, &err);
     if (api__failed(c, rc, &err))
         return;
-    if (!slot_fields(c, &sl, false))
+    if (!slot_fields(c, &sl, false) || !slot_disjoint(c, &sl))
         goto out;
     rc = store_slot_update(c->store, CTX_EID(c), &sl, &err);
     if (api__failed(c, rc, &err))

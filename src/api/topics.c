@@ -179,6 +179,17 @@ static bool topic_block(struct api_ctx *c, struct store_topic *t, const char *pr
     if (api__failed(c, rc, &err))
         return false;
     for (size_t i = 0; i < n; i++) {
+        /* A plenary's or a break's slot holds no topic, locked or not. */
+        for (size_t k = 0; t->fixed_slot != NULL && !api__block_allocated(v[i].kind) &&
+                           k < v[i].slots.n;
+             k++) {
+            if (strcmp(v[i].slots.v[k], t->fixed_slot) == 0) {
+                api__error(c, 422, "invalid", "fixed",
+                           "this slot is the \"%s\" block's: one item for everyone",
+                           v[i].name);
+                goto out;
+            }
+        }
         if (v[i].proposals_open) {
             open++;
             only = &v[i];
@@ -270,7 +281,8 @@ static bool topic_fields(struct api_ctx *c, struct store_topic *t, bool creating
     has_max = max != NULL && !json_is_null(max);
     if (max != NULL && json_is_null(max))
         t->max_size = 0;
-    if (has_max && !api__get_int(c, "max_size", false, 1, 100000, &t->max_size, NULL))
+    if (has_max && !api__get_int(c, "max_size", false, API_MAX_SIZE_MIN, API_CAPACITY_MAX,
+                                 &t->max_size, NULL))
         return false;
     if (has_title) {
         if (title == NULL || title[0] == '\0') {

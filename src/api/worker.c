@@ -245,6 +245,10 @@ void api__allocation_post(struct api_ctx *c)
     }
     forum_error_clear(&err);
     rc = api__problem_build(c->store, CTX_EID(c), &problem, &err);
+    if (rc == FORUM_EINVAL) {
+        api__error(c, 422, "invalid_problem", err.field, "%s", err.msg);
+        return;
+    }
     if (api__failed(c, rc, &err))
         return;
     job = forum_xcalloc(1, sizeof(*job));

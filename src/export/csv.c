@@ -29,14 +29,30 @@ static void csv_field(struct buf *b, const char *s, bool last)
     export__put_str(b, last ? "\r\n" : ",");
 }
 
+/* A time column's header: "starts_at (Europe/Paris)", quoted as a field. */
+static void header_time(struct buf *b, const char *name, const char *zone)
+{
+    char h[160];
+
+    snprintf(h, sizeof(h), "%s (%s)", name, zone);
+    csv_field(b, h, false);
+}
+
 char *export_csv(const struct export_schedule *sc, size_t *len)
 {
     struct buf b, hosts;
     char seated[32], group[32];
 
+    const char *zone = sc != NULL && sc->timezone != NULL ? sc->timezone : "UTC";
+
     buf_init(&b, EXPORT_MAX);
-    export__put_str(&b, "slot,starts_at,ends_at,room,topic,title,theme,hosts,seated,"
-                        "session,group,block,kind\r\n");
+    /* The byte-order mark tells spreadsheet programs the file is UTF-8. */
+    export__put_str(&b, "\xEF\xBB\xBF");
+    export__put_str(&b, "slot,");
+    header_time(&b, "starts_at", zone);
+    header_time(&b, "ends_at", zone);
+    export__put_str(&b, "room,topic,title,theme,hosts,seated,session,group,block,kind,"
+                        "starts_at_utc,ends_at_utc\r\n");
     for (size_t i = 0; sc != NULL && i < sc->n_sessions; i++) {
         const struct export_session *it = &sc->sessions[i];
 
@@ -47,8 +63,9 @@ char *export_csv(const struct export_schedule *sc, size_t *len)
         snprintf(seated, sizeof(seated), "%ld", it->seated);
         snprintf(group, sizeof(group), "%ld", it->group);
         csv_field(&b, export__nz(it->slot_label), false);
-        csv_field(&b, export__nz(it->starts_at), false);
-        csv_field(&b, export__nz(it->ends_at), false);
+        csv_field(&b, export__nz(it->starts_local ? it->starts_local : it->starts_at),
+                  false);
+        csv_field(&b, export__nz(it->ends_local ? it->ends_local : it->ends_at), false);
         csv_field(&b, export__nz(it->room_name), false);
         csv_field(&b, export__nz(it->topic), false);
         csv_field(&b, export__nz(it->title), false);
@@ -58,7 +75,9 @@ char *export_csv(const struct export_schedule *sc, size_t *len)
         csv_field(&b, export__nz(it->id), false);
         csv_field(&b, group, false);
         csv_field(&b, export__nz(it->block), false);
-        csv_field(&b, export__nz(it->kind), true);
+        csv_field(&b, export__nz(it->kind), false);
+        csv_field(&b, export__nz(it->starts_at), false);
+        csv_field(&b, export__nz(it->ends_at), true);
         buf_release(&hosts);
     }
     return buf_detach(&b, len);

@@ -106,6 +106,8 @@ const char *http_page_route(const char *path)
 
     if (strcmp(path, "/") == 0)
         return HTTP_ROOT_PAGE;
+    if (strcmp(path, "/admin") == 0 || strcmp(path, "/admin/") == 0)
+        return "/admin.html";
     if (strncmp(path, "/e/", 3) != 0)
         return path;
     eid = path + 3;

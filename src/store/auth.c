@@ -184,6 +184,16 @@ enum forum_status store_admin_init(struct store *s, const char *token, char *gen
         token = fresh;
     }
     store_hash(token, h);
+    if (token != fresh) {
+        /* The same token at every start: nothing to write (no transaction, no
+         * fsync), and a database on read-only media still opens. */
+        uint8_t stored[STORE_HASH_LEN];
+        rc = admin_hash(s, stored, &found, err);
+        if (rc != FORUM_OK)
+            return rc;
+        if (found && memcmp(stored, h, STORE_HASH_LEN) == 0)
+            return FORUM_OK;
+    }
     st = store__stmt(s, SQL_ADMIN_SET, err);
     if (st == NULL)
         return FORUM_ESTORE;

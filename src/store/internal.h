@@ -137,6 +137,14 @@ enum forum_status store__token_insert(struct store *s, int role, const char *eid
                                       const char *pid, const char *token,
                                       struct forum_error *err);
 
+/*
+ * Inserts room r into event eid with its lists, inside the caller's
+ * transaction. OUT: id (STORE_ID_MAX + 1 bytes, "" on failure).
+ */
+enum forum_status store__room_insert(struct store *s, const char *eid,
+                                     const struct store_room *r, char *id,
+                                     struct forum_error *err);
+
 /* Grows an array of n elements of size sz by one zeroed element; returns it. */
 void *store__grow(void *v, size_t n, size_t sz);
 

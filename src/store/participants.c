@@ -29,6 +29,17 @@ static const char SQL_P_NEED_ADD[] =
 static const char SQL_P_UNAVAILABLE_ADD[] =
     "INSERT INTO participant_unavailable (participant_id, slot_id) VALUES (?1, ?2)";
 
+/* Topics whose only host is ?1: they leave with their host. */
+static const char SQL_P_SOLE_TOPICS[] =
+    "SELECT h.topic_id FROM topic_hosts h WHERE h.participant_id = ?1 AND NOT EXISTS "
+    "(SELECT 1 FROM topic_hosts o WHERE o.topic_id = h.topic_id AND "
+    "o.participant_id <> ?1) ORDER BY h.topic_id";
+static const char SQL_P_VOTES_COUNT[] =
+    "SELECT count(*) FROM votes WHERE participant_id = ?1";
+static const char SQL_P_TOPIC_DELETE[] = "DELETE FROM topics WHERE id = ?1";
+static const char SQL_P_DELETE[] =
+    "DELETE FROM participants WHERE id = ?1 AND event_id = ?2";
+
 void store_participant_release(struct store_participant *p)
 {
     free(p->id);
@@ -176,4 +187,57 @@ enum forum_status store_participant_update(struct store *s, const char *eid,
         rc = lists_save(s, p, p->id, err);
 fail:
     return store__end(s, rc, err);
+}
+
+enum forum_status store_participant_delete(struct store *s, const char *eid,
+                                           const char *pid, struct store_strv *topics,
+                                           long *votes, struct forum_error *err)
+{
+    sqlite3_stmt *st;
+    enum forum_status rc;
+    struct store_strv sole = {NULL, 0};
+
+    *votes = 0;
+    rc = store__begin(s, err);
+    if (rc != FORUM_OK)
+        return rc;
+    /* The participant must be this event's before anything is read. */
+    st = store__stmt(s, SQL_P_GET, err);
+    if (st == NULL) {
+        rc = FORUM_ESTORE;
+        goto out;
+    }
+    store__bind(st, 1, eid);
+    store__bind(st, 2, pid);
+    if (sqlite3_step(st) != SQLITE_ROW)
+        rc = forum_error_set(err, FORUM_ENOTFOUND, NULL, "no such participant");
+    store__done(st);
+    if (rc == FORUM_OK)
+        rc = store__strv_load(s, SQL_P_SOLE_TOPICS, pid, &sole, err);
+    if (rc == FORUM_OK) {
+        st = store__stmt(s, SQL_P_VOTES_COUNT, err);
+        if (st == NULL) {
+            rc = FORUM_ESTORE;
+        } else {
+            store__bind(st, 1, pid);
+            if (sqlite3_step(st) == SQLITE_ROW)
+                *votes = (long)sqlite3_column_int64(st, 0);
+            store__done(st);
+        }
+    }
+    for (size_t i = 0; i < sole.n && rc == FORUM_OK; i++)
+        rc = store__exec_id(s, SQL_P_TOPIC_DELETE, sole.v[i], err);
+    /* The rest cascades: votes, host rows, needs, unavailability, tokens. */
+    if (rc == FORUM_OK)
+        rc = store__delete(s, SQL_P_DELETE, pid, eid, "participant", err);
+out:
+    rc = store__end(s, rc, err);
+    if (rc == FORUM_OK && topics != NULL) {
+        for (size_t i = 0; i < sole.n; i++)
+            store_strv_push(topics, sole.v[i]);
+    }
+    store_strv_release(&sole);
+    if (rc != FORUM_OK)
+        *votes = 0;
+    return rc;
 }

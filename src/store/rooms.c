@@ -118,23 +118,18 @@ static enum forum_status room_save_lists(struct store *s, const struct store_roo
     return rc;
 }
 
-enum forum_status store_room_create(struct store *s, const char *eid,
-                                    const struct store_room *r, char *id,
-                                    struct forum_error *err)
+enum forum_status store__room_insert(struct store *s, const char *eid,
+                                     const struct store_room *r, char *id,
+                                     struct forum_error *err)
 {
     sqlite3_stmt *st;
     enum forum_status rc;
 
     if (store_random_id('r', 7, id) != FORUM_OK)
         return forum_error_set(err, FORUM_EINTERNAL, NULL, "no randomness");
-    rc = store__begin(s, err);
-    if (rc != FORUM_OK)
-        return rc;
     st = store__stmt(s, SQL_ROOM_INSERT, err);
-    if (st == NULL) {
-        rc = FORUM_ESTORE;
-        goto fail;
-    }
+    if (st == NULL)
+        return FORUM_ESTORE;
     store__bind(st, 1, id);
     store__bind(st, 2, eid);
     store__bind(st, 3, r->name);
@@ -143,9 +138,20 @@ enum forum_status store_room_create(struct store *s, const char *eid,
     rc = store__run(s, st, err);
     if (rc == FORUM_OK)
         rc = room_save_lists(s, r, id, err);
-fail:
     if (rc != FORUM_OK)
         id[0] = '\0';
+    return rc;
+}
+
+enum forum_status store_room_create(struct store *s, const char *eid,
+                                    const struct store_room *r, char *id,
+                                    struct forum_error *err)
+{
+    enum forum_status rc = store__begin(s, err);
+
+    if (rc != FORUM_OK)
+        return rc;
+    rc = store__room_insert(s, eid, r, id, err);
     return store__end(s, rc, err);
 }
 

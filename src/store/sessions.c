@@ -42,7 +42,9 @@ static const char SQL_VB_INSERT[] =
 #define S_COLS                                                                           \
     "SELECT s.id, s.topic_id, s.grp, s.block_id, s.kind, s.room_id, s.slot_id, "         \
     "s.title, "                                                                          \
-    "s.theme, s.starts_at, s.ends_at, s.seats, s.sequence, s.everyone FROM sessions s "  \
+    "s.theme, s.starts_at, s.ends_at, s.seats, s.sequence, s.everyone, "                 \
+    "(SELECT count(*) FROM sessions g WHERE g.event_id = s.event_id AND "                \
+    "g.version = s.version AND g.topic_id = s.topic_id) FROM sessions s "                \
     "LEFT JOIN version_rooms r ON r.event_id = s.event_id AND r.version = s.version "    \
     "AND r.room_id = s.room_id WHERE s.event_id = ?1 AND s.version = ?2 "
 #define S_ORDER " ORDER BY s.starts_at, r.position, s.grp, s.id"
@@ -188,6 +190,9 @@ static void session_read(sqlite3_stmt *st, void *out)
     x->seats = (long)sqlite3_column_int64(st, 11);
     x->sequence = (long)sqlite3_column_int64(st, 12);
     x->everyone = sqlite3_column_int(st, 13) != 0;
+    x->groups = (long)sqlite3_column_int64(st, 14);
+    if (x->groups < 1)
+        x->groups = 1;
 }
 
 /* What store__rows() frees when a list fails half-way. */

@@ -90,14 +90,23 @@ static void test_blocks_rules(void **state)
 
     /* A slot in two blocks. */
     refused(t, API_POST, EV(t, "/blocks"), t->fac, body, 422, "slot_taken", "slots");
-    /* Blocks that overlap: a slot of 14:30-15:30 meets the forum's 14:00-15:00. */
+    /* Blocks that overlap: slots never do (docs/decisions/0011), but blocks
+     * overlap by their spans. With a slot of 16:00-17:00 the forum spans
+     * 14:00-17:00, and a block of the 15:00-16:00 slot falls inside it. */
     create(t, EV(t, "/slots"), t->fac,
-           "{\"label\":\"Overlap\",\"starts_at\":\"2025-09-18T14:30:00+02:00\","
-           "\"ends_at\":\"2025-09-18T15:30:00+02:00\"}",
+           "{\"label\":\"Later\",\"starts_at\":\"2025-09-18T16:00:00+02:00\","
+           "\"ends_at\":\"2025-09-18T17:00:00+02:00\"}",
            s3);
+    snprintf(body, sizeof(body), "{\"slots\":[\"%s\",\"%s\"]}", t->slot[0], s3);
+    assert_int_equal(
+        tc_call(t, API_PATCH, EV(t, "/blocks/%s", forum), t->fac, body, NULL), 200);
     snprintf(body, sizeof(body),
-             "{\"name\":\"Ateliers\",\"kind\":\"workshops\",\"slots\":[\"%s\"]}", s3);
+             "{\"name\":\"Ateliers\",\"kind\":\"workshops\",\"slots\":[\"%s\"]}",
+             t->slot[1]);
     refused(t, API_POST, EV(t, "/blocks"), t->fac, body, 422, "overlap", "slots");
+    snprintf(body, sizeof(body), "{\"slots\":[\"%s\"]}", t->slot[0]);
+    assert_int_equal(
+        tc_call(t, API_PATCH, EV(t, "/blocks/%s", forum), t->fac, body, NULL), 200);
     assert_int_equal(tc_call(t, API_DELETE, EV(t, "/slots/%s", s3), t->fac, NULL, NULL),
                      204);
     /* The rest of the fields. */
@@ -174,6 +183,11 @@ static void test_blocks_rules(void **state)
     refused(t, API_PATCH, EV(t, "/blocks/%s", plen), t->fac, body, 422, "slot_taken",
             "slots");
 
+    /* No topic is locked in the plenary's slot, whatever its block. */
+    snprintf(body, sizeof(body), "{\"fixed\":{\"room\":\"%s\",\"slot\":\"%s\"}}",
+             t->room[0], t->slot[1]);
+    refused(t, API_PATCH, EV(t, "/topics/%s", t->topic[1]), t->fac, body, 422, "invalid",
+            "fixed");
     /* A deleted block leaves its topics in no block. */
     assert_int_equal(
         tc_call(t, API_DELETE, EV(t, "/blocks/%s", forum), t->fac, NULL, NULL), 204);

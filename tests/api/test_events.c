@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include "client.h"
+#include "forum/store.h"
 
 static void test_events_create_only_admin(void **state)
 {
@@ -221,6 +222,38 @@ static void test_events_rooms(void **state)
     json_decref(doc);
 }
 
+/*
+ * A database from before overlapping slots were refused may hold some: the
+ * event is not allocated until they are fixed (docs/decisions/0011).
+ */
+static void test_events_legacy_overlap_not_allocated(void **state)
+{
+    struct tc *t = *state;
+    struct store *s;
+    char label[] = "Doublon", from[] = "2025-09-18T12:30:00Z",
+         to[] = "2025-09-18T13:30:00Z";
+    struct store_slot sl = {NULL, label, from, to};
+    char id[STORE_ID_MAX + 1], p[256];
+
+    assert_int_equal(store_open(t->db, &s, NULL), FORUM_OK);
+    assert_int_equal(store_slot_create(s, t->eid, &sl, id, NULL), FORUM_OK);
+    store_close(s);
+    snprintf(p, sizeof(p), "/api/v1/events/%s/allocation/problem", t->eid);
+    tc_expect_error(t, API_GET, p, t->fac, NULL, 422, "invalid_problem", "slots");
+    snprintf(p, sizeof(p), "/api/v1/events/%s/allocation", t->eid);
+    tc_expect_error(t, API_POST, p, t->fac, "{\"time_limit_ms\":10}", 422,
+                    "invalid_problem", "slots");
+    /* Moving the slot away fixes it. */
+    snprintf(p, sizeof(p), "/api/v1/events/%s/slots/%s", t->eid, id);
+    assert_int_equal(tc_call(t, API_PATCH, p, t->fac,
+                             "{\"starts_at\":\"2025-09-19T12:30:00Z\","
+                             "\"ends_at\":\"2025-09-19T13:30:00Z\"}",
+                             NULL),
+                     200);
+    snprintf(p, sizeof(p), "/api/v1/events/%s/allocation/problem", t->eid);
+    assert_int_equal(tc_call(t, API_GET, p, t->fac, NULL, NULL), 200);
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, tc_setup, tc_teardown)
 
 int main(void)
@@ -232,6 +265,7 @@ int main(void)
         T(test_events_join_code_lookup),
         T(test_events_slots),
         T(test_events_rooms),
+        T(test_events_legacy_overlap_not_allocated),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

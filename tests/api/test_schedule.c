@@ -456,7 +456,8 @@ static void test_schedule_plenary_groups_sequence(void **state)
     assert_int_equal(plenaries, 1);
     assert_int_equal(groups, 2);
     json_decref(doc);
-    /* Every agenda holds the plenary. */
+    /* Every agenda holds the plenary; a group says which one, and how many
+     * there are, though the person sits in one only. */
     for (int p = 0; p < 2; p++) {
         int found = 0;
         assert_int_equal(tc_call(t, API_GET,
@@ -464,10 +465,33 @@ static void test_schedule_plenary_groups_sequence(void **state)
                                  t->ptok[p], NULL, &agenda),
                          200);
         assert_int_equal(json_array_size(agenda), 2); /* a group, and the plenary */
-        json_array_foreach(agenda, i, x) found +=
-            strcmp(json_string_value(json_object_get(x, "kind")), "plenary") == 0;
+        json_array_foreach(agenda, i, x)
+        {
+            if (strcmp(json_string_value(json_object_get(x, "kind")), "plenary") == 0) {
+                found++;
+                continue;
+            }
+            assert_int_equal(json_integer_value(json_object_get(x, "group")), p + 1);
+            assert_int_equal(json_integer_value(json_object_get(x, "groups")), 2);
+        }
         assert_int_equal(found, 1);
         json_decref(agenda);
+    }
+    /* The same in the second person's calendar feed. */
+    {
+        json_t *me;
+        char feed[300];
+        assert_int_equal(tc_call(t, API_GET, tc_path("/api/v1/events/%s/me", t->eid),
+                                 t->ptok[1], NULL, &me),
+                         200);
+        snprintf(feed, sizeof(feed), "%s",
+                 json_string_value(json_object_get(me, "calendar_url")));
+        json_decref(me);
+        ics = get_text(t, feed, NULL, &status, NULL);
+        assert_int_equal(status, 200);
+        assert_int_equal(count(ics, "BEGIN:VEVENT\r\n"), 2);
+        assert_non_null(strstr(ics, "SUMMARY:Topic 1 — groupe 2\r\n"));
+        free(ics);
     }
 
     snprintf(uid0, sizeof(uid0), "%s-%s@forumd", t->eid, t->topic[0]);
@@ -516,7 +540,7 @@ static void test_schedule_plenary_groups_sequence(void **state)
     ics = get_text(t, tc_path("/api/v1/events/%s/schedule.csv", t->eid), NULL, &status,
                    NULL);
     assert_int_equal(count(ics, "\r\n"), 1 + 3);
-    assert_non_null(strstr(ics, ",plenary\r\n"));
+    assert_non_null(strstr(ics, ",plenary,"));
     free(ics);
 }
 
@@ -532,11 +556,17 @@ static void test_schedule_csv(void **state)
                     &ct);
     assert_int_equal(status, 200);
     assert_non_null(strstr(ct, "text/csv"));
-    assert_int_equal(strncmp(text,
-                             "slot,starts_at,ends_at,room,topic,title,theme,hosts,seated,"
-                             "session,group,block,kind\r\n",
-                             83),
-                     0);
+    /* A byte-order mark for spreadsheets, times in the event's zone (named in
+     * the header), the UTC times last. */
+    {
+        static const char head[] =
+            "\xEF\xBB\xBFslot,starts_at (Europe/Paris),ends_at (Europe/Paris),room,topic,"
+            "title,theme,hosts,seated,session,group,block,kind,starts_at_utc,ends_at_"
+            "utc\r\n";
+        assert_int_equal(strncmp(text, head, strlen(head)), 0);
+    }
+    assert_non_null(strstr(text, ",2025-09-18 14:00,2025-09-18 15:00,"));
+    assert_non_null(strstr(text, ",2025-09-18T12:00:00Z,2025-09-18T13:00:00Z\r\n"));
     /* The formula is defused and the field quoted, quotes doubled. */
     assert_non_null(strstr(text, ",\"'=HYPERLINK(\"\"http://x\"\"), \"\"quoted\"\";"));
     assert_null(strstr(text, ",=HYPERLINK"));

@@ -5,10 +5,12 @@
 //   participant-phone.png participant-tv.png facilitate-phone.png
 //   facilitate-tv.png wall-phone.png wall-tv.png (the co-accompaniment
 //   half-day's grid), wall-plenary-tv.png (the plenary, for everyone),
-//   facilitate-day-tv.png (the day's blocks on one timeline), notes-phone.png
-//   (a session's notes), notes-conflict-tv.png (two writers at once: the
-//   versions side by side), proceedings-tv.png and doors-tv.png (a door
-//   sheet with its QR codes)
+//   facilitate-day-tv.png (the day's blocks on one timeline),
+//   facilitate-folded-phone.png (the whole console, folded, on a phone),
+//   admin.png (the administrator's page), notes-phone.png (a session's
+//   notes), notes-conflict-tv.png (two writers at once: the versions side by
+//   side), proceedings-tv.png and doors-tv.png (a door sheet with its QR
+//   codes)
 // usage: FORUMD=build/ci/src/forumd node tests/browser/screenshots.mjs [OUTDIR]
 
 import fs from 'node:fs';
@@ -121,9 +123,31 @@ async function main() {
         page = await openPage(browser, { viewport: TV, locale: 'fr-FR' });
         await page.goto(`${base}/e/${eid}/facilitate#token=${token}`);
         await page.getByRole('heading', { name: L['fac.day'] }).waitFor();
+        await page.getByRole('heading', { level: 2 }).getByRole('button', { name: L['fac.day'], exact: true }).click();
         await page.evaluate(() => document.getElementById('day').scrollIntoView());
         shots.push(await shot(page, 'facilitate-day-tv.png'));
         await page.context().close();
+        // The whole console on a phone as a facilitator first sees it: folded,
+        // one summary line per section, the allocation open.
+        {
+            const page = await openPage(browser, { viewport: PHONE, locale: 'fr-FR' });
+            await page.goto(`${base}/e/${eid}/facilitate#token=${token}`);
+            await page.getByRole('button', { name: L['fac.allocate'] }).waitFor();
+            const file = path.join(out, 'facilitate-folded-phone.png');
+            await page.screenshot({ path: file, fullPage: true });
+            if (page.problems.length) throw new Error(page.problems.join('\n'));
+            shots.push(`${path.relative(SOURCE_DIR, file)} (${fs.statSync(file).size} bytes)`);
+            await page.context().close();
+        }
+        // The administrator's page: the demo and a copy of it for next year.
+        {
+            await call(base, 'POST', `/events/${eid}/copy`, ADMIN_TOKEN, { name: 'Bigre! Rencontre.s 2026', days: 364 });
+            const page = await openPage(browser, { viewport: { width: 1280, height: 900 }, locale: 'fr-FR' });
+            await page.goto(`${base}/admin#token=${ADMIN_TOKEN}`);
+            await page.getByRole('heading', { name: 'Bigre! Rencontre.s 2026', level: 3 }).waitFor();
+            shots.push(await shot(page, 'admin.png'));
+            await page.context().close();
+        }
 
         // A session's notes (the demo's, on the money topic) on a phone.
         const book = await call(base, 'GET', `/events/${eid}/proceedings.json`);

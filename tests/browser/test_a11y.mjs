@@ -8,7 +8,7 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startDaemon, seedEvent, launchBrowser, openPage, S, fill, until } from './lib/harness.mjs';
+import { startDaemon, seedEvent, launchBrowser, openPage, S, fill, until, unfold, roomForm } from './lib/harness.mjs';
 import { runAxe, describe } from './lib/axe.mjs';
 
 const L = S.fr;
@@ -122,7 +122,10 @@ test('the facilitator page labels every control and explains a wrong token', asy
     assert.deepEqual(await unlabelled(page), []);
     // Saving a room from the keyboard keeps the focus on its Save button
     // through the re-renders (it is disabled while the request runs).
-    const room = page.getByRole('form', { name: fill(L['fac.room_named'], { room: 'Verrière' }) });
+    // Every section open: every control labelled.
+    await unfold(page);
+    assert.deepEqual(await unlabelled(page), []);
+    const room = await roomForm(page, L, 'Verrière');
     await room.getByLabel(L['fac.capacity']).fill('21');
     await room.getByRole('button', { name: L['fac.save'], exact: true }).focus();
     await page.keyboard.press('Enter');

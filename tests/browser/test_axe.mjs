@@ -6,7 +6,7 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startDaemon, seedEvent, launchBrowser, openPage, S, fill } from './lib/harness.mjs';
+import { startDaemon, seedEvent, launchBrowser, openPage, S, fill, ADMIN_TOKEN, unfold as unfoldPanels } from './lib/harness.mjs';
 import { runAxe, describe, BLOCKING } from './lib/axe.mjs';
 
 const SIZES = [
@@ -53,9 +53,17 @@ const PAGES = [
             // The draft shown, with its grid and what changes against the published version.
             await page.getByRole('button', { name: fill(L['fac.show_named'], { id: ev.allocation.id }) }).click();
             await page.locator('#draft-title').waitFor();
+            // Every section of the console unfolded (they fold, issue 15).
+            await unfoldPanels(page);
             await unfold(page);
         },
     },
+    {
+        name: 'facilitator console, folded',
+        path: (ev) => `/e/${ev.id}/facilitate#token=${ev.token}`,
+        ready: (p, L) => p.getByRole('heading', { name: L['fac.settings'] }),
+    },
+    { name: 'admin', path: () => `/admin#token=${ADMIN_TOKEN}`, ready: (p, L) => p.getByRole('heading', { name: L['admin.create'] }) },
     { name: 'wall', path: (ev) => `/e/${ev.id}/wall`, ready: (p) => p.getByRole('table'), clock: '2025-10-14T08:00:00Z' },
     {
         name: 'session notes, read',

@@ -68,6 +68,7 @@ test('the page routes serve their pages', async () => {
         [`/e/${ev.id}`]: 'participant.html',
         [`/e/${ev.id}/facilitate`]: 'facilitate.html',
         [`/e/${ev.id}/wall`]: 'wall.html',
+        '/admin': 'admin.html',
     };
     for (const [route, file] of Object.entries(want)) {
         const res = await fetch(d.url + route);

@@ -6,7 +6,7 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startDaemon, createEvent, launchBrowser, openPage, S, fill, until } from './lib/harness.mjs';
+import { startDaemon, createEvent, launchBrowser, openPage, S, fill, until, unfold, roomForm } from './lib/harness.mjs';
 
 const L = S.fr;
 let d;
@@ -82,7 +82,7 @@ test('the facilitator opens the page with the link and sets up slots and rooms',
         await form.getByLabel(L['fac.capacity']).fill(capacity);
         await form.getByLabel(L['fac.features']).fill(features);
         await form.getByRole('button', { name: L['fac.room_add_button'] }).click();
-        await fac.getByRole('form', { name: fill(L['fac.room_named'], { room: name }) }).waitFor();
+        await fac.getByRole('rowheader', { name }).waitFor();
     }
     const rooms = await d.ok('GET', `/events/${ev.id}/rooms`);
     assert.deepEqual(rooms.map((r) => r.name).sort(), ['Atelier', 'Verrière']);
@@ -94,7 +94,7 @@ test('the facilitator opens the page with the link and sets up slots and rooms',
         await form.getByLabel(L['fac.room_name']).fill('Salle en ligne');
         await form.getByLabel(L['fac.capacity']).fill('20');
         await form.getByRole('button', { name: L['fac.room_add_button'] }).click();
-        const room = fac.getByRole('form', { name: fill(L['fac.room_named'], { room: 'Salle en ligne' }) });
+        const room = await roomForm(fac, L, 'Salle en ligne');
         await room.getByLabel(L['fac.capacity']).fill('25');
         await room.getByLabel(L['fac.features']).fill('online');
         await room.getByRole('group', { name: L['fac.room_unavailable'] }).getByLabel('Forum ouvert 2').check();
@@ -106,7 +106,7 @@ test('the facilitator opens the page with the link and sets up slots and rooms',
         }, 'the room edit is saved');
         assert.deepEqual(saved.features, ['online']);
         assert.deepEqual(saved.unavailable, [slot2.id]);
-        await room.getByRole('button', { name: fill(L['fac.delete_named'], { what: 'Salle en ligne' }) }).click();
+        await fac.getByRole('button', { name: fill(L['fac.delete_named'], { what: 'Salle en ligne' }) }).click();
         await until(async () => (await d.ok('GET', `/events/${ev.id}/rooms`)).length === 2, 'the room is deleted');
         assert.equal(fac.confirms.length, 1, 'deleting asks first');
     }
@@ -145,7 +145,8 @@ test('three participants join with the code, propose a topic each and vote with 
         await p.page.getByRole('heading', { name: L['join.title'] }).waitFor();
         await p.page.getByLabel(L['join.name']).fill(p.name);
         // The join code came along from the home page.
-        assert.equal(await p.page.getByLabel(L['join.code']).inputValue(), 'BIGRE25');
+        // As typed: join codes are case-insensitive everywhere, the participant page too.
+        assert.equal(await p.page.getByLabel(L['join.code']).inputValue(), p === people[0] ? 'bigre25' : 'BIGRE25');
         assert.deepEqual(p.page.problems, [], `problems on ${p.name}'s page`);
         await p.page.getByRole('button', { name: L['join.submit'] }).click();
         await p.page.getByRole('heading', { name: fill(L['me.hello'], { name: p.name }) }).waitFor();
@@ -217,6 +218,7 @@ test('a host edits their own topic', async () => {
 
 test('the facilitator sees votes and clashes, allocates and publishes', async () => {
     await fac.reload();
+    await unfold(fac, [L['fac.topics']]);
     const first = fac.getByRole('article', { name: people[0].title, exact: true });
     // Awa's topic has two votes of weight 1 + 3.
     await first.getByText(fill(L['fac.votes.other'], { n: 2, weight: 4 })).waitFor();
@@ -329,9 +331,13 @@ test('each participant sees their own agenda and a calendar link', async () => {
         const whole = p.page.getByRole('region', { name: heading });
         for (const s of all) await whole.getByText(s.title, { exact: true }).waitFor();
         assert.equal(await whole.getByText(L['schedule.yours']).count(), agenda.length);
-        const cal = await section.getByRole('link', { name: L['agenda.subscribe'] }).getAttribute('href');
+        // Subscribing is a webcal:// link (phones open their calendar app);
+        // the same feed is also a plain download.
+        const sub = await section.getByRole('link', { name: L['agenda.subscribe'] }).getAttribute('href');
+        const cal = await section.getByRole('link', { name: L['agenda.download_mine'] }).getAttribute('href');
         const me = await d.ok('GET', `/events/${ev.id}/me`, { token: p.token });
-        assert.ok(cal.endsWith(me.calendar_url), 'the subscribe link is the feed');
+        assert.ok(cal.endsWith(me.calendar_url), 'the download link is the feed');
+        assert.equal(sub, cal.replace(/^http:/, 'webcal:'), 'the subscription is the same feed as webcal://');
         assert.ok(!cal.includes(p.token), 'the feed link never carries the token');
         const feed = await fetch(cal);
         assert.equal(feed.status, 200);
@@ -341,6 +347,7 @@ test('each participant sees their own agenda and a calendar link', async () => {
 });
 
 test('closing the votes and clearing the join code from the settings', async () => {
+    await unfold(fac, [L['fac.settings']]);
     const settings = fac.getByRole('form', { name: L['fac.settings'] });
     await settings.getByLabel(L['fac.voting_open']).uncheck();
     await settings.getByLabel(L['fac.join_code']).fill('');

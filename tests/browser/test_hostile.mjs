@@ -8,7 +8,7 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startDaemon, seedEvent, launchBrowser, openPage, S } from './lib/harness.mjs';
+import { startDaemon, seedEvent, launchBrowser, openPage, S, unfold } from './lib/harness.mjs';
 
 const L = S.fr;
 const TITLE = '<img src=x onerror="window.__pwned=1;alert(1)"> Vendre <b>sans</b> se vendre';
@@ -44,11 +44,12 @@ after(async () => {
 
 // Opens url, records any request for the injected resources, and checks
 // that the page shows the hostile strings as text and made nothing of them.
-async function check(page, url, expectTexts) {
+async function check(page, url, expectTexts, prepare) {
     page.on('request', (r) => {
         if (/\/x$|\/x\?/.test(new URL(r.url()).pathname)) hits.push(r.url());
     });
     await page.goto(url);
+    if (prepare) await prepare();
     for (const s of expectTexts) await page.getByText(s, { exact: false }).first().waitFor();
     const injected = await page.evaluate(() => ({
         pwned: window.__pwned || 0,
@@ -86,7 +87,12 @@ test('the host sees it in their agenda and edit form as text', async () => {
 
 test('the facilitator page shows hostile text as text', async () => {
     const page = await openPage(browser, { viewport: { width: 1280, height: 900 } });
-    await check(page, `${d.url}/e/${ev.id}/facilitate#token=${ev.token}`, [TITLE, THEME]);
+    // Every section open: the topics, and who joined (a hostile name too).
+    await check(page, `${d.url}/e/${ev.id}/facilitate#token=${ev.token}`, [TITLE, THEME, NAME], async () => {
+        await page.getByRole('heading', { level: 2 }).first().waitFor();
+        await unfold(page);
+    });
+    await page.getByRole('rowheader', { name: NAME }).waitFor();
     await page.getByRole('article', { name: TITLE }).waitFor();
     await page.context().close();
 });

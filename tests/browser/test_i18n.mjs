@@ -79,6 +79,22 @@ test('every key the pages use exists', () => {
     assert.ok(used.size > 100, `found only ${used.size} keys in the code`);
 });
 
+test('every error code the API answers has a text in both languages', () => {
+    // The pages show errors from their code (and field), never the server's
+    // English message: every code src/api/ can send must be translated.
+    const codes = new Set();
+    const dir = path.join(SOURCE_DIR, 'src', 'api');
+    for (const f of fs.readdirSync(dir).filter((x) => x.endsWith('.c'))) {
+        const text = fs.readFileSync(path.join(dir, f), 'utf8');
+        for (const m of text.matchAll(/api__error\(\s*&?c,\s*\d+,\s*"(\w+)"/g)) codes.add(m[1]);
+        for (const m of text.matchAll(/too_many\(\s*c,\s*\w+,\s*"(\w+)"/g)) codes.add(m[1]);
+        for (const m of text.matchAll(/\{FORUM_\w+,\s*\d+,\s*"(\w+)"\}/g)) codes.add(m[1]);
+    }
+    assert.ok(codes.size > 20, `found only ${codes.size} codes`);
+    const missing = [...codes].filter((c) => !(`error.${c}` in fr) || !(`error.${c}` in en)).sort();
+    assert.deepEqual(missing, [], 'API error codes without a translation');
+});
+
 test('every reason the allocator gives for an unplaced topic is translated', () => {
     // The codes are the strings alloc_why_name() returns (src/alloc/problem.c).
     const src = path.join(SOURCE_DIR, 'src', 'alloc', 'problem.c');

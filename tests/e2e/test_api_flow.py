@@ -116,7 +116,10 @@ def test_full_flow(srv):
     expect(b"\\," in r.raw and b"\\;" in r.raw, "TEXT escaping", r.raw[:400])
 
     r = srv.get(base + "/schedule.csv")
-    expect(r.status == 200 and r.text.startswith("slot,starts_at,ends_at,room,"), "csv", r)
+    expect(r.status == 200 and r.raw.startswith("\ufeffslot,starts_at (Europe/Paris),"
+                                                "ends_at (Europe/Paris),room,".encode()),
+           "csv: a BOM, local times with the zone in the header", r)
+    expect(",2025-09-18 14:00,2025-09-18 15:00," in r.text, "csv: wall-clock times", r)
     expect(r.text.count("\r\n") == len(sched["sessions"]) + 1, "one CRLF line per session", r)
 
     # Everyone's agenda matches where the solution seats them.

@@ -238,7 +238,8 @@ def test_seed_day(srv):
     # The CSV has a row per session, and a header with the new columns last.
     r = srv.get(base + "/schedule.csv")
     rows = r.text.split("\r\n")
-    expect(rows[0].endswith(",session,group,block,kind"), "the CSV header", rows[0])
+    expect(rows[0].endswith(",session,group,block,kind,starts_at_utc,ends_at_utc"),
+           "the CSV header", rows[0])
     expect(len([x for x in rows[1:] if x]) == len(sessions), "a CSV row per session", rows)
 
     # Last, what the allocator must do with the blocks and the groups (contract

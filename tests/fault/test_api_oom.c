@@ -3,7 +3,8 @@
  * Fault injection on the store/API path: the Nth allocation fails, for
  * N = 1, 2, ... until a request completes without reaching N, for each of
  * a few requests (propose a topic, vote, join, allocate, read the iCalendar
- * export).
+ * export, save a session's notes, read the proceedings' Markdown). One
+ * scenario per ctest (fault.api_oom.<name>: argv[1] filters the tests).
  *
  * The daemon's policy (docs/reliability.md): the x-alloc wrappers, which
  * jansson also uses, abort the process on out-of-memory; the allocator core
@@ -462,8 +463,12 @@ static int teardown(void **state)
     return 0;
 }
 
-int main(void)
+/* usage: test_fault_api_oom [PATTERN]: only the scenarios whose test name
+ * matches PATTERN (cmocka's glob), so that ctest runs them side by side. */
+int main(int argc, char **argv)
 {
+    if (argc > 1)
+        cmocka_set_test_filter(argv[1]);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_api_oom_topic),
         cmocka_unit_test(test_api_oom_vote),

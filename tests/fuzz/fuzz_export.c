@@ -476,6 +476,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     t0_kept = only_mode <= 1;
     csv_records = (size_t)n_sessions - (n_sessions > 1 && t1_cancelled ? 1 : 0);
 
+    sc.timezone = NULL;
     sc.event_id = "E1";
     sc.name = field[4];
     sc.published_at = "2025-09-18T06:30:00Z";

@@ -28,6 +28,7 @@ static const unsigned char wall_html[] = "<!doctype html><title>wall</title>";
 static const unsigned char notes_html[] = "<!doctype html><title>notes</title>";
 static const unsigned char proc_html[] = "<!doctype html><title>proceedings</title>";
 static const unsigned char print_html[] = "<!doctype html><title>print</title>";
+static const unsigned char admin_html[] = "<!doctype html><title>admin</title>";
 static const unsigned char api_js[] = "export const x = 1;\n";
 static const unsigned char sw_js[] = "self.addEventListener('fetch', () => {});\n";
 
@@ -46,6 +47,8 @@ static const struct http_file test_files[] = {
      "\"pr1\""},
     {"/print.html", print_html, sizeof(print_html) - 1, "text/html; charset=utf-8",
      "\"pp1\""},
+    {"/admin.html", admin_html, sizeof(admin_html) - 1, "text/html; charset=utf-8",
+     "\"ad1\""},
     {"/js/api.js", api_js, sizeof(api_js) - 1, "text/javascript; charset=utf-8",
      "\"a1\""},
     {"/sw.js", sw_js, sizeof(sw_js) - 1, "text/javascript; charset=utf-8", "\"s1\""},
@@ -267,6 +270,8 @@ static void test_http_page_routes(void **state)
         {"/e/abc/print/doors", "<!doctype html><title>print</title>"},
         {"/e/abc/print/poster", "<!doctype html><title>print</title>"},
         {"/e/abc/print/flyer", "<!doctype html><title>print</title>"},
+        {"/admin", "<!doctype html><title>admin</title>"},
+        {"/admin/", "<!doctype html><title>admin</title>"},
         {"/js/api.js", "export const x = 1;\n"},
     };
     static const char *const missing[] = {"/e/abc/other", "/e/abc/notes/",
@@ -311,6 +316,7 @@ static void test_http_service_worker(void **state)
         "\"/participant.html\":\"\\\"p1\\\"\",\"/facilitate.html\":\"\\\"f1\\\"\","
         "\"/wall.html\":\"\\\"w1\\\"\",\"/notes.html\":\"\\\"n1\\\"\","
         "\"/proceedings.html\":\"\\\"pr1\\\"\",\"/print.html\":\"\\\"pp1\\\"\","
+        "\"/admin.html\":\"\\\"ad1\\\"\","
         "\"/js/api.js\":\"\\\"a1\\\"\"},"
         "\"root\":\"/index.html\",\"pages\":{\"\":\"/participant.html\","
         "\"/\":\"/participant.html\",\"/facilitate\":\"/facilitate.html\","

@@ -2,22 +2,63 @@
 // Pieces shared by the pages: error text, form fields with their error
 // message, theme colours, the status line read by screen readers.
 
-import { h } from './dom.js';
+import { h, copyText } from './dom.js';
 import { t, has } from './i18n.js';
+import { charLimit, range, chars } from './limits.js';
 import { isGroupSession } from './schedule.js';
 
-// The text to show for an error thrown by Api (or anything else).
-export function errorText(e) {
+// The text to show for an error thrown by Api (or anything else), in the
+// page's language: from the error's code and field, never the server's
+// English message. "error.<code>.<field>" is the most precise text, then
+// "error.<code>"; {min}, {max} come from the API's limits. ctx.max gives
+// the limit of a field whose name the API shares between kinds ('name').
+export function errorText(e, ctx) {
     if (!e) return '';
     if (e.code === 'network') return t('error.network');
-    if (e.code && has(`error.${e.code}`)) return t(`error.${e.code}`, { detail: e.message || '' });
-    return e.message || String(e);
+    const code = e.code || 'unknown';
+    const f = e.field || '';
+    const r = f ? range(f) : undefined;
+    const params = { min: r ? r[0] : '', max: (ctx && ctx.max) || (r ? r[1] : '') || charLimit(f) || '' };
+    if (f && has(`error.${code}.${f}`)) return t(`error.${code}.${f}`, params);
+    if (code === 'too_long' && params.max) return t('error.too_long_max', params);
+    if (code === 'out_of_range' && r) return t('error.out_of_range_between', params);
+    if (has(`error.${code}`)) return t(`error.${code}`, params);
+    if (e.status >= 500) return t('error.internal');
+    return t('error.unknown');
+}
+
+// The message for a text over its limit of key, or '' when it fits.
+export function tooLong(value, key) {
+    const max = charLimit(key);
+    return max !== undefined && chars(value) > max ? t('error.too_long_max', { max }) : '';
+}
+
+// A text control with a visible counter of characters against the API's
+// limit of key ('title', 'room_name', ...): "12 / 200", marked when over.
+// Nothing is cut: a paste too long stays whole and the counter says so.
+export function counted(label, control, key, error, hint) {
+    const max = charLimit(key);
+    if (max === undefined) return field(label, control, error, hint);
+    const id = `${control.id}-count`;
+    const counter = h('p', { class: 'counter', id });
+    const update = () => {
+        const n = chars(control.value);
+        counter.textContent = t('form.counter', { n, max });
+        counter.classList.toggle('over', n > max);
+    };
+    update();
+    control.addEventListener('input', update);
+    const wrap = field(label, control, error, hint);
+    const described = control.getAttribute('aria-describedby');
+    control.setAttribute('aria-describedby', described ? `${described} ${id}` : id);
+    wrap.appendChild(counter);
+    return wrap;
 }
 
 // Spreads an ApiError over a form's error map: the message goes next to
 // the field the API named, else to the whole form.
-export function formErrors(e, fields) {
-    const msg = errorText(e);
+export function formErrors(e, fields, ctx) {
+    const msg = errorText(e, ctx);
     if (e && e.field && (!fields || fields.includes(e.field))) return { [e.field]: msg };
     return { _form: msg };
 }
@@ -154,4 +195,28 @@ export function kindLabel(kind) {
 // it is, why it is closed, and the way in.
 export function joinCard(eid, title, text) {
     return h('section', { class: 'card' }, h('h1', { id: 'page-title' }, title), h('p', null, text), h('p', null, h('a', { class: 'button', href: `/e/${encodeURIComponent(eid)}` }, t('notes.join'))));
+}
+
+// A read-only link with its Copy button. copied(): whether this link was
+// the last one copied; onCopied(id or null) records it and re-renders.
+export function copyRow(id, label, url, copied, onCopied) {
+    return h(
+        'div',
+        { class: 'copy-row' },
+        h('label', { for: id }, label),
+        h('input', { id, type: 'text', readOnly: true, value: url, class: 'mono' }),
+        h(
+            'button',
+            {
+                type: 'button',
+                'aria-label': t('fac.copy_named', { what: label }),
+                onclick: async () => {
+                    const ok = await copyText(url, document.getElementById(id));
+                    announce(ok ? t('me.copied') : t('me.copy_failed'));
+                    onCopied(ok ? id : null);
+                },
+            },
+            copied ? t('me.copied') : t('me.copy'),
+        ),
+    );
 }

@@ -6,7 +6,7 @@
 // One state object (facilitate/state.js), one render(); each section of the
 // page is a module of facilitate/ that renders itself from the state.
 
-import { takeFragment, tokens } from './api.js';
+import { Api, takeFragment, tokens, seg } from './api.js';
 import { h, mount, formValues } from './dom.js';
 import { t, loadLang, pickLang, langSwitch } from './i18n.js';
 import { errorText, field, setThemes, recent } from './common.js';
@@ -16,6 +16,9 @@ import { renderDay } from './facilitate/day.js';
 import { renderRooms } from './facilitate/rooms.js';
 import { renderTopics } from './facilitate/topics.js';
 import { renderAllocation } from './facilitate/allocation.js';
+import { renderParticipants } from './facilitate/participants.js';
+import { initOpen, setOpen, SECTIONS } from './facilitate/panel.js';
+import { loadLimits } from './limits.js';
 import { renderPaper } from './facilitate/paper.js';
 
 // ---- token ------------------------------------------------------------------
@@ -53,12 +56,26 @@ async function onToken(e) {
 
 // ---- page -------------------------------------------------------------------
 
+function navLabel(id) {
+    return {
+        settings: t('fac.settings'),
+        day: t('fac.day'),
+        rooms: t('fac.rooms'),
+        participants: t('fac.people'),
+        topics: t('fac.topics'),
+        allocation: t('fac.allocation'),
+        paper: t('fac.paper'),
+    }[id];
+}
+
 function renderTokenForm() {
     const err = state.tokenErrors;
     return h(
         'section',
         { class: 'card', 'aria-labelledby': 'token-title' },
         h('h2', { id: 'token-title' }, t('fac.token_title')),
+        // Which event this token page is for: its name is public.
+        state.publicEvent ? h('p', { class: 'event-named' }, t('fac.token_for', { name: state.publicEvent.name })) : null,
         h('p', null, t('fac.token_intro')),
         h(
             'form',
@@ -79,7 +96,7 @@ function render() {
             { class: 'page-header' },
             h('div', { class: 'brand' }, h('a', { href: '/' }, 'forumd'), ' · ', t('fac.role')),
             langSwitch(() => render()),
-            h('h1', null, state.event ? state.event.name : t('fac.title')),
+            h('h1', null, state.event ? state.event.name : state.publicEvent ? state.publicEvent.name : t('fac.title')),
             state.token && state.event
                 ? h(
                       'nav',
@@ -87,13 +104,7 @@ function render() {
                       h(
                           'ul',
                           null,
-                          [
-                              ['settings', t('fac.settings')],
-                              ['day', t('fac.day')],
-                              ['rooms', t('fac.rooms')],
-                              ['topics', t('fac.topics')],
-                              ['allocation', t('fac.allocation')],
-                          ].map(([id, label]) => h('li', null, h('a', { href: `#${id}` }, label))),
+                          SECTIONS.map((id) => h('li', null, h('a', { href: `#${id}`, onclick: () => setOpen(id, true) }, navLabel(id)))),
                       ),
                       h('button', { type: 'button', class: 'quiet', onclick: () => logout(null) }, t('fac.logout')),
                   )
@@ -121,7 +132,7 @@ function render() {
         );
     else if (!state.token) parts.push(renderTokenForm());
     else if (state.loading) parts.push(h('p', { 'aria-busy': 'true' }, t('app.loading')));
-    else parts.push(renderSettings(), renderDay(), renderRooms(), renderTopics(), renderAllocation(), renderPaper());
+    else parts.push(renderSettings(), renderDay(), renderRooms(), renderParticipants(), renderTopics(), renderAllocation(), renderPaper());
     mount(main, parts);
     document.title = state.event ? `${state.event.name} · ${t('fac.role')} · forumd` : 'forumd';
 }
@@ -138,6 +149,7 @@ async function start2() {
     render();
     try {
         await loadAll();
+        if (!state.open) initOpen();
         recent.add(state.eid, state.event.name, 'facilitator');
     } catch (err) {
         if (err.status === 401 || err.status === 403) {
@@ -152,7 +164,12 @@ async function start2() {
 
 async function start() {
     const frag = takeFragment();
-    await loadLang(pickLang(null));
+    await Promise.all([loadLang(pickLang(null)), loadLimits()]);
+    try {
+        state.publicEvent = await new Api(null).get(`/events/${seg(state.eid)}`);
+    } catch {
+        state.publicEvent = null;
+    }
     state.token = frag.token || tokens.get('f', state.eid);
     if (state.token) {
         const errs = await useToken(state.token);

@@ -33,16 +33,10 @@ async function onSubmit(ev) {
     state.busy = true;
     render();
     try {
-        let code = v;
-        let res;
-        try {
-            res = await new Api(null).get(`/join/${seg(code)}`);
-        } catch (err) {
-            // Codes are shown in capitals; a phone may have typed them small.
-            if (err.status !== 404 || code === code.toUpperCase()) throw err;
-            code = code.toUpperCase();
-            res = await new Api(null).get(`/join/${seg(code)}`);
-        }
+        // Join codes are case-insensitive in the API (a phone may type them
+        // small): the code goes on as typed.
+        const code = v;
+        const res = await new Api(null).get(`/join/${seg(code)}`);
         const id = res.event && typeof res.event === 'object' ? res.event.id : res.event;
         location.assign(`/e/${seg(id)}#code=${encodeURIComponent(code)}`);
         return;

@@ -7,7 +7,8 @@
 import { Api, seg, tokens, takeFragment, eventIdFromPath } from './api.js';
 import { h, mount, formValues, copyText } from './dom.js';
 import { t, tn, loadLang, pickLang, langSwitch, fmtRange } from './i18n.js';
-import { errorText, formErrors, field, checkbox, formError, themeClass, setThemes, announce, recent, sessionTitle, kindLabel } from './common.js';
+import { errorText, formErrors, field, counted, tooLong, checkbox, formError, themeClass, setThemes, announce, recent, sessionTitle, kindLabel } from './common.js';
+import { loadLimits } from './limits.js';
 import { sortSlots, indexSchedule, sessionId, dayBlocks, isForEveryone } from './schedule.js';
 import { offlineMark, onNetworkChange, whenOnline, forgetPersonal } from './offline.js';
 
@@ -151,6 +152,7 @@ async function onJoin(ev) {
     state.join.join_code = v.join_code || '';
     const errors = {};
     if (!v.name.trim()) errors.name = t('join.name_required');
+    else if (tooLong(v.name.trim(), 'person_name')) errors.name = tooLong(v.name.trim(), 'person_name');
     state.join.errors = errors;
     if (Object.keys(errors).length) return render();
     const body = { name: v.name.trim() };
@@ -238,6 +240,10 @@ function readDraft(form) {
 function checkDraft(d) {
     const errors = {};
     if (!d.title.trim()) errors.title = t('topic.title_required');
+    for (const [f, key] of [['title', 'title'], ['description', 'description'], ['theme', 'theme']]) {
+        const long = tooLong(d[f].trim(), key);
+        if (long) errors[f] = long;
+    }
     const size = String(d.max_size).trim();
     if (size !== '' && (!/^\d+$/.test(size) || Number(size) < 1)) errors.max_size = t('topic.size_invalid');
     return errors;
@@ -339,6 +345,9 @@ async function onVote(topic, weight) {
         else state.votes[topic.id] = weight;
         delete state.pendingVotes[topic.id];
         announce(t('vote.saved', { title: topic.title, choice: voteWord(weight) }));
+        // The tallies (when shown) include this vote at once, not at the
+        // next 30-second refresh.
+        if (state.event.show_tallies) await loadTopics().catch(() => {});
     } catch (err) {
         if (err.code === 'network') {
             // Not saved, and not forgotten: the choice stays on the page
@@ -419,20 +428,23 @@ function topicForm(prefix, form, onsubmit, submitLabel, extraButtons) {
                   err.block,
                   t('topic.block_hint'),
               )
-            : null,
-        field(
+            : formError(err.block),
+        counted(
             t('topic.title'),
-            h('input', { id: `${prefix}-title`, name: 'title', value: d.title, maxlength: 200, autocomplete: 'off', required: true }),
+            h('input', { id: `${prefix}-title`, name: 'title', value: d.title, autocomplete: 'off', required: true }),
+            'title',
             err.title,
         ),
-        field(
+        counted(
             t('topic.description'),
-            h('textarea', { id: `${prefix}-description`, name: 'description', rows: 3, maxlength: 2000 }, d.description),
+            h('textarea', { id: `${prefix}-description`, name: 'description', rows: 3 }, d.description),
+            'description',
             err.description,
         ),
-        field(
+        counted(
             t('topic.theme'),
-            h('input', { id: `${prefix}-theme`, name: 'theme', value: d.theme, list: 'themes', maxlength: 80, autocomplete: 'off' }),
+            h('input', { id: `${prefix}-theme`, name: 'theme', value: d.theme, list: 'themes', autocomplete: 'off' }),
+            'theme',
             err.theme,
             t('topic.theme_hint'),
         ),
@@ -493,9 +505,10 @@ function renderJoin() {
             'form',
             { onsubmit: onJoin, novalidate: true },
             formError(err._form),
-            field(
+            counted(
                 t('join.name'),
-                h('input', { id: 'join-name', name: 'name', value: j.name, autocomplete: 'name', maxlength: 100, required: true }),
+                h('input', { id: 'join-name', name: 'name', value: j.name, autocomplete: 'name', required: true }),
+                'person_name',
                 err.name,
                 t('join.name_hint'),
             ),
@@ -594,6 +607,11 @@ function renderAgenda() {
     const tz = state.event.timezone;
     const items = sortSlots(state.agenda);
     const cal = state.me && state.me.calendar_url ? new URL(state.me.calendar_url, location.origin).href : null;
+    // Before the first publication there is no programme: say so, and offer
+    // no calendar link (the whole programme's .ics does not exist yet).
+    if (!state.schedule)
+        return h('section', { class: 'card', 'aria-labelledby': 'agenda-title' }, h('h2', { id: 'agenda-title' }, t('agenda.title')), h('p', null, t('agenda.not_published')));
+    const webcal = cal ? cal.replace(/^https?:/, 'webcal:') : null;
     return h(
         'section',
         { class: 'card', 'aria-labelledby': 'agenda-title' },
@@ -619,7 +637,9 @@ function renderAgenda() {
         h(
             'p',
             { class: 'links' },
-            cal ? h('a', { href: cal, class: 'button' }, t('agenda.subscribe')) : null,
+            webcal ? h('a', { href: webcal, class: 'button' }, t('agenda.subscribe')) : null,
+            ' ',
+            cal ? h('a', { href: cal }, t('agenda.download_mine')) : null,
             ' ',
             h('a', { href: `/api/v1/events/${seg(state.eid)}/schedule.ics` }, t('agenda.download_all')),
             ' ',
@@ -866,7 +886,8 @@ function render() {
             parts.push(renderMe());
             if (state.agenda) parts.push(renderAgenda());
             if (state.schedule) parts.push(renderSchedule());
-            if (state.event.proposals_open) parts.push(renderPropose());
+            // Proposals go into a block once the day has blocks: none open, no form.
+            if (state.event.proposals_open && (!state.blocks.length || openBlocks().length)) parts.push(renderPropose());
         } else {
             parts.push(renderJoin());
             if (state.schedule) parts.push(renderSchedule());
@@ -919,7 +940,7 @@ async function start() {
     if (frag.token) tokens.set('p', state.eid, frag.token);
     if (frag.code) state.joinCode = frag.code;
     state.token = tokens.get('p', state.eid);
-    await loadLang(pickLang(null));
+    await Promise.all([loadLang(pickLang(null)), loadLimits()]);
     render();
     try {
         await loadAll();

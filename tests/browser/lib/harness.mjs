@@ -373,3 +373,31 @@ export async function buildDay(d) {
     for (const [p, ti, w] of spec.votes) await d.ok('PUT', `/events/${ev.id}/topics/${topics[ti]}/vote`, { token: people[p].token, body: { weight: w } });
     return { id: ev.id, token: ev.token, spec, slots, rooms, blocks, people, topics };
 }
+
+// ---- the facilitator's console ----------------------------------------------
+
+// Unfolds the console's sections named (their titles), or every folded one.
+// The fold buttons are the sections' headings (aria-expanded).
+export async function unfold(page, names) {
+    if (names) {
+        for (const name of names) {
+            const b = page.getByRole('heading', { level: 2 }).getByRole('button', { name, exact: true });
+            if ((await b.getAttribute('aria-expanded')) !== 'true') await b.click();
+            await page.getByRole('heading', { level: 2 }).getByRole('button', { name, exact: true, expanded: true }).waitFor();
+        }
+        return;
+    }
+    const folded = page.getByRole('heading', { level: 2 }).getByRole('button', { expanded: false });
+    for (let n = await folded.count(); n > 0; n = await folded.count()) await folded.first().click();
+}
+
+// The edit form of room name in the console (opened from the rooms table).
+export async function roomForm(page, L, name) {
+    const form = page.getByRole('form', { name: fill(L['fac.room_named'], { room: name }) });
+    if ((await form.count()) === 0) {
+        await unfold(page, [L['fac.rooms']]);
+        await page.getByRole('button', { name: fill(L['fac.edit_named'], { what: name }) }).click();
+    }
+    await form.waitFor();
+    return form;
+}

@@ -48,7 +48,7 @@ static struct export_session one_session(const char *title)
 static struct export_schedule schedule_of(const struct export_session *v, size_t n,
                                           const char *name)
 {
-    struct export_schedule sc = {"E1", name, "2025-09-18T06:30:00Z", v, n};
+    struct export_schedule sc = {"E1", name, "2025-09-18T06:30:00Z", NULL, v, n};
     return sc;
 }
 
@@ -280,9 +280,11 @@ static void test_export_ics_empty(void **state)
     free(ics);
 }
 
+#define CSV_BOM "\xEF\xBB\xBF"
 #define CSV_HEADER                                                                       \
-    "slot,starts_at,ends_at,room,topic,title,theme,hosts,seated,session,group,block,"    \
-    "kind\r\n"
+    CSV_BOM "slot,starts_at (UTC),ends_at (UTC),room,topic,title,theme,hosts,seated,"    \
+            "session,group,block,kind,starts_at_utc,ends_at_utc\r\n"
+#define CSV_UTC ",2025-09-18T07:00:00Z,2025-09-18T08:00:00Z\r\n"
 
 /* Returns the CSV record of the session titled title (owned, CRLF included). */
 static char *csv_record(const char *title)
@@ -319,7 +321,7 @@ static void test_export_csv_quotes_and_defuses(void **state)
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         snprintf(want, sizeof(want),
                  "Jeudi 9 h,2025-09-18T07:00:00Z,2025-09-18T08:00:00Z,Salle A,T1,%s,,"
-                 "Ann; Bo,4,T1,1,,forum\r\n",
+                 "Ann; Bo,4,T1,1,,forum" CSV_UTC,
                  cases[i][1]);
         got = csv_record(cases[i][0]);
         assert_string_equal(got, want);
@@ -351,13 +353,37 @@ static void test_export_csv_empty_and_cancelled(void **state)
     csv = export_csv(&sc, &len);
     assert_string_equal(csv, CSV_HEADER "Jeudi 9 h,2025-09-18T07:00:00Z,"
                                         "2025-09-18T08:00:00Z,Salle A,T1,Here,,Ann; Bo,4,"
-                                        "T1-2,2,Co-accompagnement,groups\r\n");
+                                        "T1-2,2,Co-accompagnement,groups" CSV_UTC);
+    free(csv);
+}
+
+/* For spreadsheets: the byte-order mark, and times on the event's wall clock
+ * with the zone in the header; the UTC times stay, last, for programs. */
+static void test_export_csv_local_times(void **state)
+{
+    struct export_session one = one_session("Coopérer");
+    struct export_schedule sc = schedule_of(&one, 1, "Forum");
+    size_t len;
+    char *csv;
+
+    (void)state;
+    one.starts_local = "2025-09-18 09:00";
+    one.ends_local = "2025-09-18 10:00";
+    sc.timezone = "Europe/Paris";
+    csv = export_csv(&sc, &len);
+    assert_string_equal(csv,
+                        CSV_BOM "slot,starts_at (Europe/Paris),ends_at (Europe/Paris),"
+                                "room,topic,title,theme,hosts,seated,session,group,"
+                                "block,kind,starts_at_utc,ends_at_utc\r\n"
+                                "Jeudi 9 h,2025-09-18 09:00,2025-09-18 10:00,Salle A,"
+                                "T1,Coopérer,,Ann; Bo,4,T1,1,,forum" CSV_UTC);
     free(csv);
 }
 
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_export_csv_local_times),
         cmocka_unit_test(test_export_ics_folds_at_75_octets),
         cmocka_unit_test(test_export_ics_continuations_hold_74),
         cmocka_unit_test(test_export_ics_stray_continuations_end),

@@ -6,6 +6,8 @@ import { h, formValues } from '../dom.js';
 import { t, has, fmtTime, fmtDay } from '../i18n.js';
 import { errorText, formErrors, field, formError, themeClass, announce, sessionTitle } from '../common.js';
 import { diffSchedules, indexSchedule, cellKey } from '../schedule.js';
+import { range } from '../limits.js';
+import { panel } from './panel.js';
 import { state, api, ev, tz, slotName, roomById, topicById, topicTitle, blockOfSlot, loadAllocations, loadPublished, setErrors, errorsOf, act, rerender } from './state.js';
 
 async function onAllocate(e) {
@@ -14,7 +16,12 @@ async function onAllocate(e) {
     state.timeLimit = v.time_limit_ms;
     const ms = Number(v.time_limit_ms);
     const body = {};
-    if (v.time_limit_ms !== '' && Number.isInteger(ms) && ms > 0) body.time_limit_ms = ms;
+    const r = range('time_limit_ms');
+    if (v.time_limit_ms !== '' && (!Number.isInteger(ms) || (r && (ms < r[0] || ms > r[1])))) {
+        setErrors('alloc', { time_limit_ms: r ? t('error.out_of_range_between', { min: r[0], max: r[1] }) : t('fac.positive') });
+        return rerender();
+    }
+    if (v.time_limit_ms !== '') body.time_limit_ms = ms;
     state.allocating = true;
     setErrors('alloc', {});
     rerender();
@@ -207,19 +214,20 @@ function renderDraft() {
 }
 
 export function renderAllocation() {
+    const z = tz();
+    const summary = state.published ? t('fac.published_info', { version: state.published.version, at: `${fmtDay(state.published.published_at, z)} ${fmtTime(state.published.published_at, z)}` }) : t('fac.not_published');
+    return panel('allocation', t('fac.allocation'), summary, allocationBody, { 'aria-busy': state.allocating ? 'true' : 'false' });
+}
+
+function allocationBody() {
     const err = errorsOf('alloc');
     const z = tz();
-    return h(
-        'section',
-        { class: 'card', id: 'allocation', 'aria-labelledby': 'alloc-title', 'aria-busy': state.allocating ? 'true' : 'false' },
-        h('h2', { id: 'alloc-title' }, t('fac.allocation')),
-        state.published
-            ? h('p', null, t('fac.published_info', { version: state.published.version, at: `${fmtDay(state.published.published_at, z)} ${fmtTime(state.published.published_at, z)}` }))
-            : h('p', null, t('fac.not_published')),
+    const limit = range('time_limit_ms') || [100, 30000];
+    return [
         h(
             'form',
             { class: 'inline-form', novalidate: true, onsubmit: onAllocate, 'aria-label': t('fac.allocation') },
-            field(t('fac.time_limit'), h('input', { id: 'alloc-time', name: 'time_limit_ms', type: 'number', min: 100, max: 60000, step: 100, value: state.timeLimit }), err.time_limit_ms, t('fac.time_limit_hint')),
+            field(t('fac.time_limit'), h('input', { id: 'alloc-time', name: 'time_limit_ms', type: 'number', min: limit[0], max: limit[1], step: 100, value: state.timeLimit }), err.time_limit_ms, t('fac.time_limit_hint', { max: limit[1] })),
             h('div', { class: 'actions' }, h('button', { type: 'submit', id: 'alloc-run', class: 'primary', disabled: state.allocating || state.busy }, state.allocating ? t('fac.allocating') : t('fac.allocate'))),
         ),
         formError(err._form),
@@ -249,5 +257,5 @@ export function renderAllocation() {
               )
             : null,
         state.draft ? renderDraft() : null,
-    );
+    ];
 }

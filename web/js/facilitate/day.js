@@ -8,7 +8,8 @@
 
 import { seg } from '../api.js';
 import { h, formValues } from '../dom.js';
-import { t, fmtRange, fmtDay } from '../i18n.js';
+import { t, tn, fmtRange, fmtDay, fmtTime } from '../i18n.js';
+import { panel } from './panel.js';
 import { field, checkbox, formError, kindLabel } from '../common.js';
 import { state, api, ev, tz, slotName, roomById, blockOfSlot, loadBlocks, loadTopics, setErrors, errorsOf, act, rerender } from './state.js';
 import { renderSlotRow, renderSlotAdd } from './slots.js';
@@ -179,10 +180,7 @@ export function renderDay() {
         }
         items.push(renderBlock(b));
     }
-    return h(
-        'section',
-        { class: 'card', id: 'day', 'aria-labelledby': 'day-title' },
-        h('h2', { id: 'day-title' }, t('fac.day')),
+    return panel('day', t('fac.day'), daySummary(), () => [
         h('p', { class: 'hint' }, t('fac.day_intro')),
         h('p', { class: 'hint' }, t('fac.times_in_zone', { zone: z || 'UTC' })),
         items.length ? h('ol', { class: 'timeline' }, items) : null,
@@ -196,5 +194,16 @@ export function renderDay() {
             h('div', { class: 'actions' }, h('button', { type: 'submit', id: 'block-new-add', class: 'primary', disabled: state.busy }, t('fac.block_add_button'))),
         ),
         renderSlotAdd(),
-    );
+    ]);
+}
+
+// The day in one line: its slots and blocks, first start to last end.
+function daySummary() {
+    const n = state.slots.length;
+    if (!n) return t('fac.slots_none');
+    const z = tz();
+    const a = state.slots[0];
+    const b = state.slots[n - 1];
+    const line = tn('fac.slots_summary', n, { from: `${fmtDay(a.starts_at, z)} ${fmtTime(a.starts_at, z)}`, to: `${fmtDay(b.ends_at, z)} ${fmtTime(b.ends_at, z)}` });
+    return state.blocks.length ? `${line} · ${tn('fac.blocks_count', state.blocks.length)}` : line;
 }

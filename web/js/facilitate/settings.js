@@ -2,10 +2,18 @@
 // The event's settings: name, phases, votes, join code, zone, language, links.
 
 import { seg } from '../api.js';
-import { h, formValues, copyText } from '../dom.js';
+import { h, formValues } from '../dom.js';
 import { t, tn } from '../i18n.js';
-import { field, checkbox, formError, announce } from '../common.js';
+import { field, counted, tooLong, checkbox, formError, copyRow } from '../common.js';
+import { range } from '../limits.js';
 import { state, api, ev, loadEvent, setErrors, errorsOf, act, rerender } from './state.js';
+import { panel } from './panel.js';
+
+// What the form shows: the event, or what was typed while a save has not
+// succeeded yet (a refused save must never put the old values back).
+function shown() {
+    return state.settingsDraft || state.event;
+}
 
 async function onSettings(e) {
     e.preventDefault();
@@ -22,58 +30,71 @@ async function onSettings(e) {
         // An empty code means none: the API wants null for that.
         join_code: v.join_code.trim() || null,
     };
+    state.settingsDraft = Object.assign({}, body, { max_weight: v.max_weight, vote_budget: v.vote_budget, join_code: v.join_code });
     const errs = {};
+    const between = (f) => {
+        const r = range(f);
+        return r && (!Number.isInteger(body[f]) || body[f] < r[0] || body[f] > r[1]) ? t('error.out_of_range_between', { min: r[0], max: r[1] }) : '';
+    };
     if (!body.name) errs.name = t('fac.required');
+    else if (tooLong(body.name, 'event_name')) errs.name = tooLong(body.name, 'event_name');
     if (!Number.isInteger(body.max_weight) || body.max_weight < 1) errs.max_weight = t('fac.positive');
+    else if (between('max_weight')) errs.max_weight = between('max_weight');
     if (!Number.isInteger(body.vote_budget) || body.vote_budget < 0) errs.vote_budget = t('fac.non_negative');
+    else if (between('vote_budget')) errs.vote_budget = between('vote_budget');
     if (Object.keys(errs).length) {
         setErrors('settings', errs);
         return rerender();
     }
-    await act('settings', () => api().patch(ev(), body), loadEvent, t('fac.saved'), Object.keys(body));
-}
-
-function linkRow(id, label, url) {
-    return h(
-        'div',
-        { class: 'copy-row' },
-        h('label', { for: id }, label),
-        h('input', { id, type: 'text', readOnly: true, value: url, class: 'mono' }),
-        h(
-            'button',
-            {
-                type: 'button',
-                onclick: async () => {
-                    const ok = await copyText(url, document.getElementById(id));
-                    state.copied = ok ? id : null;
-                    announce(ok ? t('me.copied') : t('me.copy_failed'));
-                    rerender();
-                },
-                'aria-label': t('fac.copy_named', { what: label }),
-            },
-            state.copied === id ? t('me.copied') : t('me.copy'),
-        ),
+    await act(
+        'settings',
+        async () => {
+            await api().patch(ev(), body);
+            state.settingsDraft = null;
+        },
+        loadEvent,
+        t('fac.saved'),
+        Object.keys(body),
     );
 }
 
-export function renderSettings() {
+function linkRow(id, label, url) {
+    return copyRow(id, label, url, state.copied === id, (copied) => {
+        state.copied = copied;
+        rerender();
+    });
+}
+
+function summary() {
     const e = state.event;
+    return [
+        tn('fac.participants_count', state.participants.length),
+        e.join_code ? t('fac.summary_code', { code: e.join_code }) : t('fac.summary_no_code'),
+        e.proposals_open ? t('fac.summary_proposals_open') : t('fac.summary_proposals_closed'),
+        e.voting_open ? t('fac.summary_voting_open') : t('fac.summary_voting_closed'),
+    ].join(' · ');
+}
+
+export function renderSettings() {
+    return panel('settings', t('fac.settings'), summary(), settingsBody);
+}
+
+function settingsBody() {
+    const e = shown();
+    const saved = state.event;
     const err = errorsOf('settings');
     const base = `${location.origin}/e/${seg(state.eid)}`;
     const zones = typeof Intl.supportedValuesOf === 'function' ? Intl.supportedValuesOf('timeZone') : [];
-    return h(
-        'section',
-        { class: 'card', id: 'settings', 'aria-labelledby': 'settings-title' },
-        h('h2', { id: 'settings-title' }, t('fac.settings')),
-        h('p', null, tn('fac.participants_count', state.participants.length)),
-        linkRow('link-participant', t('fac.link_participant'), e.join_code ? `${base}#code=${encodeURIComponent(e.join_code)}` : base),
+    return [
+        state.settingsDraft ? h('p', { class: 'hint unsaved' }, t('fac.unsaved')) : null,
+        linkRow('link-participant', t('fac.link_participant'), saved.join_code ? `${base}#code=${encodeURIComponent(saved.join_code)}` : base),
         // The wall shows the QR code to join: with the code, when there is one.
-        linkRow('link-wall', t('fac.link_wall'), e.join_code ? `${base}/wall#code=${encodeURIComponent(e.join_code)}` : `${base}/wall`),
+        linkRow('link-wall', t('fac.link_wall'), saved.join_code ? `${base}/wall#code=${encodeURIComponent(saved.join_code)}` : `${base}/wall`),
         h(
             'form',
             { onsubmit: onSettings, novalidate: true, 'aria-labelledby': 'settings-title' },
             formError(err._form),
-            field(t('fac.name'), h('input', { id: 'set-name', name: 'name', value: e.name, maxlength: 200, required: true }), err.name),
+            counted(t('fac.name'), h('input', { id: 'set-name', name: 'name', value: e.name, required: true }), 'event_name', err.name),
             h(
                 'fieldset',
                 null,
@@ -85,10 +106,10 @@ export function renderSettings() {
             h(
                 'div',
                 { class: 'grid2' },
-                field(t('fac.max_weight'), h('input', { id: 'set-max-weight', name: 'max_weight', type: 'number', min: 1, max: 10, value: e.max_weight }), err.max_weight),
+                field(t('fac.max_weight'), h('input', { id: 'set-max-weight', name: 'max_weight', type: 'number', min: (range('max_weight') || [1])[0], max: (range('max_weight') || [])[1], value: e.max_weight }), err.max_weight),
                 field(
                     t('fac.vote_budget'),
-                    h('input', { id: 'set-budget', name: 'vote_budget', type: 'number', min: 0, value: e.vote_budget || 0 }),
+                    h('input', { id: 'set-budget', name: 'vote_budget', type: 'number', min: 0, max: (range('vote_budget') || [])[1], value: e.vote_budget || 0 }),
                     err.vote_budget,
                     t('fac.vote_budget_hint'),
                 ),
@@ -107,5 +128,5 @@ export function renderSettings() {
             h('datalist', { id: 'zones' }, zones.map((z) => h('option', { value: z }))),
             h('div', { class: 'actions' }, h('button', { type: 'submit', id: 'set-save', class: 'primary', disabled: state.busy }, t('fac.save_settings'))),
         ),
-    );
+    ];
 }

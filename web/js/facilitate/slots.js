@@ -4,12 +4,21 @@
 
 import { seg } from '../api.js';
 import { h, formValues } from '../dom.js';
-import { t, toZoneInput, fromZoneInput } from '../i18n.js';
-import { field, formError } from '../common.js';
+import { t, toZoneInput, fromZoneInput, fmtRange } from '../i18n.js';
+import { field, counted, tooLong, formError } from '../common.js';
 import { state, api, ev, tz, slotName, loadSlots, loadRooms, loadBlocks, setErrors, errorsOf, act, rerender } from './state.js';
 
+// The slots that share a moment with b (other than the slot self): the
+// API refuses them (docs/decisions/0011); the page names the other slot.
+function overlapping(b, self) {
+    return state.slots.filter((s) => s.id !== self && b.starts_at < s.ends_at && s.starts_at < b.ends_at);
+}
+
+// A slot without a name is named by its day and times.
 function slotBody(v) {
-    return { label: v.label.trim(), starts_at: fromZoneInput(v.starts_at, tz()), ends_at: fromZoneInput(v.ends_at, tz()) };
+    const b = { label: v.label.trim(), starts_at: fromZoneInput(v.starts_at, tz()), ends_at: fromZoneInput(v.ends_at, tz()) };
+    if (!b.label && b.starts_at && b.ends_at) b.label = fmtRange(b.starts_at, b.ends_at, tz());
+    return b;
 }
 
 function checkSlot(b) {
@@ -17,7 +26,18 @@ function checkSlot(b) {
     if (!b.starts_at) errs.starts_at = t('fac.required');
     if (!b.ends_at) errs.ends_at = t('fac.required');
     if (b.starts_at && b.ends_at && b.ends_at <= b.starts_at) errs.ends_at = t('fac.end_after_start');
+    if (tooLong(b.label, 'slot_label')) errs.label = tooLong(b.label, 'slot_label');
     return errs;
+}
+
+// Names the slot an overlap error is about, from what the page knows.
+function overlapError(key, body, self) {
+    return (err) => {
+        if (err.code !== 'overlap') return false;
+        const other = overlapping(body, self)[0];
+        setErrors(key, { starts_at: other ? t('error.overlap_named', { slot: slotName(other.id) }) : t('error.overlap') });
+        return true;
+    };
 }
 
 async function onAddSlot(e) {
@@ -26,6 +46,7 @@ async function onAddSlot(e) {
     state.newSlot = v;
     const body = slotBody(v);
     const errs = checkSlot(body);
+    if (!errs.starts_at && !errs.ends_at && overlapping(body, null).length) errs.starts_at = t('error.overlap_named', { slot: slotName(overlapping(body, null)[0].id) });
     if (Object.keys(errs).length) {
         setErrors('slot-new', errs);
         return rerender();
@@ -39,6 +60,7 @@ async function onAddSlot(e) {
         async () => Promise.all([loadSlots(), loadBlocks()]),
         t('fac.slot_added'),
         ['label', 'starts_at', 'ends_at'],
+        overlapError('slot-new', body, null),
     );
     const el = document.getElementById('slot-new-label');
     if (el) el.focus();
@@ -53,7 +75,7 @@ async function onSaveSlot(e, slot) {
         setErrors(key, errs);
         return rerender();
     }
-    await act(key, () => api().patch(ev(`/slots/${seg(slot.id)}`), body), async () => Promise.all([loadSlots(), loadBlocks()]), t('fac.saved'), ['label', 'starts_at', 'ends_at']);
+    await act(key, () => api().patch(ev(`/slots/${seg(slot.id)}`), body), async () => Promise.all([loadSlots(), loadBlocks()]), t('fac.saved'), ['label', 'starts_at', 'ends_at'], overlapError(key, body, slot.id));
 }
 
 async function onDeleteSlot(slot) {
@@ -63,7 +85,7 @@ async function onDeleteSlot(slot) {
 
 function slotFields(prefix, v, err) {
     return [
-        field(t('fac.slot_label'), h('input', { id: `${prefix}-label`, name: 'label', value: v.label, maxlength: 80 }), err.label, t('fac.slot_label_hint')),
+        counted(t('fac.slot_label'), h('input', { id: `${prefix}-label`, name: 'label', value: v.label }), 'slot_label', err.label, t('fac.slot_label_hint')),
         field(t('fac.starts_at'), h('input', { id: `${prefix}-start`, name: 'starts_at', type: 'datetime-local', value: v.starts_at, required: true }), err.starts_at),
         field(t('fac.ends_at'), h('input', { id: `${prefix}-end`, name: 'ends_at', type: 'datetime-local', value: v.ends_at, required: true }), err.ends_at),
     ];

@@ -34,6 +34,9 @@ export const state = {
     newTopic: { title: '', theme: '' },
     copied: null,
     editing: null, // topic id whose edit form is open
+    editingRoom: null, // room id whose edit form is open
+    settingsDraft: null, // the settings as typed while not saved
+    open: null, // section id -> unfolded (facilitate/panel.js)
 };
 
 // The page's render(), set once by facilitate.js: sections call rerender()
@@ -160,7 +163,8 @@ export function errorsOf(key) {
 
 // Runs an API action: clears key's errors, calls fn, reloads with reload,
 // announces done; on failure spreads the error over the form of key.
-export async function act(key, fn, reload, done, fields) {
+// onError(err), when given, may set the errors itself and return true.
+export async function act(key, fn, reload, done, fields, onError) {
     setErrors(key, {});
     state.busy = true;
     rerender();
@@ -170,7 +174,7 @@ export async function act(key, fn, reload, done, fields) {
         if (done) announce(done);
     } catch (err) {
         if (err.status === 401) return logout(t('fac.token_rejected'));
-        setErrors(key, formErrors(err, fields));
+        if (!onError || !onError(err)) setErrors(key, formErrors(err, fields));
         announce(errorText(err));
     } finally {
         state.busy = false;

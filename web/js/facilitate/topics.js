@@ -4,7 +4,8 @@
 import { seg } from '../api.js';
 import { h, formValues } from '../dom.js';
 import { t, tn } from '../i18n.js';
-import { field, formError, themeClass } from '../common.js';
+import { field, counted, formError, themeClass } from '../common.js';
+import { panel } from './panel.js';
 import { state, api, ev, slotName, roomById, blockById, topicTitle, loadTopics, loadClashes, setErrors, errorsOf, act, rerender } from './state.js';
 
 async function onLock(e, topic) {
@@ -213,8 +214,8 @@ function renderTopicEdit(topic) {
             },
         },
         formError(err._form),
-        field(t('topic.title'), h('input', { id: `${key}-title`, name: 'title', value: topic.title, maxlength: 200 }), err.title),
-        field(t('topic.theme'), h('input', { id: `${key}-theme`, name: 'theme', value: topic.theme || '', maxlength: 80 }), err.theme),
+        counted(t('topic.title'), h('input', { id: `${key}-title`, name: 'title', value: topic.title }), 'title', err.title),
+        counted(t('topic.theme'), h('input', { id: `${key}-theme`, name: 'theme', value: topic.theme || '' }), 'theme', err.theme),
         field(t('topic.max_size'), h('input', { id: `${key}-size`, name: 'max_size', type: 'number', min: 1, value: topic.max_size || '' }), err.max_size),
         blockSelect(`${key}-block`, topic.block, err.block),
         h(
@@ -237,7 +238,7 @@ function renderTopicEdit(topic) {
             err.hosts,
             t('fac.hosts_hint'),
         ),
-        h('div', { class: 'wide' }, field(t('topic.description'), h('textarea', { id: `${key}-description`, name: 'description', rows: 3, maxlength: 2000 }, topic.description || ''), err.description)),
+        h('div', { class: 'wide' }, counted(t('topic.description'), h('textarea', { id: `${key}-description`, name: 'description', rows: 3 }, topic.description || ''), 'description', err.description)),
         h(
             'div',
             { class: 'actions' },
@@ -247,13 +248,20 @@ function renderTopicEdit(topic) {
     );
 }
 
+function summary() {
+    const votes = state.topics.reduce((a, x) => a + ((x.votes || {}).count || 0), 0);
+    const locked = state.topics.filter((x) => x.fixed).length;
+    return [tn('topics.title', state.topics.length), tn('fac.votes_count', votes), locked ? tn('fac.locked_count', locked) : null].filter(Boolean).join(' · ');
+}
+
 export function renderTopics() {
+    return panel('topics', t('fac.topics'), summary(), topicsBody);
+}
+
+function topicsBody() {
     const sorted = state.topics.slice().sort((a, b) => ((b.votes || {}).weight || 0) - ((a.votes || {}).weight || 0));
     const err = errorsOf('topic-new');
-    return h(
-        'section',
-        { class: 'card', id: 'topics', 'aria-labelledby': 'topics-title' },
-        h('h2', { id: 'topics-title' }, tn('topics.title', state.topics.length)),
+    return [
         state.clashes.length ? h('p', { class: 'hint' }, t('fac.clash_explain')) : null,
         sorted.length ? h('ul', { class: 'rows' }, sorted.map(renderTopicRow)) : h('p', null, t('topics.none')),
         h(
@@ -261,10 +269,10 @@ export function renderTopics() {
             { class: 'row-form add', 'aria-labelledby': 'topic-new-title', novalidate: true, onsubmit: onAddTopic },
             h('h3', { id: 'topic-new-title' }, t('fac.topic_add')),
             formError(err._form),
-            field(t('topic.title'), h('input', { id: 'topic-new-title-input', name: 'title', value: state.newTopic.title, maxlength: 200 }), err.title),
-            field(t('topic.theme'), h('input', { id: 'topic-new-theme', name: 'theme', value: state.newTopic.theme, maxlength: 80 }), err.theme),
+            counted(t('topic.title'), h('input', { id: 'topic-new-title-input', name: 'title', value: state.newTopic.title }), 'title', err.title),
+            counted(t('topic.theme'), h('input', { id: 'topic-new-theme', name: 'theme', value: state.newTopic.theme }), 'theme', err.theme),
             blockSelect('topic-new-block', state.newTopic.block, err.block),
             h('div', { class: 'actions' }, h('button', { type: 'submit', id: 'topic-new-add', disabled: state.busy }, t('fac.topic_add_button'))),
         ),
-    );
+    ];
 }
