@@ -343,12 +343,17 @@ void api__limits(struct api_ctx *c)
     json_object_set_new(text, "person_name", json_integer(API_LABEL_MAX));
     json_object_set_new(text, "feature", json_integer(API_FEATURE_MAX));
     json_object_set_new(text, "join_code", json_integer(API_CODE_MAX));
+    json_object_set_new(text, "notes_names", json_integer(API_NOTES_NAMES_MAX));
+    json_object_set_new(text, "notes_key_points", json_integer(API_NOTES_KEY_POINTS_MAX));
+    json_object_set_new(text, "notes_proposals", json_integer(API_NOTES_PROPOSALS_MAX));
+    json_object_set_new(text, "notes_follow_up", json_integer(API_NOTES_FOLLOW_UP_MAX));
     RANGE("max_weight", API_MAX_WEIGHT_MIN, API_MAX_WEIGHT_MAX);
     RANGE("vote_budget", API_VOTE_BUDGET_MIN, API_VOTE_BUDGET_MAX);
     RANGE("capacity", API_CAPACITY_MIN, API_CAPACITY_MAX);
     RANGE("max_size", API_MAX_SIZE_MIN, API_CAPACITY_MAX);
     RANGE("time_limit_ms", 1, API_TIME_LIMIT_MAX);
     RANGE("days", -COPY_DAYS_MAX, COPY_DAYS_MAX);
+    RANGE("attendance", 0, API_ATTENDANCE_MAX);
 #undef RANGE
     json_object_set_new(doc, "chars", text);
     json_object_set_new(doc, "ranges", num);

@@ -506,6 +506,69 @@ static void test_notes_qr(void **state)
     api_response_release(&resp);
 }
 
+/* GET /limits serves the notes' limits; every text at its limit in 4-byte
+ * UTF-8 (as a page sends it) fits the body limit, and one character more
+ * is refused, named. */
+static void test_notes_limits_served_and_fit(void **state)
+{
+    struct tc *t = *state;
+    static const char *const keys[] = {"names", "key_points", "proposals", "follow_up"};
+    static const char emoji[] = "\xf0\x9f\x99\x82";
+    json_t *doc, *chars, *ranges, *body;
+    char key[32];
+    long max[4];
+    char *text, *big;
+
+    assert_int_equal(tc_call(t, API_GET, "/api/v1/limits", NULL, NULL, &doc), 200);
+    chars = json_object_get(doc, "chars");
+    ranges = json_object_get(doc, "ranges");
+    for (size_t i = 0; i < 4; i++) {
+        snprintf(key, sizeof(key), "notes_%s", keys[i]);
+        max[i] = (long)json_integer_value(json_object_get(chars, key));
+    }
+    assert_int_equal(max[0], 1000);
+    assert_int_equal(max[1], 8000);
+    assert_int_equal(max[2], 4000);
+    assert_int_equal(max[3], 2000);
+    assert_int_equal(
+        json_integer_value(json_array_get(json_object_get(ranges, "attendance"), 1)),
+        100000);
+    json_decref(doc);
+
+    publish(t);
+    body = json_object();
+    for (size_t i = 0; i < 4; i++) {
+        text = malloc(4 * (size_t)max[i] + 1);
+        for (long k = 0; k < max[i]; k++)
+            memcpy(text + 4 * k, emoji, 4);
+        text[4 * max[i]] = '\0';
+        json_object_set_new(body, keys[i], json_string(text));
+        free(text);
+    }
+    json_object_set_new(body, "attendance", json_integer(100000));
+    big = json_dumps(body, JSON_COMPACT);
+    assert_int_equal(tc_call_if(t, API_PUT, notes_path(t, t->topic[0]), t->ptok[0], big,
+                                "\"n0\"", NULL, NULL),
+                     200);
+    free(big);
+    /* One more character of names: refused, named. */
+    text = malloc(4 * (size_t)max[0] + 5);
+    for (long k = 0; k <= max[0]; k++)
+        memcpy(text + 4 * k, emoji, 4);
+    text[4 * (max[0] + 1)] = '\0';
+    json_object_set_new(body, "names", json_string(text));
+    free(text);
+    big = json_dumps(body, JSON_COMPACT);
+    assert_int_equal(tc_call_if(t, API_PUT, notes_path(t, t->topic[0]), t->ptok[0], big,
+                                "\"n1\"", &doc, NULL),
+                     422);
+    assert_string_equal(str_at(json_object_get(doc, "error"), "field", NULL), "names");
+    assert_string_equal(str_at(json_object_get(doc, "error"), "code", NULL), "too_long");
+    json_decref(doc);
+    free(big);
+    json_decref(body);
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, tc_setup, tc_teardown)
 
 int main(void)
@@ -518,6 +581,7 @@ int main(void)
         T(test_notes_follow_the_session),
         T(test_notes_proceedings),
         T(test_notes_qr),
+        T(test_notes_limits_served_and_fit),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -69,6 +69,9 @@ test('two participants write the same notes at once: nothing is lost', async () 
 
     // Different fields: merged by themselves, whoever saves second.
     await a.getByLabel(L['notes.proposals']).fill('Publier la grille des salaires');
+    // The counter counts characters against the limit GET /limits serves.
+    const lim = await (await fetch(`${d.url}/api/v1/limits`)).json();
+    assert.equal(await a.locator('#count-proposals').textContent(), L['notes.count'].replace('{n}', '30').replace('{max}', String(lim.chars.notes_proposals)));
     await saved(a);
     await b.getByLabel(L['notes.follow_up']).fill('Bruno suit, bruno@example.org');
     await saved(b);

@@ -1,14 +1,12 @@
 // SPDX-License-Identifier: MIT
-// The fields of a session's notes as the pages handle them: their names,
-// the API's limits, and the three-way merge of two writers' fields. Pure
+// The fields of a session's notes as the pages handle them: their names
+// and the three-way merge of two writers' fields. Pure
 // functions (tested under node: browser.notes_fields).
 
 import { t } from './i18n.js';
 
 export const FIELDS = ['attendance', 'names', 'key_points', 'proposals', 'follow_up'];
 export const TEXTS = ['key_points', 'proposals', 'follow_up'];
-// The API's limits (docs/api.md, Session notes), in characters.
-export const LIMITS = { names: 1000, key_points: 8000, proposals: 4000, follow_up: 2000 };
 
 // The editable fields of a notes document (attendance as the input's text).
 export function fieldsOf(notes) {

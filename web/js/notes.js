@@ -14,7 +14,8 @@ import { h, mount } from './dom.js';
 import { t, tn, loadLang, pickLang, langSwitch, useEventLang, fmtRange, fmtTime, fmtDay } from './i18n.js';
 import { errorText, announce, sessionTitle, kindLabel, field, joinCard } from './common.js';
 import { renderTree } from './markdown.js';
-import { FIELDS, TEXTS, LIMITS, fieldsOf, sameFields, mergeFields, fieldLabel } from './notes-fields.js';
+import { FIELDS, TEXTS, fieldsOf, sameFields, mergeFields, fieldLabel } from './notes-fields.js';
+import { loadLimits, charLimit, range, chars } from './limits.js';
 
 const SAVE_MS = 1200;
 const POLL_MS = 15000;
@@ -69,15 +70,30 @@ function body(fields) {
 }
 
 // What the API would refuse, said before sending: {field: message}.
+// The limits are the API's (GET /limits); without them the API still
+// refuses what is too long, and its error is shown.
 function problems(fields) {
     const out = {};
     const n = fields.attendance.trim();
-    if (n !== '' && !(/^\d+$/.test(n) && Number(n) <= 100000)) out.attendance = t('notes.attendance_invalid');
-    for (const [f, max] of Object.entries(LIMITS)) {
-        const len = [...fields[f]].length;
-        if (len > max) out[f] = t('notes.too_long', { n: len, max });
+    const most = (range('attendance') || [0, Infinity])[1];
+    if (n !== '' && !(/^\d+$/.test(n) && Number(n) <= most)) out.attendance = t('notes.attendance_invalid');
+    for (const f of FIELDS.filter((x) => x !== 'attendance')) {
+        const len = chars(fields[f]);
+        const max = limitOf(f);
+        if (max !== undefined && len > max) out[f] = t('notes.too_long', { n: len, max });
     }
     return out;
+}
+
+// The most characters the text field f may hold, as the API serves it.
+function limitOf(f) {
+    return charLimit(`notes_${f}`);
+}
+
+// "n / max" under a text field, or nothing when the limits did not load.
+function countText(f, text) {
+    const max = limitOf(f);
+    return max === undefined ? '' : t('notes.count', { n: chars(text), max });
 }
 
 // ---- the device's copy of unsaved text -----------------------------------------
@@ -287,7 +303,7 @@ function onInput(f, ev) {
     backup();
     renderStatusOnly();
     const counter = document.getElementById(`count-${f}`);
-    if (counter && LIMITS[f]) counter.textContent = t('notes.count', { n: [...state.draft[f]].length, max: LIMITS[f] });
+    if (counter) counter.textContent = countText(f, state.draft[f]);
     schedule();
 }
 
@@ -402,7 +418,7 @@ function renderEditor() {
             'div',
             { class: 'notes-field' },
             field(fieldLabel(f), h('textarea', { id: `edit-${f}`, name: f, rows, value: d[f], oninput: (ev) => onInput(f, ev) }), bad[f], f === 'names' ? t('notes.names_hint') : t('notes.markdown_hint')),
-            h('p', { class: 'counter', id: `count-${f}`, 'aria-live': 'off' }, t('notes.count', { n: [...d[f]].length, max: LIMITS[f] })),
+            h('p', { class: 'counter', id: `count-${f}`, 'aria-live': 'off' }, countText(f, d[f])),
             TEXTS.includes(f) && r[f] && r[f].length ? h('details', { class: 'preview' }, h('summary', null, t('notes.preview')), h('div', { class: 'md' }, renderTree(r[f], 2))) : null,
         );
     return h(
@@ -410,7 +426,7 @@ function renderEditor() {
         { class: 'card editor', 'aria-labelledby': 'edit-title' },
         h('h2', { id: 'edit-title' }, t('notes.edit_title')),
         h('p', { id: 'save-status', class: `save-status ${state.status}`, role: 'status' }, statusText()),
-        field(fieldLabel('attendance'), h('input', { id: 'edit-attendance', name: 'attendance', type: 'number', min: 0, max: 100000, inputmode: 'numeric', value: d.attendance, oninput: (ev) => onInput('attendance', ev) }), bad.attendance),
+        field(fieldLabel('attendance'), h('input', { id: 'edit-attendance', name: 'attendance', type: 'number', min: 0, max: (range('attendance') || [])[1], inputmode: 'numeric', value: d.attendance, oninput: (ev) => onInput('attendance', ev) }), bad.attendance),
         text('names', 2),
         text('key_points', 10),
         text('proposals', 6),
@@ -559,7 +575,7 @@ async function start() {
     const frag = takeFragment();
     if (frag.token) tokens.set('p', state.eid, frag.token);
     state.token = eventToken(state.eid);
-    await loadLang(pickLang(null));
+    await Promise.all([loadLang(pickLang(null)), loadLimits()]);
     render();
     await load();
     await useEventLang(state.event && state.event.locale);
