@@ -174,3 +174,39 @@ for (const lang of ['fr', 'en']) {
         await page.context().close();
     });
 }
+
+// A save that lands while the facilitator fills another form (slow venue
+// Wi-Fi) re-renders the console: what was typed there stays, and is added.
+test('fr: what is typed in one form survives a save of another that lands meanwhile', async () => {
+    const L = S.fr;
+    const ev = await seedEvent(d, { event: { name: 'Wi-Fi lent', join_code: 'LENT-1' }, slots: ['09:00-10:00'] });
+    const page = await openPage(browser, { locale: LOCALES.fr });
+    await page.goto(`${d.url}/e/${ev.id}/facilitate#token=${ev.token}`);
+    await unfold(page, [L['fac.settings'], L['fac.day']]);
+    let release;
+    const held = new Promise((resolve) => (release = resolve));
+    let seen = false;
+    await page.route(`**/events/${ev.id}`, async (route) => {
+        if (route.request().method() !== 'PATCH') return route.continue();
+        seen = true;
+        await held;
+        await route.continue();
+    });
+    await page.getByRole('form', { name: L['fac.settings'] }).getByRole('button', { name: L['fac.save_settings'] }).click();
+    await until(async () => seen, 'the settings save is on its way');
+    const form = page.getByRole('form', { name: L['fac.slot_add'] });
+    await form.getByLabel(L['fac.slot_label']).fill('Après la pause');
+    await form.getByLabel(L['fac.starts_at']).fill('2025-10-14T10:15');
+    await form.getByLabel(L['fac.ends_at']).fill('2025-10-14T11:15');
+    release();
+    await until(async () => !(await page.locator('#set-save').isDisabled()), 'the settings save is done');
+    assert.equal(await form.getByLabel(L['fac.slot_label']).inputValue(), 'Après la pause');
+    assert.equal(await form.getByLabel(L['fac.starts_at']).inputValue(), '2025-10-14T10:15');
+    assert.equal(await form.getByLabel(L['fac.ends_at']).inputValue(), '2025-10-14T11:15');
+    await form.getByRole('button', { name: L['fac.slot_add_button'] }).click();
+    await page.getByRole('form', { name: fill(L['fac.slot_named'], { slot: 'Après la pause' }) }).waitFor();
+    assert.equal((await d.ok('GET', `/events/${ev.id}/slots`)).length, 2);
+    assert.equal(await form.getByLabel(L['fac.slot_label']).inputValue(), '', 'the added slot clears the form');
+    assert.deepEqual(page.problems, []);
+    await page.close();
+});

@@ -5,6 +5,19 @@
 const BOOL_PROPS = new Set(['checked', 'disabled', 'selected', 'readOnly', 'required', 'hidden', 'multiple']);
 const VALUE_PROPS = new Set(['value']);
 
+// What h() put in each text field, to tell what someone typed since (below).
+const shown = new WeakMap();
+const TEXT_INPUT = /^(text|search|email|url|tel|number|password|date|time|datetime-local|month|week)$/;
+
+function textField(el) {
+    return el.tagName === 'TEXTAREA' || (el.tagName === 'INPUT' && TEXT_INPUT.test(el.type));
+}
+
+// Forms submitted since the last render: their handlers decide what they show
+// next (kept, cleared after a success), so mount() leaves their fields alone.
+const submitted = new WeakSet();
+if (typeof document !== 'undefined') document.addEventListener('submit', (e) => submitted.add(e.target), true);
+
 function append(el, child) {
     if (child === null || child === undefined || child === false || child === true) return;
     if (Array.isArray(child)) {
@@ -45,7 +58,19 @@ export function h(tag, attrs, ...children) {
         }
     }
     append(el, children);
+    if (textField(el)) shown.set(el, el.value);
     return el;
+}
+
+// The text fields under parent that someone typed into since they were
+// rendered (outside the forms just submitted): id -> [shown, typed].
+function typedFields(parent) {
+    const out = new Map();
+    for (const el of parent.querySelectorAll('input[id], textarea[id]')) {
+        if (!textField(el) || !shown.has(el) || (el.form && submitted.has(el.form))) continue;
+        if (el.value !== shown.get(el)) out.set(el.id, [shown.get(el), el.value]);
+    }
+    return out;
 }
 
 // Replaces the children of parent with the given nodes, keeping the focus
@@ -53,6 +78,10 @@ export function h(tag, attrs, ...children) {
 // while someone uses the keyboard does not throw them back to the top. A
 // control disabled while a request runs cannot hold the focus; its id is
 // kept and the focus goes back to it at the next render that enables it.
+// What someone typed into a text field is kept too (a save that lands while
+// they fill another form, a refresh on slow Wi-Fi), unless the page now
+// shows something else there (new data wins) or the field's form was just
+// submitted (its handler decides: kept on an error, cleared after a success).
 let pendingFocus = null;
 
 export function mount(parent, ...children) {
@@ -67,8 +96,13 @@ export function mount(parent, ...children) {
             sel = null;
         }
     }
+    const typed = typedFields(parent);
     parent.replaceChildren();
     append(parent, children);
+    for (const [id, [was, now]] of typed) {
+        const again = document.getElementById(id);
+        if (again && parent.contains(again) && textField(again) && shown.get(again) === was) again.value = now;
+    }
     pendingFocus = null;
     if (!focusId) return;
     const again = document.getElementById(focusId);
