@@ -9,7 +9,7 @@ set -euo pipefail
 
 want=(cmake make gcc pkg-config git ca-certificates
       libmicrohttpd-dev libjansson-dev libsqlite3-dev nettle-dev
-      libqrencode-dev)
+      libcmark-dev libqrencode-dev)
 mode=${1:-test}
 case "$mode" in
     run|package|test) ;;
@@ -22,7 +22,7 @@ if [ "$mode" = test ]; then
     want+=(lintian systemd nginx openssl man-db adduser init-system-helpers
            clang libclang-rt-dev clang-format libcmocka-dev libcurl4-openssl-dev
            python3 coinor-cbc wrk sqlite3 chromium curl
-           zbar-tools)
+           zbar-tools poppler-utils python3-icalendar)
     command -v node >/dev/null 2>&1 || want+=(nodejs)
     command -v npm >/dev/null 2>&1 || want+=(npm)
 fi

@@ -68,7 +68,11 @@ async function staticCache() {
 function pageFile(pathname) {
     if (pathname === '/') return RELEASE.root;
     const m = pathname.match(/^\/e\/[^/]+(.*)$/);
-    return m && has(RELEASE.pages, m[1]) ? RELEASE.pages[m[1]] : null;
+    if (!m) return null;
+    if (has(RELEASE.pages, m[1])) return RELEASE.pages[m[1]];
+    // "/notes/*": a page with one more segment (a session's notes).
+    const any = m[1].replace(/\/[^/]+$/, '/*');
+    return any !== m[1] && has(RELEASE.pages, any) ? RELEASE.pages[any] : null;
 }
 
 // Rejects when p takes longer than ms (0: never).

@@ -192,8 +192,9 @@ struct store_event {
     bool proposals_open;
     bool voting_open;
     bool show_tallies;
-    char *created_at; /* RFC 3339 UTC */
-    long published;   /* read only: the latest published version, 0 before the first */
+    char *created_at;        /* RFC 3339 UTC */
+    bool proceedings_public; /* anyone may read the notes and the proceedings */
+    long published; /* read only: the latest published version, 0 before the first */
 };
 
 void store_event_release(struct store_event *e);
@@ -653,6 +654,96 @@ enum forum_status store_schedule_latest_version(struct store *s, const char *eid
 enum forum_status store_schedule_insert(struct store *s, const char *eid,
                                         struct store_schedule *sc,
                                         struct forum_error *err);
+
+/*
+ * OUT: version, the latest version of eid in which the session identity sid
+ * (a topic's id, "<topic>-<group>", a plenary's or a break's block id) was
+ * published. FORUM_ENOTFOUND when it never was.
+ */
+enum forum_status store_session_last_version(struct store *s, const char *eid,
+                                             const char *sid, long *version,
+                                             struct forum_error *err);
+
+/* ---- session notes ------------------------------------------------------------- */
+
+/* The revisions of a session's notes kept: older ones are dropped. */
+#define STORE_NOTES_KEEP 50
+/* A save by the author of the last revision within this many seconds of its
+ * first save updates that revision instead of adding one. */
+#define STORE_NOTES_JOIN_S 600
+
+/*
+ * A session's notes, or one of their revisions. The notes belong to the
+ * session identity (its id across versions), not to a published version.
+ */
+struct store_notes {
+    char *session_id;
+    long rev;          /* counts every save (the ETag); 0: no notes yet */
+    char *author_id;   /* who saved it: a participant's id, or NULL (the facilitator) */
+    char *author_name; /* their name when they saved it; "" for the facilitator */
+    char *started_at;  /* the revision's first save (RFC 3339 UTC); NULL at rev 0 */
+    char *saved_at;    /* its last save */
+    long attendance;   /* how many came; -1: not said */
+    char *names;       /* names written down (plain text); never NULL once read */
+    char *key_points;  /* CommonMark */
+    char *proposals;   /* CommonMark: proposals and next steps */
+    char *follow_up;   /* CommonMark: who follows up and how to reach them */
+};
+
+/* Frees what x owns; x reads as empty (attendance -1) afterwards. */
+void store_notes_release(struct store_notes *x);
+void store_notes_free(struct store_notes *v, size_t n);
+
+/* OUT: out, the notes of session sid of eid as they are: revision 0 with
+ * empty texts when there are none yet. */
+enum forum_status store_notes_get(struct store *s, const char *eid, const char *sid,
+                                  struct store_notes *out, struct forum_error *err);
+/*
+ * Saves in (attendance, names, the three texts; author_id and author_name
+ * say who) as the notes of sid, in one transaction, when their revision is
+ * still if_rev (0: there were none): as a new revision, or over the last
+ * one when it is the same author's and began at most STORE_NOTES_JOIN_S
+ * seconds before now; then drops all but the last STORE_NOTES_KEEP. now is
+ * the time of the save (NULL: the clock). FORUM_ECONFLICT (field
+ * "If-Match") when the revision is another: nothing is written. Either way
+ * OUT: out, the notes as they are after the call (release it).
+ */
+enum forum_status store_notes_put(struct store *s, const char *eid, const char *sid,
+                                  long if_rev, const struct store_notes *in,
+                                  const char *now, struct store_notes *out,
+                                  struct forum_error *err);
+/* OUT: v, n, the revisions of sid kept, newest first (free with store_notes_free()). */
+enum forum_status store_notes_revisions(struct store *s, const char *eid, const char *sid,
+                                        struct store_notes **v, size_t *n,
+                                        struct forum_error *err);
+/* OUT: out, revision rev of sid; FORUM_ENOTFOUND when it is not kept. */
+enum forum_status store_notes_revision(struct store *s, const char *eid, const char *sid,
+                                       long rev, struct store_notes *out,
+                                       struct forum_error *err);
+/* OUT: v, n, the notes as they are of every session of eid that has some,
+ * by session id. */
+enum forum_status store_notes_list(struct store *s, const char *eid,
+                                   struct store_notes **v, size_t *n,
+                                   struct forum_error *err);
+
+/* Someone who says they were at a session, and agrees to be named. */
+struct store_presence {
+    char *session_id;
+    char *participant_id;
+    char *name; /* the participant's name as it is now */
+};
+
+void store_presences_free(struct store_presence *v, size_t n);
+
+/* Says (present) or takes back that participant pid was at session sid. */
+enum forum_status store_presence_set(struct store *s, const char *eid, const char *sid,
+                                     const char *pid, bool present,
+                                     struct forum_error *err);
+/* OUT: v, n, who was at session sid (NULL: at every session) of eid, by
+ * session then name. */
+enum forum_status store_presence_list(struct store *s, const char *eid, const char *sid,
+                                      struct store_presence **v, size_t *n,
+                                      struct forum_error *err);
 
 /* ---- the day after a publication: changes and the marketplace ------------------ */
 

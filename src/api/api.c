@@ -372,7 +372,7 @@ static const char *const method_names[] = {"GET",   "HEAD",   "POST",    "PUT",
  * are compared from the last, where the routes differ most. The schedule's
  * hot path does a handful of comparisons.
  */
-#define SEGMENTS_MAX 8
+#define SEGMENTS_MAX 10
 
 struct segment {
     const char *s; /* NULL: a '*' parameter */
@@ -420,6 +420,8 @@ static void compile_routes(void)
         assert(!(f & (API_EVENT | API_WRITES)) || (f & API_STORE));
         assert(!(f & API_EVENT) || strchr(api_routes[i].pattern, '*') != NULL);
         assert(!((f & API_WRITES) && (f & API_QUEUES)));
+        /* The metrics keep one row per route and one for the unrouted. */
+        assert(api_routes_count < 127);
         (void)f;
         compiled[i].n = (size_t)n;
         for (int k = 0; k < n; k++)
@@ -607,8 +609,8 @@ void api__count(struct api *api, size_t route, int status)
 
     if (cls < 1 || cls > 5)
         cls = 5;
-    if (route > 63)
-        route = 63;
+    if (route > 127)
+        route = 127;
     atomic_fetch_add(&api->metrics.requests[route][cls], 1);
 }
 
@@ -722,7 +724,7 @@ void api_metrics_write(struct api *api, struct buf *out)
 
     buf_append_str(out, "# HELP forumd_api_requests_total API requests by route and "
                         "status class.\n# TYPE forumd_api_requests_total counter\n");
-    for (size_t r = 0; r <= api_routes_count && r < 64; r++) {
+    for (size_t r = 0; r <= api_routes_count && r < 128; r++) {
         for (int cls = 1; cls <= 5; cls++) {
             unsigned long n = atomic_load(&m->requests[r][cls]);
             if (n == 0)

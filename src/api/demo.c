@@ -5,8 +5,9 @@
  * co-développement and two other methods run as parallel groups; the open
  * forum; cooperative functioning in workshops), a plenary "temps fort" for
  * everyone in the Grande salle with a visio link, a lunch break, an online
- * room, sixty participants with votes, and a first published schedule, so
- * that every page shows something at once.
+ * room, sixty participants with votes, a first published schedule and the
+ * notes of a few sessions (public proceedings), so that every page shows
+ * something at once.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -198,6 +199,22 @@ static enum forum_status make_space(struct store *s, const char *eid, struct dem
     return rc;
 }
 
+/* People 29 and 58 take part from home (they need "online"). */
+static bool remote(size_t p)
+{
+    return p == 29 || p == 58;
+}
+
+/* The forum's online topic (it needs "online"). */
+static size_t visio_topic(void)
+{
+    size_t i = 0;
+
+    while (i + 1 < N_TOPICS && strcmp(demo_topics[i].needs, "online") != 0)
+        i++;
+    return i;
+}
+
 static enum forum_status make_people(struct store *s, const char *eid,
                                      struct demo_ids *id, struct forum_error *err)
 {
@@ -216,7 +233,7 @@ static enum forum_status make_people(struct store *s, const char *eid,
         p.name = name;
         if (i == 3 || i == 17 || i == 41)
             store_strv_push(&p.needs, "accessible");
-        if (i == 29 || i == 58) /* they take part from home */
+        if (remote(i)) /* they take part from home */
             store_strv_push(&p.needs, "online");
         if (i == 8) /* arrives on Friday */
             for (size_t k = 0; k < 3; k++)
@@ -250,7 +267,7 @@ static enum forum_status make_topics(struct store *s, const char *eid,
         split(demo_topics[i].needs, &t.needs);
         /* Hosts in turn, skipping those who take part online or arrive late. */
         for (int k = 0; k < demo_topics[i].hosts; k++) {
-            while (host % N_PEOPLE == 8 || host % N_PEOPLE == 29 || host % N_PEOPLE == 58)
+            while (host % N_PEOPLE == 8 || remote(host % N_PEOPLE))
                 host++;
             store_strv_push(&t.host_ids, id->people[host++ % N_PEOPLE]);
         }
@@ -283,6 +300,10 @@ static enum forum_status make_votes(struct store *s, const char *eid,
             for (int k = 0; k < wishes && rc == FORUM_OK; k++) {
                 size_t tix = in[next(&seed) % n];
                 long w = 1 + (long)(next(&seed) % 3);
+                /* Who takes part from home wishes first for the forum's visio
+                 * session: the online room holds only online topics. */
+                if (k == 0 && remote(p) && blocks[b] == 2)
+                    tix = visio_topic();
                 if (used + w > e->vote_budget)
                     break;
                 rc = store_vote_put(s, eid, id->people[p], id->topics[tix], w,
@@ -291,6 +312,83 @@ static enum forum_status make_votes(struct store *s, const char *eid,
                     used += w;
             }
         }
+    }
+    return rc;
+}
+
+/* Notes already written, as after the first sessions: by a host (or the
+ * facilitator for the plenary), with who was there, so that the notes pages
+ * and the proceedings show something at once. */
+static const struct {
+    int topic; /* index in demo_topics, -1: the plenary */
+    long attendance;
+    const char *names, *key_points, *proposals, *follow_up;
+} demo_notes[] = {
+    {-1, 57, "",
+     "## Ce qui nous a réuni·es\n\nLa radicalité joyeuse : tenir nos valeurs **sans** "
+     "s'épuiser.\n\n- la coopération comme *pratique*, pas comme slogan\n- le plaisir de "
+     "faire ensemble compte autant que le résultat",
+     "1. Une journée d'échange entre coopératives au printemps\n2. Un carnet de "
+     "pratiques joyeuses, ouvert à toutes et tous",
+     "L'équipe d'animation : <animation@bigre.example.org>"},
+    {0, 7, "Amina, Bastien",
+     "- Une situation exposée par Camille : *comment dire non à un client historique ?*\n"
+     "- Le groupe a reformulé, questionné, puis proposé des pistes",
+     "- Essayer une réponse écrite avant l'appel\n- Se revoir dans un mois",
+     "Camille, par la liste des coopérateur·ices"},
+    {5, 11, "",
+     "### Trois constats\n\n1. Parler d'argent reste tabou, même entre nous\n2. Les "
+     "écarts "
+     "de revenus se vivent mal quand on ne les nomme pas\n3. La transparence aide\n\n> "
+     "« On coopère mieux quand on sait ce que chacun·e gagne. »",
+     "- Un atelier « budget personnel » en binôme\n- Publier la grille des rémunérations",
+     "Farid : farid@example.org"},
+    {11, 9, "Inès, Jules, Karima",
+     "Sobriété **choisie** plutôt que subie : partir des besoins, pas des manques.",
+     "- Recenser ce que nous mutualisons déjà (outils, locaux, voitures)",
+     "Inès coordonne le recensement ([le tableur "
+     "partagé](https://pad.example.org/sobriete))."},
+    {19, 8, "", "Prévenir : des règles du désaccord écrites *avant* le conflit.",
+     "- Former deux médiateur·ices par coopérative",
+     "Le groupe médiation se revoit en janvier."},
+};
+#define N_NOTES (sizeof(demo_notes) / sizeof(demo_notes[0]))
+
+static enum forum_status make_notes(struct store *s, const char *eid,
+                                    const struct demo_ids *id, struct forum_error *err)
+{
+    enum forum_status rc = FORUM_OK;
+
+    for (size_t i = 0; rc == FORUM_OK && i < N_NOTES; i++) {
+        const char *sid =
+            demo_notes[i].topic < 0 ? id->blocks[1] : id->topics[demo_notes[i].topic];
+        struct store_notes in, out;
+        struct store_topic t;
+        long version;
+
+        /* A session the allocation did not place has no notes. */
+        if (store_session_last_version(s, eid, sid, &version, NULL) != FORUM_OK)
+            continue;
+        memset(&in, 0, sizeof(in));
+        memset(&t, 0, sizeof(t));
+        if (demo_notes[i].topic >= 0 &&
+            store_topic_get(s, eid, sid, &t, err) == FORUM_OK && t.host_ids.n > 0) {
+            in.author_id = t.host_ids.v[0];
+            in.author_name = t.host_names.v[0];
+        } else {
+            in.author_name = S("");
+        }
+        in.attendance = demo_notes[i].attendance;
+        in.names = S(demo_notes[i].names);
+        in.key_points = S(demo_notes[i].key_points);
+        in.proposals = S(demo_notes[i].proposals);
+        in.follow_up = S(demo_notes[i].follow_up);
+        rc = store_notes_put(s, eid, sid, 0, &in, NULL, &out, err);
+        store_notes_release(&out);
+        store_topic_release(&t);
+        /* Two people say they were there. */
+        for (size_t k = 0; rc == FORUM_OK && k < 2; k++)
+            rc = store_presence_set(s, eid, sid, id->people[20 + 2 * i + k], true, err);
     }
     return rc;
 }
@@ -317,6 +415,8 @@ static enum forum_status create(struct api *api, struct store *s, char *eid, cha
     e.proposals_open = true;
     e.voting_open = true;
     e.show_tallies = true;
+    /* A demo shows everything: its notes and proceedings to anyone. */
+    e.proceedings_public = true;
     rc = store_event_create(s, &e, eid, token, err);
     if (rc == FORUM_OK)
         rc = make_space(s, eid, id, err);
@@ -335,6 +435,8 @@ static enum forum_status create(struct api *api, struct store *s, char *eid, cha
     }
     if (rc == FORUM_OK)
         rc = api__publish_allocation(api, s, eid, aid, &version, err);
+    if (rc == FORUM_OK)
+        rc = make_notes(s, eid, id, err);
     json_decref(problem);
     api__problem_info_release(&info);
     free(text);
@@ -380,7 +482,16 @@ enum forum_status api_demo(struct api *api, char **links_out, struct forum_error
             "created;\n                 it is stored hashed and cannot be shown "
             "again)\n",
             api->public_url, eid);
-    buf_printf(&b, "  wall:         %s/e/%s/wall\n", api->public_url, eid);
+    /* The wall shows the QR code to join: with the code it carries. */
+    if (e.join_code != NULL)
+        buf_printf(&b, "  wall:         %s/e/%s/wall#code=%s\n", api->public_url, eid,
+                   e.join_code);
+    else
+        buf_printf(&b, "  wall:         %s/e/%s/wall\n", api->public_url, eid);
+    buf_printf(&b, "  proceedings:  %s/e/%s/proceedings\n", api->public_url, eid);
+    buf_printf(&b,
+               "  prints:       %s/e/%s/print/doors (and /print/poster, /print/flyer)\n",
+               api->public_url, eid);
     buf_printf(&b, "  join code:    %s\n", e.join_code ? e.join_code : "(none)");
     store_event_release(&e);
     *links_out = buf_detach(&b, NULL);

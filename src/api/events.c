@@ -27,6 +27,7 @@ static json_t *event_json(const struct store_event *e, bool facilitator)
     json_object_set_new(o, "voting_open", json_boolean(e->voting_open));
     json_object_set_new(o, "show_tallies", json_boolean(e->show_tallies));
     json_object_set_new(o, "join_code_required", json_boolean(e->join_code != NULL));
+    json_object_set_new(o, "proceedings_public", json_boolean(e->proceedings_public));
     json_object_set_new(o, "published", json_integer(e->published));
     if (facilitator)
         json_object_set_new(o, "join_code",
@@ -76,9 +77,17 @@ static bool timezone_ok(const char *tz)
  */
 static bool event_fields(struct api_ctx *c, struct store_event *e, bool creating)
 {
-    static const char *const keys[] = {
-        "name",        "timezone",       "locale",      "join_code",    "max_weight",
-        "vote_budget", "proposals_open", "voting_open", "show_tallies", NULL};
+    static const char *const keys[] = {"name",
+                                       "timezone",
+                                       "locale",
+                                       "join_code",
+                                       "max_weight",
+                                       "vote_budget",
+                                       "proposals_open",
+                                       "voting_open",
+                                       "show_tallies",
+                                       "proceedings_public",
+                                       NULL};
     const char *name = NULL, *tz = NULL, *locale = NULL, *code = NULL;
     bool has_name, has_tz, has_locale, has_code;
 
@@ -94,7 +103,8 @@ static bool event_fields(struct api_ctx *c, struct store_event *e, bool creating
                       &e->vote_budget, NULL) ||
         !api__get_bool(c, "proposals_open", &e->proposals_open, NULL) ||
         !api__get_bool(c, "voting_open", &e->voting_open, NULL) ||
-        !api__get_bool(c, "show_tallies", &e->show_tallies, NULL))
+        !api__get_bool(c, "show_tallies", &e->show_tallies, NULL) ||
+        !api__get_bool(c, "proceedings_public", &e->proceedings_public, NULL))
         return false;
     if (has_name) {
         if (name == NULL || name[0] == '\0') {
@@ -334,6 +344,10 @@ void api__limits(struct api_ctx *c)
     json_object_set_new(text, "host_name", json_integer(API_LABEL_MAX));
     json_object_set_new(text, "feature", json_integer(API_FEATURE_MAX));
     json_object_set_new(text, "join_code", json_integer(API_CODE_MAX));
+    json_object_set_new(text, "notes_names", json_integer(API_NOTES_NAMES_MAX));
+    json_object_set_new(text, "notes_key_points", json_integer(API_NOTES_KEY_POINTS_MAX));
+    json_object_set_new(text, "notes_proposals", json_integer(API_NOTES_PROPOSALS_MAX));
+    json_object_set_new(text, "notes_follow_up", json_integer(API_NOTES_FOLLOW_UP_MAX));
     RANGE("max_weight", API_MAX_WEIGHT_MIN, API_MAX_WEIGHT_MAX);
     RANGE("vote_budget", API_VOTE_BUDGET_MIN, API_VOTE_BUDGET_MAX);
     RANGE("capacity", API_CAPACITY_MIN, API_CAPACITY_MAX);
@@ -341,6 +355,7 @@ void api__limits(struct api_ctx *c)
     RANGE("time_limit_ms", 1, API_TIME_LIMIT_MAX);
     RANGE("vote_minutes", 1, API_VOTE_MINUTES_MAX);
     RANGE("days", -COPY_DAYS_MAX, COPY_DAYS_MAX);
+    RANGE("attendance", 0, API_ATTENDANCE_MAX);
 #undef RANGE
     json_object_set_new(doc, "chars", text);
     json_object_set_new(doc, "ranges", num);

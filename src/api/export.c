@@ -17,15 +17,7 @@
 #include "forum/util/tz.h"
 #include "internal.h"
 
-/* The writers' view of one or two versions, and the strings made for it. */
-struct export_view {
-    struct export_session *v;
-    size_t n;
-    char **owned; /* summaries made here ("Title — groupe 2"), freed with the view */
-    size_t n_owned;
-};
-
-static void view_release(struct export_view *view)
+void api__view_release(struct api_export_view *view)
 {
     for (size_t i = 0; i < view->n; i++)
         free((void *)(uintptr_t)view->v[i].hosts);
@@ -36,6 +28,12 @@ static void view_release(struct export_view *view)
     memset(view, 0, sizeof(*view));
 }
 
+void api__view_init(struct api_export_view *view, size_t cap)
+{
+    memset(view, 0, sizeof(*view));
+    view->v = forum_xcalloc(cap + 1, sizeof(*view->v));
+}
+
 static bool has_session(const struct store_schedule *sc, const char *id)
 {
     for (size_t i = 0; i < sc->n_sessions; i++)
@@ -44,10 +42,8 @@ static bool has_session(const struct store_schedule *sc, const char *id)
     return false;
 }
 
-/* Appends session x of sc to the view (cancelled: sent as dropped, its
- * SEQUENCE raised once). The strings stay borrowed from sc. */
-static void view_add(struct export_view *view, const struct store_schedule *sc,
-                     const struct store_session *x, const char *locale, bool cancelled)
+void api__view_add(struct api_export_view *view, const struct store_schedule *sc,
+                   const struct store_session *x, const char *locale, bool cancelled)
 {
     struct export_session *it = &view->v[view->n++];
     const struct store_version_room *room =
@@ -90,18 +86,17 @@ static void view_add(struct export_view *view, const struct store_schedule *sc,
 
 /* The sessions of cur, then those of prev (the version before, may be NULL)
  * that cur no longer has, as cancelled. */
-static void view_build(struct export_view *view, const struct store_schedule *cur,
+static void view_build(struct api_export_view *view, const struct store_schedule *cur,
                        const struct store_schedule *prev, const char *locale)
 {
     size_t cap = cur->n_sessions + (prev ? prev->n_sessions : 0) + 1;
 
-    memset(view, 0, sizeof(*view));
-    view->v = forum_xcalloc(cap, sizeof(*view->v));
+    api__view_init(view, cap);
     for (size_t i = 0; i < cur->n_sessions; i++)
-        view_add(view, cur, &cur->sessions[i], locale, false);
+        api__view_add(view, cur, &cur->sessions[i], locale, false);
     for (size_t i = 0; prev != NULL && i < prev->n_sessions; i++)
         if (!has_session(cur, prev->sessions[i].id))
-            view_add(view, prev, &prev->sessions[i], locale, true);
+            api__view_add(view, prev, &prev->sessions[i], locale, true);
 }
 
 /*
@@ -143,7 +138,7 @@ static bool load_versions(struct api_ctx *c, const char *pid, bool with_prev,
 static void send_ics(struct api_ctx *c, const char *pid)
 {
     struct store_schedule cur, prev;
-    struct export_view view;
+    struct api_export_view view;
     struct export_schedule sc;
     bool none;
     size_t len;
@@ -172,7 +167,7 @@ static void send_ics(struct api_ctx *c, const char *pid)
                                   .sessions = view.v,
                                   .n_sessions = view.n};
     text = export_ics(&sc, &len);
-    view_release(&view);
+    api__view_release(&view);
     store_schedule_release(&prev);
     store_schedule_release(&cur);
     api__text(c, 200, "text/calendar; charset=utf-8", text, len);
@@ -231,7 +226,7 @@ static void local_time(const struct tz *z, const char *utc, char *out)
 void api__schedule_csv(struct api_ctx *c)
 {
     struct store_schedule cur, prev;
-    struct export_view view;
+    struct api_export_view view;
     struct export_schedule sc;
     struct tz *z = NULL;
     char(*local)[17] = NULL;
@@ -266,7 +261,7 @@ void api__schedule_csv(struct api_ctx *c)
     text = export_csv(&sc, &len);
     tz_free(z);
     free(local);
-    view_release(&view);
+    api__view_release(&view);
     store_schedule_release(&cur);
     api__text(c, 200, "text/csv; charset=utf-8", text, len);
     api_response_add_header(c->resp, "Content-Disposition",

@@ -15,6 +15,7 @@
 #include <time.h>
 
 #include "forum/api.h"
+#include "forum/export.h"
 #include "forum/store.h"
 
 /* ---- limits (docs/api.md lists them all) ---------------------------------- */
@@ -48,6 +49,15 @@
 #define API_CAPACITY_MAX 100000 /* room capacity, topic max_size */
 #define API_MAX_SIZE_MIN 1
 #define API_TIME_LIMIT_MAX 30000
+/* Session notes (docs/api.md, Session notes). */
+#define API_NOTES_KEY_POINTS_MAX 8000
+#define API_NOTES_PROPOSALS_MAX 4000
+#define API_NOTES_FOLLOW_UP_MAX 2000
+#define API_NOTES_NAMES_MAX 1000
+#define API_ATTENDANCE_MAX 100000
+/* A notes body at its limits, even with every character 4 bytes of UTF-8,
+ * under http/'s 64 KiB cap. */
+#define API_NOTES_BODY (63 * 1024)
 #define API_VOTE_MINUTES_MAX 60 /* the marketplace's vote window */
 
 /* ---- roles ------------------------------------------------------------------- */
@@ -129,7 +139,7 @@ struct api_limiter {
 };
 
 struct api_metrics {
-    atomic_ulong requests[64][6]; /* route index (last: unrouted) x status class 1..5 */
+    atomic_ulong requests[128][6]; /* route index (last: unrouted) x status class 1..5 */
     atomic_ulong votes;
     atomic_ulong allocations;
     atomic_ulong allocation_failures;
@@ -342,6 +352,15 @@ void api__publish(struct api_ctx *c);
 void api__schedule_get(struct api_ctx *c);
 void api__schedule_ics(struct api_ctx *c);
 void api__schedule_csv(struct api_ctx *c);
+void api__notes_get(struct api_ctx *c);
+void api__notes_put(struct api_ctx *c);
+void api__notes_revisions(struct api_ctx *c);
+void api__notes_revision(struct api_ctx *c);
+void api__presence_put(struct api_ctx *c);
+void api__presence_delete(struct api_ctx *c);
+void api__proceedings_json(struct api_ctx *c);
+void api__proceedings_md(struct api_ctx *c);
+void api__qr_svg(struct api_ctx *c);
 void api__manifest_participant(struct api_ctx *c);
 void api__manifest_wall(struct api_ctx *c);
 void api__changes_get(struct api_ctx *c);
@@ -352,7 +371,6 @@ void api__op_move(struct api_ctx *c);
 void api__op_close_room(struct api_ctx *c);
 void api__op_topic(struct api_ctx *c);
 void api__marketplace_get(struct api_ctx *c);
-void api__qr_svg(struct api_ctx *c);
 void api__marketplace_put(struct api_ctx *c);
 
 /* ---- the day after a publication (plan.c, operations.c, diff.c, marketplace.c) ---- */
@@ -538,14 +556,46 @@ json_t *api__block_json(const struct store_block *b);
  * grid) whose id is id, or NULL (also when id is NULL). Borrowed from v.
  */
 const void *api__by_id(const void *v, size_t n, size_t size, const char *id);
+/* The export writers' view of sessions (forum/export.h), and the strings
+ * made for it. */
+struct api_export_view {
+    struct export_session *v; /* borrowing the schedules' strings */
+    size_t n;
+    char **owned; /* summaries made here ("Title — groupe 2"), freed with the view */
+    size_t n_owned;
+};
+/* Makes view empty, with room for cap sessions. */
+void api__view_init(struct api_export_view *view, size_t cap);
+/* Appends session x of sc (cancelled: sent as dropped, its SEQUENCE raised
+ * once), titled for locale. The strings stay borrowed from sc. */
+void api__view_add(struct api_export_view *view, const struct store_schedule *sc,
+                   const struct store_session *x, const char *locale, bool cancelled);
+void api__view_release(struct api_export_view *view);
 /* True when slots a and b share a moment (end times are exclusive). */
 bool api__slots_overlap(const struct store_slot *a, const struct store_slot *b);
 /* A list of strings as an owned JSON array. */
 json_t *api__strv_json(const struct store_strv *sv);
+/*
+ * A session of sc as the notes page and the proceedings show it (owned):
+ * the members of a schedule's session, plus its block's name, its room's
+ * name and its slot's label from sc's grid.
+ */
+json_t *api__session_json(const struct store_schedule *sc, const struct store_session *x);
 /* Copies the value of the query parameter name (percent-decoded, '+' a
  * space) into out (cap bytes). False when it is absent; true with *too_long
  * set when it does not fit (or holds a NUL). */
 bool api__query_param(const char *query, const char *name, char *out, size_t cap,
                       bool *too_long);
+/*
+ * True when the caller may read the notes and the proceedings of the path's
+ * event: its participants and facilitator, and anyone when the facilitator
+ * made them public. Otherwise answers 401 (no token) or 403 and returns false.
+ */
+bool api__notes_readable(struct api_ctx *c);
+/* A session's notes (owned JSON): revision, author, times, texts as typed and
+ * `rendered`, each text's tree of safe elements (export_markdown_json()). */
+json_t *api__notes_json(const struct store_notes *x);
+/* The names of v (n entries) at session sid (NULL: all), as a JSON array. */
+json_t *api__present_json(const struct store_presence *v, size_t n, const char *sid);
 
 #endif /* FORUM_API_INTERNAL_H */

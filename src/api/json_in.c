@@ -330,3 +330,4 @@ bool api__query_param(const char *query, const char *name, char *out, size_t cap
     }
     return false;
 }
+

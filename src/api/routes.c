@@ -129,12 +129,29 @@ const struct api_route api_routes[] = {
      "marketplace"},
     {API_PUT, E "/marketplace", api__marketplace_put, API_ROLE_FACILITATOR, WRITE, SMALL,
      "marketplace_put"},
-    /* The join link as a QR code for the wall (as issue 13 serves it). */
-    {API_GET, E "/qr.svg", api__qr_svg, API_ROLE_ANYONE, READ, 0, "qr"},
     {API_GET, E "/manifest.webmanifest", api__manifest_participant, API_ROLE_ANYONE, READ,
      0, "manifest"},
     {API_GET, E "/wall.webmanifest", api__manifest_wall, API_ROLE_ANYONE, READ, 0,
      "manifest_wall"},
+
+    /* The harvest: notes by session identity, the proceedings, QR codes. */
+    {API_GET, E "/sessions/*/notes", api__notes_get, API_ROLE_OPTIONAL, READ, 0,
+     "notes_get"},
+    {API_PUT, E "/sessions/*/notes", api__notes_put, API_ROLE_MEMBER, WRITE,
+     API_NOTES_BODY, "notes_put"},
+    {API_GET, E "/sessions/*/notes/revisions", api__notes_revisions, API_ROLE_OPTIONAL,
+     READ, 0, "notes_revisions"},
+    {API_GET, E "/sessions/*/notes/revisions/*", api__notes_revision, API_ROLE_OPTIONAL,
+     READ, 0, "notes_revision"},
+    {API_PUT, E "/sessions/*/presence", api__presence_put, API_ROLE_PARTICIPANT, WRITE, 0,
+     "presence_put"},
+    {API_DELETE, E "/sessions/*/presence", api__presence_delete, API_ROLE_PARTICIPANT,
+     WRITE, 0, "presence_delete"},
+    {API_GET, E "/proceedings.json", api__proceedings_json, API_ROLE_OPTIONAL, READ, 0,
+     "proceedings_json"},
+    {API_GET, E "/proceedings.md", api__proceedings_md, API_ROLE_OPTIONAL, READ, 0,
+     "proceedings_md"},
+    {API_GET, E "/qr.svg", api__qr_svg, API_ROLE_ANYONE, READ, 0, "qr"},
 };
 
 const size_t api_routes_count = sizeof(api_routes) / sizeof(api_routes[0]);

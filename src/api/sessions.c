@@ -120,18 +120,23 @@ json_t *api__schedule_json(const struct store_schedule *sc)
     return doc;
 }
 
-/* One item of an agenda: a session as the person's page shows it, owned. */
-static json_t *agenda_item(const struct store_schedule *sc, const struct store_session *x)
+json_t *api__session_json(const struct store_schedule *sc, const struct store_session *x)
 {
+    json_t *o = json_object();
     const struct store_version_room *room =
         api__by_id(sc->rooms, sc->n_rooms, sizeof(*sc->rooms), x->room_id);
     const struct store_version_slot *slot =
         api__by_id(sc->slots, sc->n_slots, sizeof(*sc->slots), x->slot_id);
-    json_t *o = json_object();
+    const struct store_version_block *block =
+        api__by_id(sc->blocks, sc->n_blocks, sizeof(*sc->blocks), x->block_id);
 
     session_common(o, sc, x);
+    json_object_set_new(o, "theme", json_string(x->theme ? x->theme : ""));
+    json_object_set_new(o, "hosts", api__strv_json(&x->hosts));
+    json_object_set_new(o, "seated", json_integer(x->seats));
     json_object_set_new(o, "room_name", json_string(room ? room->name : ""));
     json_object_set_new(o, "slot_label", json_string(slot ? slot->label : ""));
+    json_object_set_new(o, "block_name", json_string(block ? block->name : ""));
     return o;
 }
 
@@ -175,11 +180,11 @@ void api__me_agenda(struct api_ctx *c)
     }
     arr = json_array();
     for (size_t i = 0; i < sc.n_sessions; i++)
-        json_array_append_new(arr, agenda_item(&sc, &sc.sessions[i]));
+        json_array_append_new(arr, api__session_json(&sc, &sc.sessions[i]));
     /* With since, what changed for this person since that version is marked. */
     if (since >= 0 && since < sc.version)
         api__agenda_mark(c->store, CTX_EID(c), c->who.participant_id, since, &sc, arr,
-                         agenda_item);
+                         api__session_json);
     store_schedule_release(&sc);
     api__json(c, 200, arr);
 }

@@ -12,38 +12,6 @@
 #include "internal.h"
 
 /*
- * Returns the length (1 to 4) of the well-formed UTF-8 sequence that starts
- * at p (NUL-terminated), or 0 when none does (RFC 3629: no overlong forms,
- * no surrogates, nothing past U+10FFFF).
- */
-static size_t utf8_len(const unsigned char *p)
-{
-    unsigned char lo = 0x80, hi = 0xBF;
-
-    if (p[0] < 0x80)
-        return 1;
-    if (p[0] >= 0xC2 && p[0] <= 0xDF)
-        return (p[1] & 0xC0) == 0x80 ? 2 : 0;
-    if (p[0] >= 0xE0 && p[0] <= 0xEF) {
-        if (p[0] == 0xE0)
-            lo = 0xA0;
-        else if (p[0] == 0xED)
-            hi = 0x9F;
-        return p[1] >= lo && p[1] <= hi && (p[2] & 0xC0) == 0x80 ? 3 : 0;
-    }
-    if (p[0] >= 0xF0 && p[0] <= 0xF4) {
-        if (p[0] == 0xF0)
-            lo = 0x90;
-        else if (p[0] == 0xF4)
-            hi = 0x8F;
-        return p[1] >= lo && p[1] <= hi && (p[2] & 0xC0) == 0x80 && (p[3] & 0xC0) == 0x80
-                   ? 4
-                   : 0;
-    }
-    return 0;
-}
-
-/*
  * Appends one content line, escaped as TEXT when text is set, folded at 75
  * octets (never inside a UTF-8 sequence) and ended with CRLF. Control
  * characters (RFC 5545's CONTROL: 0x00-0x1F but a TEXT newline, and 0x7F)
@@ -60,7 +28,7 @@ static void ics_line(struct buf *b, const char *name, const char *value, bool te
     export__put_str(&line, name);
     export__put_char(&line, ':');
     for (const unsigned char *p = (const unsigned char *)value; *p;) {
-        size_t n = utf8_len(p);
+        size_t n = export__utf8_len(p);
         char ch = (char)*p;
 
         if (n == 0) {
@@ -154,8 +122,17 @@ char *export_ics(const struct export_schedule *sc, size_t *len)
         ics_line(&b, "SUMMARY", summary, true);
         if (it->cancelled)
             ics_line(&b, "STATUS", "CANCELLED", false);
-        if (export__nz(it->room_name)[0])
-            ics_line(&b, "LOCATION", it->room_name, true);
+        /* An online room: its link in LOCATION too, where every calendar app
+         * shows it (and most make it a link), beside URL. */
+        buf_init(&desc, EXPORT_MAX);
+        export__put_str(&desc, export__nz(it->room_name));
+        if (url_ok(export__nz(it->room_url))) {
+            export__put_str(&desc, desc.len > 0 ? " \xE2\x80\x94 " : "");
+            export__put_str(&desc, it->room_url);
+        }
+        if (desc.len > 0)
+            ics_line(&b, "LOCATION", desc.ptr, true);
+        buf_release(&desc);
         if (url_ok(export__nz(it->room_url)))
             ics_line(&b, "URL", it->room_url, false);
         buf_init(&desc, EXPORT_MAX);

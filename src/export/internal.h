@@ -19,4 +19,15 @@ const char *export__nz(const char *s);
 void export__put_hosts(struct buf *b, const char *const *hosts, size_t n,
                        const char *sep);
 
+/*
+ * Returns the length (1 to 4) of the well-formed UTF-8 sequence that starts
+ * at p (NUL-terminated), or 0 when none does (RFC 3629: no overlong forms,
+ * no surrogates, nothing past U+10FFFF).
+ */
+size_t export__utf8_len(const unsigned char *p);
+/* Appends s as a JSON string (quotes included): '"', '\\' and control
+ * characters escaped, each byte that starts no well-formed UTF-8 sequence
+ * written as U+FFFD. */
+void export__put_json_str(struct buf *b, const char *s);
+
 #endif /* FORUM_EXPORT_INTERNAL_H */

@@ -25,7 +25,9 @@ bool http_path_is_safe(const char *raw, const char *path);
 /* The file that serves "/". */
 #define HTTP_ROOT_PAGE "/index.html"
 
-/* A page under /e/{eid}: what follows the event id ("", "/wall"), and its file. */
+/* A page under /e/{eid}: what follows the event id ("", "/wall"; a suffix
+ * ending in "/" then "*", such as the notes', takes one more segment, not
+ * empty), and its file. */
 struct http_page {
     const char *suffix;
     const char *file;
@@ -40,10 +42,21 @@ const struct http_page *http_event_pages(size_t *n);
 /*
  * Maps a page route to the file that serves it: "/" to "/index.html",
  * "/e/{eid}" to "/participant.html", "/e/{eid}/facilitate" to
- * "/facilitate.html", "/e/{eid}/wall" to "/wall.html". Any other path is
- * returned as it is. Returns a borrowed pointer (static or path itself).
+ * "/facilitate.html", "/e/{eid}/wall" to "/wall.html",
+ * "/e/{eid}/notes/{session}" to "/notes.html", "/e/{eid}/proceedings" to
+ * "/proceedings.html", "/e/{eid}/print/{doors,poster,flyer}" to
+ * "/print.html". Any other path is returned as it is. Returns a borrowed
+ * pointer (static or path itself).
  */
 const char *http_page_route(const char *path);
+
+/*
+ * The documents an event's pages link to beside them: "/e/{eid}/proceedings.md"
+ * and "/e/{eid}/proceedings.json" are served by the API at
+ * "/api/v1/events/{eid}/proceedings.md" (.json). Writes that path into out
+ * (cap bytes) and returns true for those; false for any other path.
+ */
+bool http_api_alias(const char *path, char *out, size_t cap);
 
 /* Returns the content type for a file name, from its extension (static string). */
 const char *http_content_type(const char *path);

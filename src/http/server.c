@@ -77,6 +77,7 @@ struct request {
     struct timespec t0;
     const char *method; /* borrowed from libmicrohttpd, valid until completion */
     const char *path;   /* ditto: the decoded path */
+    char alias[160];    /* the API path of a document served beside a page */
 
     bool started;    /* the first handler call happened */
     bool dispatched; /* the request was handed to its handler */
@@ -577,6 +578,11 @@ static enum MHD_Result dispatch(struct request *rq)
         return send_error(rq, &err_too_large, NULL);
     if (is_api_path(rq->path))
         return dispatch_api(rq);
+    /* The proceedings' documents beside the page: the API answers them. */
+    if (http_api_alias(rq->path, rq->alias, sizeof(rq->alias))) {
+        rq->path = rq->alias;
+        return dispatch_api(rq);
+    }
     if (strcmp(rq->path, "/metrics") == 0)
         return dispatch_metrics(rq, m);
     return dispatch_static(rq, m);

@@ -73,7 +73,25 @@ static const struct http_page event_pages[] = {
     {"/", "/participant.html"},
     {"/facilitate", "/facilitate.html"},
     {"/wall", "/wall.html"},
+    {"/proceedings", "/proceedings.html"},
+    {"/print/doors", "/print.html"},
+    {"/print/poster", "/print.html"},
+    {"/print/flyer", "/print.html"},
+    /* "*": one more segment, not empty (a session's id). */
+    {"/notes/*", "/notes.html"},
 };
+
+/* True when rest is suffix, or suffix ends with a '*' segment and rest is
+ * what comes before it and one more segment, not empty. */
+static bool page_matches(const char *rest, const char *suffix)
+{
+    size_t n = strlen(suffix);
+
+    if (n >= 2 && strcmp(suffix + n - 2, "/*") == 0)
+        return strncmp(rest, suffix, n - 1) == 0 && rest[n - 1] != '\0' &&
+               strchr(rest + n - 1, '/') == NULL;
+    return strcmp(rest, suffix) == 0;
+}
 
 const struct http_page *http_event_pages(size_t *n)
 {
@@ -98,10 +116,33 @@ const char *http_page_route(const char *path)
         return path;
     rest = eid + eid_len;
     for (size_t i = 0; i < sizeof(event_pages) / sizeof(event_pages[0]); i++) {
-        if (strcmp(rest, event_pages[i].suffix) == 0)
+        if (page_matches(rest, event_pages[i].suffix))
             return event_pages[i].file;
     }
     return path;
+}
+
+bool http_api_alias(const char *path, char *out, size_t cap)
+{
+    static const char *const docs[] = {"/proceedings.md", "/proceedings.json"};
+    const char *eid, *rest;
+    size_t eid_len;
+    int n;
+
+    if (strncmp(path, "/e/", 3) != 0)
+        return false;
+    eid = path + 3;
+    eid_len = strcspn(eid, "/");
+    if (eid_len == 0)
+        return false;
+    rest = eid + eid_len;
+    for (size_t i = 0; i < sizeof(docs) / sizeof(docs[0]); i++) {
+        if (strcmp(rest, docs[i]) != 0)
+            continue;
+        n = snprintf(out, cap, "/api/v1/events/%.*s%s", (int)eid_len, eid, docs[i]);
+        return n > 0 && (size_t)n < cap;
+    }
+    return false;
 }
 
 const char *http_content_type(const char *path)

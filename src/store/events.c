@@ -9,19 +9,19 @@
 
 static const char SQL_EVENT_INSERT[] =
     "INSERT INTO events (id, name, timezone, locale, join_code, max_weight, vote_budget, "
-    "proposals_open, voting_open, show_tallies, created_at) "
-    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)";
+    "proposals_open, voting_open, show_tallies, created_at, proceedings_public) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)";
 static const char SQL_TOKEN_INSERT[] =
     "INSERT INTO tokens (hash, role, event_id, participant_id) VALUES (?1, ?2, ?3, ?4)";
 static const char SQL_EVENT_GET[] =
     "SELECT id, name, timezone, locale, join_code, max_weight, vote_budget, "
-    "proposals_open, voting_open, show_tallies, created_at, "
+    "proposals_open, voting_open, show_tallies, created_at, proceedings_public, "
     "(SELECT coalesce(max(version), 0) FROM schedule_versions WHERE event_id = ?1) "
     "FROM events WHERE id = ?1";
 static const char SQL_EVENT_UPDATE[] =
     "UPDATE events SET name = ?2, timezone = ?3, locale = ?4, join_code = ?5, "
     "max_weight = ?6, vote_budget = ?7, proposals_open = ?8, voting_open = ?9, "
-    "show_tallies = ?10 WHERE id = ?1";
+    "show_tallies = ?10, proceedings_public = ?12 WHERE id = ?1";
 /* Join codes are case-insensitive: they are read aloud and typed on phones
  * (codes are ASCII, so upper() is enough). Before 0.2 two events could hold
  * codes that differ only in case: the exact one wins, then the oldest. */
@@ -33,6 +33,7 @@ static const char SQL_EVENT_CODE_TAKEN[] =
 static const char SQL_EVENT_LIST[] =
     "SELECT e.id, e.name, e.timezone, e.locale, e.join_code, e.max_weight, "
     "e.vote_budget, e.proposals_open, e.voting_open, e.show_tallies, e.created_at, "
+    "e.proceedings_public, "
     "(SELECT count(*) FROM participants WHERE event_id = e.id), "
     "(SELECT count(*) FROM topics WHERE event_id = e.id), "
     "(SELECT count(*) FROM slots WHERE event_id = e.id), "
@@ -70,6 +71,7 @@ static void bind_event(sqlite3_stmt *st, const struct store_event *e)
     sqlite3_bind_int(st, 8, e->proposals_open);
     sqlite3_bind_int(st, 9, e->voting_open);
     sqlite3_bind_int(st, 10, e->show_tallies);
+    sqlite3_bind_int(st, 12, e->proceedings_public);
 }
 
 enum forum_status store__token_insert(struct store *s, int role, const char *eid,
@@ -173,6 +175,7 @@ static void event_read(sqlite3_stmt *st, void *out)
     e->voting_open = sqlite3_column_int(st, 8) != 0;
     e->show_tallies = sqlite3_column_int(st, 9) != 0;
     e->created_at = store__col(st, 10);
+    e->proceedings_public = sqlite3_column_int(st, 11) != 0;
 }
 
 static void event_read_published(sqlite3_stmt *st, void *out)
@@ -180,7 +183,7 @@ static void event_read_published(sqlite3_stmt *st, void *out)
     struct store_event *e = out;
 
     event_read(st, e);
-    e->published = (long)sqlite3_column_int64(st, 11);
+    e->published = (long)sqlite3_column_int64(st, 12);
 }
 
 enum forum_status store_event_get(struct store *s, const char *id, struct store_event *e,
@@ -263,13 +266,13 @@ static void info_read(sqlite3_stmt *st, void *out)
     struct store_event_info *in = out;
 
     event_read(st, &in->event);
-    in->participants = (long)sqlite3_column_int64(st, 11);
-    in->topics = (long)sqlite3_column_int64(st, 12);
-    in->slots = (long)sqlite3_column_int64(st, 13);
-    in->rooms = (long)sqlite3_column_int64(st, 14);
-    in->published = (long)sqlite3_column_int64(st, 15);
+    in->participants = (long)sqlite3_column_int64(st, 12);
+    in->topics = (long)sqlite3_column_int64(st, 13);
+    in->slots = (long)sqlite3_column_int64(st, 14);
+    in->rooms = (long)sqlite3_column_int64(st, 15);
+    in->published = (long)sqlite3_column_int64(st, 16);
     in->event.published = in->published;
-    in->first_slot = store__col(st, 16);
+    in->first_slot = store__col(st, 17);
 }
 
 enum forum_status store_event_list(struct store *s, struct store_event_info **v,

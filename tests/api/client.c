@@ -10,9 +10,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
+
+#include "forum/util/clock.h"
 
 #include "api_sync.h"
 
@@ -150,6 +153,14 @@ const char *tc_path(const char *fmt, ...)
     vsnprintf(buf, sizeof(buf), fmt, ap);
     va_end(ap);
     return buf;
+}
+
+void tc_clock_at(const char *when)
+{
+    time_t at;
+
+    assert_true(forum_clock_parse(when, &at));
+    forum_clock_set_offset((long long)(at - time(NULL)));
 }
 
 const char *tc_event_path(const struct tc *t, const char *fmt, ...)

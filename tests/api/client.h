@@ -56,6 +56,11 @@ const char *tc_path(const char *fmt, ...)
 #endif
     ;
 
+/* Sets the daemon's clock (forum_clock_set_offset) to when, an RFC 3339 time:
+ * tests never depend on the day they run. The fixture's slots are on 18
+ * September 2025 (14:00 and 15:00 in Paris). */
+void tc_clock_at(const char *when);
+
 /* "/api/v1/events/<t->eid>" followed by fmt: a static buffer (one at a time). */
 const char *tc_event_path(const struct tc *t, const char *fmt, ...)
 #if defined(__GNUC__)

@@ -40,7 +40,8 @@ static void test_demo_creates_then_links(void **state)
     forum_error_clear(&err);
     assert_int_equal(api_demo(t.api, &links, &err), FORUM_OK);
     assert_non_null(strstr(links, "http://forum.test/e/"));
-    assert_non_null(strstr(links, "/wall"));
+    assert_non_null(strstr(links, "/wall#code=BIGRE2025"));
+    assert_non_null(strstr(links, "/proceedings"));
     assert_non_null(strstr(links, "BIGRE2025"));
     after(links, "http://forum.test/e/", eid, sizeof(eid));
     after(links, "#token=", fac, sizeof(fac));
@@ -125,6 +126,36 @@ static void test_demo_creates_then_links(void **state)
             assert_int_equal(json_integer_value(json_object_get(x, "seated")), 60);
             assert_true(json_is_string(json_object_get(x, "url")));
         }
+        assert_int_equal(plenary, 1);
+    }
+    json_decref(doc);
+
+    /* Notes of a few sessions, the plenary's among them, in public proceedings. */
+    assert_int_equal(tc_call(&t, API_GET,
+                             tc_path("/api/v1/events/%s/proceedings.json", eid), NULL,
+                             NULL, &doc),
+                     200);
+    assert_true(json_is_true(json_object_get(doc, "public")));
+    {
+        int with_notes = 0, plenary = 0;
+        json_t *blocks = json_object_get(doc, "blocks"), *b;
+        size_t k;
+        json_array_foreach(blocks, i, b)
+        {
+            json_array_foreach(json_object_get(b, "sessions"), k, x)
+            {
+                json_t *n = json_object_get(x, "notes");
+                if (!json_is_object(n))
+                    continue;
+                with_notes++;
+                plenary +=
+                    strcmp(json_string_value(json_object_get(x, "kind")), "plenary") == 0;
+                assert_true(json_array_size(json_object_get(
+                                json_object_get(n, "rendered"), "key_points")) > 0);
+                assert_int_equal(json_array_size(json_object_get(x, "present")), 2);
+            }
+        }
+        assert_true(with_notes >= 4);
         assert_int_equal(plenary, 1);
     }
     json_decref(doc);

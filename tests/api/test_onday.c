@@ -22,14 +22,7 @@
 #include "client.h"
 #include "forum/util/clock.h"
 
-/* The fixture's slots are on 18 September 2025, 14:00 and 15:00 in Paris. */
-static void clock_at(const char *when)
-{
-    time_t at;
-
-    assert_true(forum_clock_parse(when, &at));
-    forum_clock_set_offset((long long)(at - time(NULL)));
-}
+#define clock_at tc_clock_at
 
 #define EV tc_event_path
 

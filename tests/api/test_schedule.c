@@ -17,7 +17,6 @@
 
 #include "client.h"
 #include "forum/store.h"
-#include "forum/util/clock.h"
 
 static int setup(void **state)
 {
@@ -651,12 +650,10 @@ static void test_schedule_invalid_problem(void **state)
 
 int main(void)
 {
-    time_t before;
     /* The daemon's clock before the day the fixtures describe (18 September
      * 2025): re-runs after a publication keep what has started, and here
      * nothing has. */
-    assert_true(forum_clock_parse("2025-09-01T08:00:00Z", &before));
-    forum_clock_set_offset((long long)(before - time(NULL)));
+    tc_clock_at("2025-09-01T08:00:00Z");
     const struct CMUnitTest tests[] = {
         T(test_schedule_problem_facilitator_only),
         T(test_schedule_allocate_publish_etag),

@@ -4,10 +4,13 @@
 // and TV (1920x1080) sizes, written to docs/img/:
 //   participant-phone.png participant-tv.png facilitate-phone.png
 //   facilitate-tv.png wall-phone.png wall-tv.png (the co-accompaniment
-//   half-day's grid), wall-plenary-tv.png (the plenary, for everyone) and
-//   facilitate-day-tv.png (the day's blocks on one timeline), and
-//   facilitate-folded-phone.png (the whole console, folded, on a phone) and
-//   admin.png (the administrator's page)
+//   half-day's grid), wall-plenary-tv.png (the plenary, for everyone),
+//   facilitate-day-tv.png (the day's blocks on one timeline),
+//   facilitate-folded-phone.png (the whole console, folded, on a phone),
+//   admin.png (the administrator's page), notes-phone.png (a session's
+//   notes), notes-conflict-tv.png (two writers at once: the versions side by
+//   side), proceedings-tv.png and doors-tv.png (a door sheet with its QR
+//   codes)
 // usage: FORUMD=build/ci/src/forumd node tests/browser/screenshots.mjs [OUTDIR]
 
 import fs from 'node:fs';
@@ -102,7 +105,7 @@ async function main() {
 
             page = await openPage(browser, { viewport: vp, locale: 'fr-FR' });
             await page.clock.install({ time: now });
-            await page.goto(`${base}/e/${eid}/wall`);
+            await page.goto(`${base}/e/${eid}/wall#code=${demo.code}`);
             await page.getByRole('table').waitFor();
             // Idle: the pointer and the full-screen button hide, as on the TV.
             await page.clock.fastForward(6000);
@@ -112,7 +115,7 @@ async function main() {
         // The plenary on the TV, and the facilitator's day.
         let page = await openPage(browser, { viewport: TV, locale: 'fr-FR' });
         await page.clock.install({ time: new Date(Date.parse(plenary.starts_at) + 10 * 60000) });
-        await page.goto(`${base}/e/${eid}/wall`);
+        await page.goto(`${base}/e/${eid}/wall#code=${demo.code}`);
         await page.getByRole('region', { name: plenary.title }).waitFor();
         await page.clock.fastForward(6000);
         shots.push(await shot(page, 'wall-plenary-tv.png'));
@@ -145,6 +148,41 @@ async function main() {
             shots.push(await shot(page, 'admin.png'));
             await page.context().close();
         }
+
+        // A session's notes (the demo's, on the money topic) on a phone.
+        const book = await call(base, 'GET', `/events/${eid}/proceedings.json`);
+        const noted = book.blocks.flatMap((b) => b.sessions).find((x) => x.notes && x.kind === 'forum');
+        page = await openPage(browser, { viewport: PHONE, locale: 'fr-FR' });
+        await page.goto(`${base}/e/${eid}/notes/${noted.id}#token=${me.token}`);
+        await page.getByRole('heading', { name: L['notes.key_points'] }).waitFor();
+        shots.push(await shot(page, 'notes-phone.png', true));
+        await page.context().close();
+        // Two writers at once: the second one sees both versions.
+        const other = await call(base, 'POST', `/events/${eid}/participants`, null, { name: 'Dominique', join_code: demo.code });
+        page = await openPage(browser, { viewport: TV, locale: 'fr-FR' });
+        await page.goto(`${base}/e/${eid}/notes/${noted.id}#token=${other.token}`);
+        await page.getByRole('button', { name: L['notes.edit'] }).click();
+        const cur = await fetch(`${base}/api/v1/events/${eid}/sessions/${noted.id}/notes`, { headers: { Authorization: `Bearer ${me.token}` } });
+        const doc = await cur.json();
+        await call2(base, `/events/${eid}/sessions/${noted.id}/notes`, me.token, cur.headers.get('etag'), Object.assign({}, doc.notes, { rendered: undefined, rev: undefined, author: undefined, started_at: undefined, saved_at: undefined, key_points: `${doc.notes.key_points}\n\nAjout de Camille : un atelier en mars.` }));
+        // The browser logs the 412 that brings the conflict view.
+        page.allowConsole = page.allowConsole.concat([/status of 412/]);
+        await page.getByLabel(L['notes.key_points']).fill(`${doc.notes.key_points}\n\nAjout de Dominique : publier la grille.`);
+        await page.getByRole('heading', { name: L['notes.conflict_title'] }).waitFor();
+        await page.evaluate(() => document.getElementById('conflict-title').scrollIntoView());
+        shots.push(await shot(page, 'notes-conflict-tv.png'));
+        await page.context().close();
+        page = await openPage(browser, { viewport: TV, locale: 'fr-FR' });
+        await page.goto(`${base}/e/${eid}/proceedings`);
+        await page.getByRole('heading', { name: L['proceedings.contents'] }).waitFor();
+        shots.push(await shot(page, 'proceedings-tv.png'));
+        await page.context().close();
+        page = await openPage(browser, { viewport: { width: 900, height: 1250 }, locale: 'fr-FR' });
+        await page.goto(`${base}/e/${eid}/print/doors`);
+        await page.waitForFunction(() => document.body.dataset.ready === 'true');
+        await page.locator('.door').first().scrollIntoViewIfNeeded();
+        shots.push(await shot(page, 'doors-tv.png'));
+        await page.context().close();
         for (const s of shots) console.log(s);
     } finally {
         await browser.close();
@@ -154,9 +192,15 @@ async function main() {
     }
 }
 
-async function shot(page, name) {
+// Saves the notes with If-Match (as a page would).
+async function call2(base, p, token, etag, body) {
+    const res = await fetch(`${base}/api/v1${p}`, { method: 'PUT', headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}`, 'If-Match': etag }, body: JSON.stringify(body) });
+    if (!res.ok) throw new Error(`PUT ${p}: ${res.status} ${await res.text()}`);
+}
+
+async function shot(page, name, full) {
     const file = path.join(out, name);
-    await page.screenshot({ path: file });
+    await page.screenshot({ path: file, fullPage: Boolean(full) });
     if (page.problems.length) throw new Error(`${name}: ${page.problems.join('\n')}`);
     return `${path.relative(SOURCE_DIR, file)} (${fs.statSync(file).size} bytes)`;
 }

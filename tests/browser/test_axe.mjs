@@ -65,6 +65,31 @@ const PAGES = [
     },
     { name: 'admin', path: () => `/admin#token=${ADMIN_TOKEN}`, ready: (p, L) => p.getByRole('heading', { name: L['admin.create'] }) },
     { name: 'wall', path: (ev) => `/e/${ev.id}/wall`, ready: (p) => p.getByRole('table'), clock: '2025-10-14T08:00:00Z' },
+    {
+        name: 'session notes, read',
+        path: (ev) => `/e/${ev.id}/notes/${ev.topics[0].id}#token=${ev.people[1].token}`,
+        ready: (p, L) => p.getByRole('heading', { name: L['notes.key_points'] }),
+        prepare: unfold,
+    },
+    {
+        name: 'session notes, written',
+        path: (ev) => `/e/${ev.id}/notes/${ev.topics[0].id}#token=${ev.people[1].token}`,
+        ready: (p, L) => p.getByRole('button', { name: L['notes.edit'] }),
+        prepare: async (page, L) => {
+            await page.getByRole('button', { name: L['notes.edit'] }).click();
+            await page.getByLabel(L['notes.key_points']).fill('## Idées\n\n- une\n- deux');
+            await page.locator('#save-status.saved').waitFor();
+            await unfold(page);
+        },
+    },
+    {
+        name: 'proceedings',
+        path: (ev) => `/e/${ev.id}/proceedings#token=${ev.people[1].token}`,
+        ready: (p, L) => p.getByRole('heading', { name: L['proceedings.contents'] }),
+    },
+    { name: 'door sheets', path: (ev) => `/e/${ev.id}/print/doors`, ready: (p, L) => p.getByRole('region', { name: 'Verrière' }) },
+    { name: 'poster', path: (ev) => `/e/${ev.id}/print/poster`, ready: (p) => p.getByRole('table') },
+    { name: 'join flyer', path: (ev) => `/e/${ev.id}/print/flyer#token=${ev.token}`, ready: (p) => p.locator('.flyer img') },
     // On the day (issue 12): the marketplace on the wall (topics arriving,
     // the join QR code), and an agenda marking what a re-run moved.
     { name: 'wall, marketplace', path: () => `/e/${market.id}/wall`, ready: (p, L) => p.getByText(L['wall.market_title']) },

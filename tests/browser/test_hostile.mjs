@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: MIT
 // Hostile text stays text: a topic titled like markup, a participant named
 // like a script, shown on every page (participant, facilitator, wall,
-// agenda) as the literal characters, with no element created from it, no
-// dialog, no request to the injected URL and no CSP violation.
+// agenda, a session's notes, the proceedings, the door sheets and the
+// poster) as the literal characters, with no element created from it, no
+// dialog, no request to the injected URL and no CSP violation. The pages'
+// own images are the QR codes the server draws, and only those.
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -51,7 +53,7 @@ async function check(page, url, expectTexts, prepare) {
     for (const s of expectTexts) await page.getByText(s, { exact: false }).first().waitFor();
     const injected = await page.evaluate(() => ({
         pwned: window.__pwned || 0,
-        img: document.querySelectorAll('img').length,
+        img: [...document.images].filter((i) => !new URL(i.src).pathname.endsWith('/qr.svg')).length,
         svg: document.querySelectorAll('main svg').length,
         iframe: document.querySelectorAll('iframe').length,
         b: document.querySelectorAll('main b').length,
@@ -98,6 +100,26 @@ test('the facilitator page shows hostile text as text', async () => {
 test('the wall shows hostile text as text', async () => {
     const page = await openPage(browser, { viewport: { width: 1920, height: 1080 } });
     await check(page, `${d.url}/e/${ev.id}/wall`, [TITLE]);
+    await page.getByRole('table').getByText(TITLE).waitFor();
+    await page.context().close();
+});
+
+test('the notes page and the proceedings show hostile text as text', async () => {
+    const page = await openPage(browser, { viewport: { width: 1280, height: 900 } });
+    const sid = ev.topics[0].id;
+    await check(page, `${d.url}/e/${ev.id}/notes/${sid}#token=${ev.people[1].token}`, [TITLE, THEME]);
+    await page.getByRole('heading', { level: 1, name: TITLE }).waitFor();
+    await check(page, `${d.url}/e/${ev.id}/proceedings`, [TITLE]);
+    await page.getByRole('article', { name: TITLE }).waitFor();
+    await page.context().close();
+});
+
+test('the door sheets and the poster show hostile text as text', async () => {
+    const page = await openPage(browser, { viewport: { width: 1280, height: 900 } });
+    await check(page, `${d.url}/e/${ev.id}/print/doors`, [TITLE]);
+    // Its QR code's description names the session as text too.
+    assert.ok((await page.getByRole('img').first().getAttribute('alt')).length > 0);
+    await check(page, `${d.url}/e/${ev.id}/print/poster`, [TITLE]);
     await page.getByRole('table').getByText(TITLE).waitFor();
     await page.context().close();
 });

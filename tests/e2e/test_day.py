@@ -230,7 +230,9 @@ def test_seed_day(srv):
             expect(e["SUMMARY"] == "%s — groupe %d" % (s["title"], s["group"]),
                    "a group's summary says which group", e)
     pe = by_uid["%s-%s@forumd" % (day["eid"], plenary["id"])]
-    expect(pe["SUMMARY"] == plenary["title"] and pe["LOCATION"] == "Grande salle" and
+    # An online link is in URL and, after the room's name, in LOCATION.
+    expect(pe["SUMMARY"] == plenary["title"] and
+           pe["LOCATION"] == "Grande salle — " + plenary["url"] and
            pe["URL"] == plenary["url"], "the plenary's VEVENT", pe)
 
     # The CSV has a row per session, and a header with the new columns last.

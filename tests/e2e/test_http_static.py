@@ -21,6 +21,11 @@ PAGES = {
     "/e/abc123/": "participant.html",
     "/e/abc123/facilitate": "facilitate.html",
     "/e/abc123/wall": "wall.html",
+    "/e/abc123/notes/t1-2": "notes.html",
+    "/e/abc123/proceedings": "proceedings.html",
+    "/e/abc123/print/doors": "print.html",
+    "/e/abc123/print/poster": "print.html",
+    "/e/abc123/print/flyer": "print.html",
 }
 
 
@@ -102,7 +107,8 @@ def test_page_routes(srv):
             expect(r.raw == f.read(), "%s serves web/%s" % (path, name))
         expect(r.header("Content-Type", "").startswith("text/html"), "%s is HTML" % path)
         expect_security_headers(r, path)
-    for path in ["/e/", "/e/abc/unknown", "/nope.html", "/js/nope.js"]:
+    for path in ["/e/", "/e/abc/unknown", "/nope.html", "/js/nope.js", "/e/abc/notes/",
+                 "/e/abc/notes/a/b", "/e/abc/print/other"]:
         r = srv.get(path)
         expect(r.status == 404, "GET %s -> 404" % path, r)
         expect(r.error_code() is not None, "404 has the JSON error body", r)

@@ -3,7 +3,8 @@
  * Fault injection on the store/API path: the Nth allocation fails, for
  * N = 1, 2, ... until a request completes without reaching N, for each of
  * a few requests (propose a topic, vote, join, allocate, read the iCalendar
- * export).
+ * export, save a session's notes, read the proceedings' Markdown). One
+ * scenario per ctest (fault.api_oom.<name>: argv[1] filters the tests).
  *
  * The daemon's policy (docs/reliability.md): the x-alloc wrappers, which
  * jansson also uses, abort the process on out-of-memory; the allocator core
@@ -49,8 +50,9 @@ struct scenario {
     const char *name;
     enum api_method method;
     char path[256];
-    const char *token; /* borrowed from g_fix, or NULL */
-    const char *body;  /* or NULL */
+    const char *token;    /* borrowed from g_fix, or NULL */
+    const char *body;     /* or NULL */
+    const char *if_match; /* or NULL */
     /* Checks the state after a run (API open); returns NULL or what is wrong. */
     const char *(*check)(void);
 };
@@ -196,9 +198,9 @@ static void child(const struct scenario *sc, unsigned long n, int report_fd)
     if (sc->token != NULL)
         snprintf(auth, sizeof(auth), "Bearer %s", sc->token);
     forum_mem_fail_nth(n);
-    fc_call(&g_api, sc->method, sc->path, NULL, sc->token != NULL ? auth : NULL,
-            sc->body != NULL ? "application/json" : NULL, sc->body,
-            sc->body != NULL ? strlen(sc->body) : 0, &resp);
+    fc_call_if(&g_api, sc->method, sc->path, sc->token != NULL ? auth : NULL,
+               sc->body != NULL ? "application/json" : NULL, sc->body,
+               sc->body != NULL ? strlen(sc->body) : 0, sc->if_match, &resp);
     count = forum_mem_count();
     forum_mem_fail_nth(0);
     bad = fc_check_response(&resp, true);
@@ -312,6 +314,7 @@ static void test_api_oom_topic(void **state)
         NULL,
         "{\"title\":\"OOM topic\",\"needs\":[\"accessible\",\"projector\"],"
         "\"max_size\":5}",
+        NULL,
         check_topic};
     (void)state;
     snprintf(sc.path, sizeof(sc.path), "/api/v1/events/%s/topics", g_fix.event);
@@ -321,7 +324,8 @@ static void test_api_oom_topic(void **state)
 
 static void test_api_oom_vote(void **state)
 {
-    struct scenario sc = {"PUT vote", API_PUT, "", NULL, "{\"weight\":3}", check_vote};
+    struct scenario sc = {"PUT vote",       API_PUT, "",        NULL,
+                          "{\"weight\":3}", NULL,    check_vote};
     (void)state;
     snprintf(sc.path, sizeof(sc.path), "/api/v1/events/%s/topics/%s/vote", g_fix.event,
              g_fix.topic[1]);
@@ -336,6 +340,7 @@ static void test_api_oom_join(void **state)
                           "",
                           NULL,
                           "{\"name\":\"OOM person\",\"needs\":[\"accessible\"]}",
+                          NULL,
                           check_join};
     (void)state;
     snprintf(sc.path, sizeof(sc.path), "/api/v1/events/%s/participants", g_fix.event);
@@ -344,8 +349,9 @@ static void test_api_oom_join(void **state)
 
 static void test_api_oom_allocate(void **state)
 {
-    struct scenario sc = {"POST allocation",       API_POST,         "", NULL,
-                          "{\"time_limit_ms\":1}", check_allocations};
+    struct scenario sc = {
+        "POST allocation", API_POST, "", NULL, "{\"time_limit_ms\":1}", NULL,
+        check_allocations};
     (void)state;
     snprintf(sc.path, sizeof(sc.path), "/api/v1/events/%s/allocation", g_fix.event);
     sc.token = g_fix.fac_token;
@@ -354,9 +360,63 @@ static void test_api_oom_allocate(void **state)
 
 static void test_api_oom_ics(void **state)
 {
-    struct scenario sc = {"GET schedule.ics", API_GET, "", NULL, NULL, check_nothing};
+    struct scenario sc = {"GET schedule.ics", API_GET, "", NULL, NULL, NULL,
+                          check_nothing};
     (void)state;
     snprintf(sc.path, sizeof(sc.path), "/api/v1/events/%s/schedule.ics", g_fix.event);
+    run_scenario(&sc);
+}
+
+/* A session of the published schedule (setup), whose notes the scenario writes. */
+static char g_session[FC_ID_MAX];
+
+#define OOM_NOTES                                                                        \
+    "{\"attendance\":4,\"names\":\"Ann\",\"key_points\":\"# Big\\n\\n<b>x</b> "          \
+    "[l](javascript:y)\",\"proposals\":\"- a\",\"follow_up\":\"ok\"}"
+
+/* The notes are as they were (none) or as written, whole. */
+static const char *check_notes(void)
+{
+    char suffix[128];
+    json_t *doc, *n;
+    const char *bad = NULL;
+
+    snprintf(suffix, sizeof(suffix), "/sessions/%s/notes", g_session);
+    doc = get_json(suffix, g_fix.fac_token);
+    n = json_object_get(doc, "notes");
+    if (n == NULL)
+        bad = "the notes cannot be read";
+    else if (json_integer_value(json_object_get(n, "rev")) == 0)
+        bad = json_string_length(json_object_get(n, "key_points")) == 0
+                  ? NULL
+                  : "text without a revision";
+    else if (json_integer_value(json_object_get(n, "rev")) != 1 ||
+             json_integer_value(json_object_get(n, "attendance")) != 4 ||
+             strcmp(json_string_value(json_object_get(n, "names")), "Ann") != 0 ||
+             strcmp(json_string_value(json_object_get(n, "follow_up")), "ok") != 0)
+        bad = "notes half-written";
+    json_decref(doc);
+    return bad;
+}
+
+static void test_api_oom_notes(void **state)
+{
+    struct scenario sc = {"PUT notes", API_PUT,  "",         NULL,
+                          OOM_NOTES,   "\"n0\"", check_notes};
+    (void)state;
+    snprintf(sc.path, sizeof(sc.path), "/api/v1/events/%s/sessions/%s/notes", g_fix.event,
+             g_session);
+    sc.token = g_fix.part_token[0];
+    run_scenario(&sc);
+}
+
+static void test_api_oom_proceedings(void **state)
+{
+    struct scenario sc = {"GET proceedings.md", API_GET, "", NULL, NULL, NULL,
+                          check_nothing};
+    (void)state;
+    snprintf(sc.path, sizeof(sc.path), "/api/v1/events/%s/proceedings.md", g_fix.event);
+    sc.token = g_fix.part_token[1];
     run_scenario(&sc);
 }
 
@@ -383,6 +443,10 @@ static int setup(void **state)
     doc = get_json("/allocations", g_fix.fac_token);
     g_allocations = json_array_size(list_of(doc, "allocations"));
     json_decref(doc);
+    doc = get_json("/schedule", NULL);
+    if (fc_id(json_array_get(json_object_get(doc, "sessions"), 0), "id", g_session) != 0)
+        return -1;
+    json_decref(doc);
     if (g_allocations == 0)
         return -1;
     if (fc_snapshot_take(&g_api, &g_snap) != 0)
@@ -406,9 +470,13 @@ int main(int argc, char **argv)
     if (argc > 1)
         cmocka_set_test_filter(argv[1]);
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_api_oom_topic), cmocka_unit_test(test_api_oom_vote),
-        cmocka_unit_test(test_api_oom_join),  cmocka_unit_test(test_api_oom_allocate),
+        cmocka_unit_test(test_api_oom_topic),
+        cmocka_unit_test(test_api_oom_vote),
+        cmocka_unit_test(test_api_oom_join),
+        cmocka_unit_test(test_api_oom_allocate),
         cmocka_unit_test(test_api_oom_ics),
+        cmocka_unit_test(test_api_oom_notes),
+        cmocka_unit_test(test_api_oom_proceedings),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

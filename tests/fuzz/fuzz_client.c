@@ -106,9 +106,10 @@ void fc_close(struct fc_api *fc)
     fc->dir[0] = '\0';
 }
 
-void fc_call(struct fc_api *fc, enum api_method method, const char *path,
-             const char *query, const char *authorization, const char *content_type,
-             const char *body, size_t body_len, struct api_response *resp)
+static void call(struct fc_api *fc, enum api_method method, const char *path,
+                 const char *query, const char *authorization, const char *content_type,
+                 const char *body, size_t body_len, const char *if_match,
+                 struct api_response *resp)
 {
     struct api_request req;
 
@@ -120,10 +121,27 @@ void fc_call(struct fc_api *fc, enum api_method method, const char *path,
     req.content_type = content_type;
     req.body = body;
     req.body_len = body != NULL ? body_len : 0;
+    req.if_match = if_match;
     req.remote_addr = "127.0.0.1";
     req.remote_loopback = true;
     api_response_init(resp);
     ts_api_call(fc->api, &req, resp);
+}
+
+void fc_call(struct fc_api *fc, enum api_method method, const char *path,
+             const char *query, const char *authorization, const char *content_type,
+             const char *body, size_t body_len, struct api_response *resp)
+{
+    call(fc, method, path, query, authorization, content_type, body, body_len, NULL,
+         resp);
+}
+
+void fc_call_if(struct fc_api *fc, enum api_method method, const char *path,
+                const char *authorization, const char *content_type, const char *body,
+                size_t body_len, const char *if_match, struct api_response *resp)
+{
+    call(fc, method, path, NULL, authorization, content_type, body, body_len, if_match,
+         resp);
 }
 
 int fc_json(struct fc_api *fc, enum api_method method, const char *path,

@@ -80,6 +80,11 @@ void fc_call(struct fc_api *fc, enum api_method method, const char *path,
              const char *query, const char *authorization, const char *content_type,
              const char *body, size_t body_len, struct api_response *resp);
 
+/* fc_call() with an If-Match header (may be NULL). */
+void fc_call_if(struct fc_api *fc, enum api_method method, const char *path,
+                const char *authorization, const char *content_type, const char *body,
+                size_t body_len, const char *if_match, struct api_response *resp);
+
 /*
  * A JSON request: body (may be NULL) sent as application/json with the
  * bearer token (may be NULL). Returns the HTTP status; OUT: out (may be

@@ -25,6 +25,9 @@ static const unsigned char index_html[] = "<!doctype html><title>index</title>";
 static const unsigned char part_html[] = "<!doctype html><title>participant</title>";
 static const unsigned char fac_html[] = "<!doctype html><title>facilitate</title>";
 static const unsigned char wall_html[] = "<!doctype html><title>wall</title>";
+static const unsigned char notes_html[] = "<!doctype html><title>notes</title>";
+static const unsigned char proc_html[] = "<!doctype html><title>proceedings</title>";
+static const unsigned char print_html[] = "<!doctype html><title>print</title>";
 static const unsigned char admin_html[] = "<!doctype html><title>admin</title>";
 static const unsigned char api_js[] = "export const x = 1;\n";
 static const unsigned char sw_js[] = "self.addEventListener('fetch', () => {});\n";
@@ -38,6 +41,12 @@ static const struct http_file test_files[] = {
      "\"f1\""},
     {"/wall.html", wall_html, sizeof(wall_html) - 1, "text/html; charset=utf-8",
      "\"w1\""},
+    {"/notes.html", notes_html, sizeof(notes_html) - 1, "text/html; charset=utf-8",
+     "\"n1\""},
+    {"/proceedings.html", proc_html, sizeof(proc_html) - 1, "text/html; charset=utf-8",
+     "\"pr1\""},
+    {"/print.html", print_html, sizeof(print_html) - 1, "text/html; charset=utf-8",
+     "\"pp1\""},
     {"/admin.html", admin_html, sizeof(admin_html) - 1, "text/html; charset=utf-8",
      "\"ad1\""},
     {"/js/api.js", api_js, sizeof(api_js) - 1, "text/javascript; charset=utf-8",
@@ -256,10 +265,18 @@ static void test_http_page_routes(void **state)
         {"/e/abc", "<!doctype html><title>participant</title>"},
         {"/e/abc/facilitate", "<!doctype html><title>facilitate</title>"},
         {"/e/abc/wall", "<!doctype html><title>wall</title>"},
+        {"/e/abc/notes/t1-2", "<!doctype html><title>notes</title>"},
+        {"/e/abc/proceedings", "<!doctype html><title>proceedings</title>"},
+        {"/e/abc/print/doors", "<!doctype html><title>print</title>"},
+        {"/e/abc/print/poster", "<!doctype html><title>print</title>"},
+        {"/e/abc/print/flyer", "<!doctype html><title>print</title>"},
         {"/admin", "<!doctype html><title>admin</title>"},
         {"/admin/", "<!doctype html><title>admin</title>"},
         {"/js/api.js", "export const x = 1;\n"},
     };
+    static const char *const missing[] = {"/e/abc/other", "/e/abc/notes/",
+                                          "/e/abc/notes/t1/x", "/e/abc/print/other",
+                                          "/e/abc/print"};
     struct reply r;
 
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -274,9 +291,20 @@ static void test_http_page_routes(void **state)
     assert_int_equal(r.status, 304);
     assert_int_equal(r.body.len, 0);
     reply_release(&r);
-    fetch(*state, "GET", "/e/abc/other", NULL, 0, NULL, &r);
+    for (size_t i = 0; i < sizeof(missing) / sizeof(missing[0]); i++) {
+        fetch(*state, "GET", missing[i], NULL, 0, NULL, &r);
+        assert_int_equal(r.status, 404);
+        assert_non_null(strstr(body_of(&r), "\"code\":\"not_found\""));
+        assert_null(strstr(body_of(&r), "no route"));
+        reply_release(&r);
+    }
+    /* The proceedings' documents beside the page are the API's answers. */
+    fetch(*state, "GET", "/e/abc/proceedings.md", NULL, 0, NULL, &r);
     assert_int_equal(r.status, 404);
-    assert_non_null(strstr(body_of(&r), "\"code\":\"not_found\""));
+    assert_non_null(strstr(body_of(&r), "no route"));
+    reply_release(&r);
+    fetch(*state, "GET", "/e/abc/proceedings.json", NULL, 0, NULL, &r);
+    assert_non_null(strstr(body_of(&r), "no route"));
     reply_release(&r);
 }
 
@@ -286,11 +314,15 @@ static void test_http_service_worker(void **state)
     static const char want[] =
         "self.FORUMD_RELEASE = {\"files\":{\"/index.html\":\"\\\"i1\\\"\","
         "\"/participant.html\":\"\\\"p1\\\"\",\"/facilitate.html\":\"\\\"f1\\\"\","
-        "\"/wall.html\":\"\\\"w1\\\"\",\"/admin.html\":\"\\\"ad1\\\"\","
+        "\"/wall.html\":\"\\\"w1\\\"\",\"/notes.html\":\"\\\"n1\\\"\","
+        "\"/proceedings.html\":\"\\\"pr1\\\"\",\"/print.html\":\"\\\"pp1\\\"\","
+        "\"/admin.html\":\"\\\"ad1\\\"\","
         "\"/js/api.js\":\"\\\"a1\\\"\"},"
         "\"root\":\"/index.html\",\"pages\":{\"\":\"/participant.html\","
         "\"/\":\"/participant.html\",\"/facilitate\":\"/facilitate.html\","
-        "\"/wall\":\"/wall.html\"}};\n"
+        "\"/wall\":\"/wall.html\",\"/proceedings\":\"/proceedings.html\","
+        "\"/print/doors\":\"/print.html\",\"/print/poster\":\"/print.html\","
+        "\"/print/flyer\":\"/print.html\",\"/notes/*\":\"/notes.html\"}};\n"
         "self.addEventListener('fetch', () => {});\n";
     struct reply r;
 

@@ -305,7 +305,7 @@ def main():
                   for k in ("Package", "Version", "Architecture", "Depends")}
         print("   " + json.dumps(fields), flush=True)
         for lib in ("libmicrohttpd12", "libsqlite3-0", "libjansson4", "libnettle8", "libc6",
-                    "adduser"):
+                    "libcmark0.30.2", "libqrencode4", "adduser"):
             expect(re.search(r"(^|, )%s( |,|$)" % re.escape(lib), fields["Depends"]),
                    "Depends names " + lib, fields["Depends"])
         contents = run(["dpkg-deb", "-c", deb]).stdout

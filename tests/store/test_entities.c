@@ -2,7 +2,9 @@
 /*
  * The invariants the schema enforces: one vote per participant and topic,
  * the vote budget, cross-event links refused, cascades, locked cells,
- * immutable published schedules, session rows and their SEQUENCE, blocks.
+ * immutable published schedules, session rows and their SEQUENCE, blocks,
+ * session notes (saved over the revision read only, revisions joined and
+ * kept, by identity across versions) and who says they were there.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -552,6 +554,181 @@ static void test_entities_join_code_unique(void **state)
     assert_string_equal(found, f->eid);
 }
 
+/* Saves notes with key points kp as author (pid or NULL) at now over rev if_rev. */
+static enum forum_status save_notes(struct fixture *f, const char *sid, long if_rev,
+                                    const char *pid, const char *name, const char *now,
+                                    const char *kp, struct store_notes *out)
+{
+    struct store_notes in;
+
+    memset(&in, 0, sizeof(in));
+    in.author_id = S(pid);
+    in.author_name = S(name);
+    in.attendance = 7;
+    in.key_points = S(kp);
+    return store_notes_put(f->s, f->eid, sid, if_rev, &in, now, out, NULL);
+}
+
+static void test_entities_notes(void **state)
+{
+    struct fixture *f = *state;
+    struct store_notes got, *v;
+    struct store_session x[1];
+    char a1[STORE_ID_MAX + 1], a2[STORE_ID_MAX + 1];
+    size_t n;
+    long version;
+
+    /* None yet: revision 0, empty. */
+    assert_int_equal(store_notes_get(f->s, f->eid, f->t1, &got, NULL), FORUM_OK);
+    assert_int_equal(got.rev, 0);
+    assert_int_equal(got.attendance, -1);
+    assert_string_equal(got.key_points, "");
+    assert_null(got.saved_at);
+    store_notes_release(&got);
+
+    /* Saved over revision 0; a save over a stale revision writes nothing and
+     * gives the notes that won. */
+    assert_int_equal(
+        save_notes(f, f->t1, 0, f->p1, "Ann", "2025-09-18T08:00:00Z", "first", &got),
+        FORUM_OK);
+    assert_int_equal(got.rev, 1);
+    assert_string_equal(got.author_id, f->p1);
+    assert_string_equal(got.author_name, "Ann");
+    assert_int_equal(got.attendance, 7);
+    store_notes_release(&got);
+    assert_int_equal(
+        save_notes(f, f->t1, 0, f->p2, "Bo", "2025-09-18T08:00:05Z", "second", &got),
+        FORUM_ECONFLICT);
+    assert_int_equal(got.rev, 1);
+    assert_string_equal(got.key_points, "first");
+    store_notes_release(&got);
+
+    /* The same author within STORE_NOTES_JOIN_S: one revision, updated. */
+    assert_int_equal(
+        save_notes(f, f->t1, 1, f->p1, "Ann", "2025-09-18T08:05:00Z", "first+", &got),
+        FORUM_OK);
+    assert_int_equal(got.rev, 2);
+    assert_string_equal(got.started_at, "2025-09-18T08:00:00Z");
+    assert_string_equal(got.saved_at, "2025-09-18T08:05:00Z");
+    store_notes_release(&got);
+    assert_int_equal(store_notes_revisions(f->s, f->eid, f->t1, &v, &n, NULL), FORUM_OK);
+    assert_int_equal((int)n, 1);
+    store_notes_free(v, n);
+    /* Another author, then the first one again: new revisions. */
+    assert_int_equal(
+        save_notes(f, f->t1, 2, f->p2, "Bo", "2025-09-18T08:06:00Z", "bo's", &got),
+        FORUM_OK);
+    store_notes_release(&got);
+    assert_int_equal(
+        save_notes(f, f->t1, 3, f->p1, "Ann", "2025-09-18T08:07:00Z", "ann's", &got),
+        FORUM_OK);
+    store_notes_release(&got);
+    /* The facilitator (no participant id) is an author of their own. */
+    assert_int_equal(
+        save_notes(f, f->t1, 4, NULL, "", "2025-09-18T08:07:30Z", "fac's", &got),
+        FORUM_OK);
+    assert_null(got.author_id);
+    store_notes_release(&got);
+    assert_int_equal(store_notes_revisions(f->s, f->eid, f->t1, &v, &n, NULL), FORUM_OK);
+    assert_int_equal((int)n, 4);
+    assert_int_equal(v[0].rev, 5);
+    assert_string_equal(v[0].key_points, "fac's");
+    assert_int_equal(v[3].rev, 2);
+    assert_string_equal(v[3].key_points, "first+");
+    store_notes_free(v, n);
+    assert_int_equal(store_notes_revision(f->s, f->eid, f->t1, 3, &got, NULL), FORUM_OK);
+    assert_string_equal(got.key_points, "bo's");
+    store_notes_release(&got);
+    assert_int_equal(store_notes_revision(f->s, f->eid, f->t1, 1, &got, NULL),
+                     FORUM_ENOTFOUND);
+    store_notes_release(&got);
+    /* Past the join window, the same author starts a new revision. */
+    assert_int_equal(
+        save_notes(f, f->t1, 5, NULL, "", "2025-09-18T08:30:00Z", "fac later", &got),
+        FORUM_OK);
+    store_notes_release(&got);
+    assert_int_equal(store_notes_revisions(f->s, f->eid, f->t1, &v, &n, NULL), FORUM_OK);
+    assert_int_equal((int)n, 5);
+    store_notes_free(v, n);
+
+    /* Only the last STORE_NOTES_KEEP revisions are kept. */
+    for (long r = 6; r < 6 + STORE_NOTES_KEEP + 5; r++) {
+        assert_int_equal(save_notes(f, f->t2, r - 6, r % 2 ? f->p1 : f->p2, "x",
+                                    "2025-09-18T09:00:00Z", "t2", &got),
+                         FORUM_OK);
+        store_notes_release(&got);
+    }
+    assert_int_equal(store_notes_revisions(f->s, f->eid, f->t2, &v, &n, NULL), FORUM_OK);
+    assert_int_equal((int)n, STORE_NOTES_KEEP);
+    assert_int_equal(v[0].rev, STORE_NOTES_KEEP + 5);
+    store_notes_free(v, n);
+
+    /* Every session's notes as they are. */
+    assert_int_equal(store_notes_list(f->s, f->eid, &v, &n, NULL), FORUM_OK);
+    assert_int_equal((int)n, 2);
+    for (size_t i = 0; i < n; i++)
+        assert_string_equal(v[i].key_points,
+                            strcmp(v[i].session_id, f->t1) == 0 ? "fac later" : "t2");
+    store_notes_free(v, n);
+    assert_int_equal(store_notes_list(f->s, f->other, &v, &n, NULL), FORUM_OK);
+    assert_int_equal((int)n, 0);
+    store_notes_free(v, n);
+
+    /* A session identity's last version. */
+    assert_int_equal(store_session_last_version(f->s, f->eid, f->t1, &version, NULL),
+                     FORUM_ENOTFOUND);
+    new_draft(f, a1);
+    new_draft(f, a2);
+    x[0] = session_of(f->t1, f->t1, 1, f->r1, f->s1, "2025-09-18T07:00:00Z",
+                      "2025-09-18T08:00:00Z", NULL);
+    assert_int_equal(publish(f, 1, a1, x, 1), FORUM_OK);
+    x[0] = session_of(f->t2, f->t2, 1, f->r1, f->s1, "2025-09-18T07:00:00Z",
+                      "2025-09-18T08:00:00Z", NULL);
+    assert_int_equal(publish(f, 2, a2, x, 1), FORUM_OK);
+    assert_int_equal(store_session_last_version(f->s, f->eid, f->t1, &version, NULL),
+                     FORUM_OK);
+    assert_int_equal(version, 1);
+    assert_int_equal(store_session_last_version(f->s, f->eid, f->t2, &version, NULL),
+                     FORUM_OK);
+    assert_int_equal(version, 2);
+    assert_int_equal(store_session_last_version(f->s, f->other, f->t2, &version, NULL),
+                     FORUM_ENOTFOUND);
+}
+
+static void test_entities_presence(void **state)
+{
+    struct fixture *f = *state;
+    struct store_presence *v;
+    size_t n;
+
+    assert_int_equal(store_presence_set(f->s, f->eid, f->t1, f->p2, true, NULL),
+                     FORUM_OK);
+    assert_int_equal(store_presence_set(f->s, f->eid, f->t1, f->p1, true, NULL),
+                     FORUM_OK);
+    /* Saying it twice is saying it once. */
+    assert_int_equal(store_presence_set(f->s, f->eid, f->t1, f->p1, true, NULL),
+                     FORUM_OK);
+    assert_int_equal(store_presence_set(f->s, f->eid, f->t2, f->p1, true, NULL),
+                     FORUM_OK);
+    /* Someone of another event cannot be there. */
+    assert_int_not_equal(store_presence_set(f->s, f->eid, f->t1, f->op, true, NULL),
+                         FORUM_OK);
+    assert_int_equal(store_presence_list(f->s, f->eid, f->t1, &v, &n, NULL), FORUM_OK);
+    assert_int_equal((int)n, 2);
+    assert_string_equal(v[0].name, "Alice");
+    assert_string_equal(v[1].name, "Bob");
+    store_presences_free(v, n);
+    assert_int_equal(store_presence_list(f->s, f->eid, NULL, &v, &n, NULL), FORUM_OK);
+    assert_int_equal((int)n, 3);
+    store_presences_free(v, n);
+    assert_int_equal(store_presence_set(f->s, f->eid, f->t1, f->p1, false, NULL),
+                     FORUM_OK);
+    assert_int_equal(store_presence_list(f->s, f->eid, f->t1, &v, &n, NULL), FORUM_OK);
+    assert_int_equal((int)n, 1);
+    assert_string_equal(v[0].participant_id, f->p2);
+    store_presences_free(v, n);
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 
 int main(void)
@@ -568,6 +745,8 @@ int main(void)
         T(test_entities_blocks),
         T(test_entities_clashes),
         T(test_entities_join_code_unique),
+        T(test_entities_notes),
+        T(test_entities_presence),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -5,18 +5,20 @@
 export const API_PREFIX = '/api/v1';
 
 // Every failure of a call: an HTTP error with the API's error body, or a
-// network failure (status 0, code 'network'). stale: see raw(). body: the
-// whole error document (a 409 or 412 also says what changed: `current`,
-// `changes`), or null.
+// network failure (status 0, code 'network'). data: the whole error document
+// (a 409 or 412 of the day also says what changed: `current`, `changes`).
 export class ApiError extends Error {
-    constructor(status, code, message, field, stale, body) {
+    // stale: see raw(); data: the whole answer (a 412 carries the current
+    // state beside the error); etag: its ETag.
+    constructor(status, code, message, field, stale, data, etag) {
         super(message || code);
         this.name = 'ApiError';
         this.status = status;
         this.code = code;
         this.field = field || null;
         this.stale = stale || null;
-        this.body = body || null;
+        this.data = data || null;
+        this.etag = etag || null;
     }
 }
 
@@ -38,9 +40,9 @@ export class Api {
     }
 
     // Sends one request. path is relative to /api/v1 ("/events/abc").
-    // opts.body (an object) is sent as JSON; opts.etag adds If-None-Match;
-    // opts.ifMatch adds If-Match (a change made on the state it names, or
-    // 412); opts.timeoutMs gives up on a request that takes longer.
+    // opts.body (an object) is sent as JSON; opts.etag adds If-None-Match,
+    // opts.ifMatch If-Match; opts.timeoutMs gives up on a request that takes
+    // longer.
     // Returns {status, data, etag, stale}; data is null for 204 and 304;
     // stale is null, or the time (RFC 3339) of the kept copy answered offline.
     async raw(method, path, opts = {}) {
@@ -81,7 +83,7 @@ export class Api {
         }
         if (!res.ok) {
             const err = data && data.error ? data.error : {};
-            throw new ApiError(res.status, err.code || `http_${res.status}`, err.message || res.statusText, err.field, stale, data);
+            throw new ApiError(res.status, err.code || `http_${res.status}`, err.message || res.statusText, err.field, stale, data, etag);
         }
         return { status: res.status, data, etag, stale };
     }
@@ -145,6 +147,12 @@ export function takeFragment() {
     for (const [k, v] of params) out[k] = v;
     if (out.token || out.code) history.replaceState(null, '', location.pathname + location.search);
     return out;
+}
+
+// The token a page of the event reads with: the participant's, else the
+// facilitator's kept on this device.
+export function eventToken(eid) {
+    return tokens.get('p', eid) || tokens.get('f', eid);
 }
 
 // The event id of a page at /e/{eid}[/...].

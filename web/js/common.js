@@ -191,6 +191,12 @@ export function kindLabel(kind) {
     }
 }
 
+// A page for the event's people, opened by someone who has not joined: what
+// it is, why it is closed, and the way in.
+export function joinCard(eid, title, text) {
+    return h('section', { class: 'card' }, h('h1', { id: 'page-title' }, title), h('p', null, text), h('p', null, h('a', { class: 'button', href: `/e/${encodeURIComponent(eid)}` }, t('notes.join'))));
+}
+
 // A read-only link with its Copy button. copied(): whether this link was
 // the last one copied; onCopied(id or null) records it and re-renders.
 export function copyRow(id, label, url, copied, onCopied) {

@@ -20,6 +20,7 @@ import { renderOnday, startMarketPolling } from './facilitate/onday.js';
 import { renderParticipants } from './facilitate/participants.js';
 import { initOpen, setOpen, SECTIONS } from './facilitate/panel.js';
 import { loadLimits } from './limits.js';
+import { renderPaper } from './facilitate/paper.js';
 
 // ---- token ------------------------------------------------------------------
 
@@ -65,6 +66,7 @@ function navLabel(id) {
         topics: t('fac.topics'),
         onday: t('fac.onday'),
         allocation: t('fac.allocation'),
+        paper: t('fac.paper'),
     }[id];
 }
 
@@ -132,7 +134,7 @@ function render() {
         );
     else if (!state.token) parts.push(renderTokenForm());
     else if (state.loading) parts.push(h('p', { 'aria-busy': 'true' }, t('app.loading')));
-    else parts.push(renderSettings(), renderDay(), renderRooms(), renderParticipants(), renderTopics(), renderOnday(), renderAllocation());
+    else parts.push(renderSettings(), renderDay(), renderRooms(), renderParticipants(), renderTopics(), renderOnday(), renderAllocation(), renderPaper());
     mount(main, parts);
     document.title = state.event ? `${state.event.name} · ${t('fac.role')} · forumd` : 'forumd';
 }

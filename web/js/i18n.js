@@ -45,6 +45,14 @@ export async function loadLang(l) {
     return l;
 }
 
+// After the event is read: its language, unless the visitor's choice or
+// preference picked one already (pickLang's order), loaded if it changes.
+export async function useEventLang(locale) {
+    if (!locale) return;
+    const l = pickLang(locale);
+    if (l !== document.documentElement.lang) await loadLang(l);
+}
+
 export function currentLang() {
     return lang;
 }

@@ -667,6 +667,12 @@ function renderPrefs() {
     );
 }
 
+// The link to a session's notes (a break has none).
+function notesLink(x) {
+    if (x.kind === 'break') return null;
+    return h('a', { class: 'notes', href: `/e/${seg(state.eid)}/notes/${seg(sessionId(x))}`, 'aria-label': t('session.notes_of', { title: sessionTitle(x) }) }, t('session.notes'));
+}
+
 function changeLabel(change) {
     if (change === 'moved') return t('agenda.change_moved');
     if (change === 'new') return t('agenda.change_new');
@@ -688,6 +694,7 @@ function agendaItem(s, tz) {
         change === 'moved' && s.was ? h('span', { class: 'was' }, t('agenda.was', { when: fmtRange(s.was.starts_at, s.was.ends_at, tz), room: s.was.room_name || s.was.room || '' })) : null,
         isForEveryone(s) ? h('span', { class: 'tag' }, t('session.everyone')) : null,
         s.url && !gone ? h('a', { class: 'online', href: s.url, target: '_blank', rel: 'noopener noreferrer' }, t('session.online')) : null,
+        gone ? null : notesLink(s),
     );
 }
 
@@ -724,6 +731,8 @@ function renderAgenda() {
             h('a', { href: `/api/v1/events/${seg(state.eid)}/schedule.ics` }, t('agenda.download_all')),
             ' ',
             h('a', { href: `/e/${seg(state.eid)}/wall` }, t('agenda.wall')),
+            ' ',
+            h('a', { href: `/e/${seg(state.eid)}/proceedings` }, t('agenda.proceedings')),
         ),
         cal ? h('p', { class: 'hint' }, t('agenda.subscribe_hint')) : null,
     );
@@ -747,6 +756,7 @@ function renderSchedule() {
             isForEveryone(x) ? h('span', { class: 'tag' }, t('session.everyone')) : null,
             x.url ? h('a', { class: 'online', href: x.url, target: '_blank', rel: 'noopener noreferrer' }, t('session.online')) : null,
             !isForEveryone(x) && mine.has(sessionId(x)) ? h('span', { class: 'yours' }, t('schedule.yours')) : null,
+            notesLink(x),
         );
     return h(
         'section',

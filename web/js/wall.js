@@ -4,14 +4,15 @@
 // sessions by number ("Co-développement — groupe 2"), or a plenary or a
 // break as one full-width item for everyone. Polled every 10 s with
 // If-None-Match; when the daemon is away it keeps the last schedule with an
-// "updated at" mark and recovers by itself. For ten minutes after a
-// publication the cells it changed are marked (moved, new, cancelled).
-// While the marketplace of a block is open ("place du marché"), the wall
-// shows the topics as they arrive, the join link as a QR code and how many
-// joined, polled every second, and the vote window's countdown; right after
-// it closes, every half second for two minutes, so that the grid appears as
-// soon as it is published (docs/performance.md, "On the day": closing the
-// marketplace to the published wall in under 2 s).
+// "updated at" mark and recovers by itself. QR codes: to join (with the join
+// code when the wall's link carries #code=), and each online room's link.
+// For ten minutes after a publication the cells it changed are marked
+// (moved, new, cancelled). While the marketplace of a block is open ("place
+// du marché"), the wall shows the topics as they arrive, the join link as a
+// QR code and how many joined, polled every second, and the vote window's
+// countdown; right after it closes, every half second for two minutes, so
+// that the grid appears as soon as it is published (docs/performance.md,
+// "On the day": closing the marketplace to the published wall in under 2 s).
 // One state object, one render().
 
 import { Api, ApiError, seg, eventIdFromPath } from './api.js';
@@ -192,6 +193,25 @@ function renderThen(sched, after) {
     return h('p', { class: 'wall-then' }, t('wall.then', { name, time: fmtTime(after.slots[0].starts_at, zoneOf(sched)) }));
 }
 
+// The link to join the event (with its code when the wall knows it).
+function joinUrl() {
+    return `${location.origin}/e/${seg(state.eid)}${state.code ? `#code=${encodeURIComponent(state.code)}` : ''}`;
+}
+
+// A QR code for url, drawn by the server, with what it is for.
+function qr(url, caption, cls) {
+    return h(
+        'figure',
+        { class: ['wall-qr', cls] },
+        h('img', { src: `/api/v1/events/${seg(state.eid)}/qr.svg?url=${encodeURIComponent(url)}`, alt: t('wall.qr_alt', { what: caption, url }) }),
+        h('figcaption', null, caption),
+    );
+}
+
+function joinQr(cls) {
+    return qr(joinUrl(), state.code ? t('wall.qr_join_code', { code: state.code }) : t('wall.qr_join'), cls);
+}
+
 // A plenary or a break: one item, the whole width, for everyone.
 function renderEveryone(sched, block, after) {
     const z = zoneOf(sched);
@@ -210,6 +230,7 @@ function renderEveryone(sched, block, after) {
         room ? h('p', { class: 'where' }, room.name) : null,
         room && room.url ? h('p', { class: 'online' }, t('wall.online', { url: room.url })) : null,
         renderThen(sched, after),
+        h('div', { class: 'wall-qrs' }, room && room.url ? qr(room.url, t('wall.qr_online', { room: room.name }), 'big') : null, joinQr('big')),
     );
 }
 
@@ -271,7 +292,7 @@ function renderGrid(sched, block, current, next, after) {
                             'td',
                             { class: ['session', themeClass(s.theme), ...cls, change ? 'changed' : ''] },
                             change ? h('span', { class: 'change' }, change === 'new' ? t('wall.change_new') : t('wall.change_moved')) : null,
-                            h('span', { class: 'title' }, sessionTitle(s)),
+                            h('a', { class: 'title', href: `/e/${seg(state.eid)}/notes/${seg(s.id)}` }, sessionTitle(s)),
                             s.theme || (s.hosts && s.hosts.length)
                                 ? h('span', { class: 'sub' }, [s.theme, (s.hosts || []).join(', ')].filter(Boolean).join(' · '))
                                 : null,
@@ -286,26 +307,10 @@ function renderGrid(sched, block, current, next, after) {
     grid.style.setProperty('--rows', String(Math.max(rooms.length, 4)));
     grid.style.setProperty('--cols', String(Math.max(shown.length, 1)));
     const then = renderThen(sched, after);
-    return then ? h('div', { class: 'wall-block' }, grid, then) : grid;
-}
-
-// The link to join the event (with its code when the wall knows it).
-function joinUrl() {
-    return `${location.origin}/e/${seg(state.eid)}${state.code ? `#code=${encodeURIComponent(state.code)}` : ''}`;
-}
-
-// A QR code for url, drawn by the server, with what it is for.
-function qr(url, caption, cls) {
-    return h(
-        'figure',
-        { class: ['wall-qr', cls] },
-        h('img', { src: `/api/v1/events/${seg(state.eid)}/qr.svg?url=${encodeURIComponent(url)}`, alt: t('wall.qr_alt', { what: caption, url }) }),
-        h('figcaption', null, caption),
-    );
-}
-
-function joinQr(cls) {
-    return qr(joinUrl(), state.code ? t('wall.qr_join_code', { code: state.code }) : t('wall.qr_join'), cls);
+    // Beside the grid: the QR code to join, and one per online room shown.
+    const online = rooms.filter((r) => r.url);
+    const side = h('aside', { class: 'wall-side', 'aria-label': t('wall.qr_side') }, joinQr('side'), online.map((r) => qr(r.url, t('wall.qr_online', { room: r.name }), 'side')));
+    return h('div', { class: 'wall-main' }, then ? h('div', { class: 'wall-block' }, grid, then) : h('div', { class: 'wall-block' }, grid), side);
 }
 
 // "4:07": what is left of the vote window.
@@ -375,7 +380,7 @@ function render() {
     let body;
     if (marketOpen()) body = renderMarket(state.market);
     else if (state.schedule) body = renderDay(state.schedule);
-    else if (state.notPublished) body = h('div', { class: 'wall-empty' }, h('p', null, t('wall.not_published')), h('p', { class: 'join' }, t('wall.join', { url: joinUrl() })));
+    else if (state.notPublished) body = h('div', { class: 'wall-empty' }, h('p', null, t('wall.not_published')), h('p', { class: 'join' }, t('wall.join', { url: joinUrl() })), joinQr('big'));
     else if (!state.online) body = h('div', { class: 'wall-empty' }, h('p', null, t('wall.unreachable')));
     else body = h('div', { class: 'wall-empty' }, h('p', null, t('app.loading')));
     mount(

@@ -215,7 +215,8 @@ static void test_export_ics_whole_event(void **state)
 }
 
 /* A group session, a plenary with an online link, a moved and a cancelled
- * session: one UID per identity, SEQUENCE, STATUS:CANCELLED, URL. */
+ * session: one UID per identity, SEQUENCE, STATUS:CANCELLED, URL (and in
+ * LOCATION). */
 static void test_export_ics_identity_sequence_cancelled(void **state)
 {
     struct export_session v[4];
@@ -250,6 +251,10 @@ static void test_export_ics_identity_sequence_cancelled(void **state)
     assert_non_null(strstr(ics, "SUMMARY:Co-développement — groupe 2\r\n"));
     assert_non_null(strstr(ics, "UID:E1-B1@forumd\r\nSEQUENCE:0\r\n"));
     assert_non_null(strstr(ics, "URL:https://visio.example.org/bigre?x=1&y=2\r\n"));
+    /* The link is in LOCATION too, after the room's name (TEXT: escaped). */
+    assert_non_null(
+        strstr(ics, "LOCATION:Salle A — https://visio.example.org/bigre?x=1&y=2\r\n"));
+    assert_non_null(strstr(ics, "SUMMARY:Lien douteux\r\nLOCATION:Salle A\r\n"));
     assert_non_null(strstr(ics, "UID:E1-T2@forumd\r\nSEQUENCE:1\r\n"));
     assert_non_null(strstr(ics, "SUMMARY:Parti\r\nSTATUS:CANCELLED\r\n"));
     /* Only http(s) links become URL properties. */

@@ -8,7 +8,7 @@ import { errorText, formErrors, field, formError, themeClass, announce, sessionT
 import { diffSchedules, indexSchedule, cellKey } from '../schedule.js';
 import { range } from '../limits.js';
 import { panel, isOpen, setOpen } from './panel.js';
-import { state, api, ev, tz, slotName, roomById, topicById, topicTitle, blockOfSlot, loadAllocations, loadPublished, loadPlan, planEtag, setErrors, errorsOf, act, rerender } from './state.js';
+import { state, api, ev, tz, slotName, roomById, topicById, topicTitle, blockOfSlot, loadAllocations, loadPublished, loadPlan, planEtag, conflictOf, setErrors, errorsOf, act, rerender } from './state.js';
 
 // Runs the allocation (body: {time_limit_ms?}) and shows the draft.
 async function allocate(body) {
@@ -89,7 +89,7 @@ async function onPublish() {
                 // change or publication since gets 412 or 409, with what changed.
                 await api().raw('POST', ev('/schedule/publish'), { body: { allocation: state.draft.id }, ifMatch: planEtag() });
             } catch (err) {
-                if (err.status === 409 || err.status === 412) state.conflict = { message: errorText(err), stale: err.status === 412, changes: (err.body && err.body.changes) || [] };
+                state.conflict = conflictOf(err);
                 throw err;
             }
         },

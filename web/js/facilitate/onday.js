@@ -14,7 +14,7 @@ import { h, formValues } from '../dom.js';
 import { t, tn, fmtTime } from '../i18n.js';
 import { errorText, formErrors, field, counted, formError, announce, sessionTitle } from '../common.js';
 import { range } from '../limits.js';
-import { state, api, ev, tz, slotName, roomById, loadTopics, loadRooms, loadEvent, loadBlocks, loadParticipants, loadPlan, loadMarket, planEtag, setErrors, errorsOf, rerender } from './state.js';
+import { state, api, ev, tz, slotName, roomById, loadTopics, loadRooms, loadEvent, loadBlocks, loadParticipants, loadPlan, loadMarket, planEtag, conflictOf, setErrors, errorsOf, rerender } from './state.js';
 import { allocateNow } from './allocation.js';
 import { panel } from './panel.js';
 
@@ -41,9 +41,7 @@ async function change(key, path, body, done, fields) {
         if (done) announce(done(out));
         state.lastChange = out && out.change ? out.change : null;
     } catch (err) {
-        if (err.status === 409 || err.status === 412) {
-            state.conflict = { message: errorText(err), stale: err.status === 412, changes: (err.body && err.body.changes) || [] };
-        }
+        state.conflict = conflictOf(err);
         setErrors(key, formErrors(err, fields));
         announce(errorText(err));
     }
@@ -276,7 +274,7 @@ async function onMovePreview(e) {
     try {
         state.movePreview = (await api().raw('POST', ev('/changes/move'), { body: { session: v.session, room: v.room, slot: v.slot }, ifMatch: etag() })).data;
     } catch (err) {
-        if (err.status === 409 || err.status === 412) state.conflict = { message: errorText(err), stale: err.status === 412, changes: (err.body && err.body.changes) || [] };
+        state.conflict = conflictOf(err);
         setErrors('op-move', formErrors(err, ['session', 'room', 'slot']));
     }
     state.busy = false;

@@ -7,7 +7,7 @@
 import { h } from '../dom.js';
 import { state, rerender } from './state.js';
 
-export const SECTIONS = ['settings', 'day', 'rooms', 'participants', 'topics', 'onday', 'allocation'];
+export const SECTIONS = ['settings', 'day', 'rooms', 'participants', 'topics', 'onday', 'allocation', 'paper'];
 
 function key() {
     return `forumd.fold.${state.eid}`;

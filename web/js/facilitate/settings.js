@@ -88,7 +88,8 @@ function settingsBody() {
     return [
         state.settingsDraft ? h('p', { class: 'hint unsaved' }, t('fac.unsaved')) : null,
         linkRow('link-participant', t('fac.link_participant'), saved.join_code ? `${base}#code=${encodeURIComponent(saved.join_code)}` : base),
-        linkRow('link-wall', t('fac.link_wall'), `${base}/wall`),
+        // The wall shows the QR code to join: with the code, when there is one.
+        linkRow('link-wall', t('fac.link_wall'), saved.join_code ? `${base}/wall#code=${encodeURIComponent(saved.join_code)}` : `${base}/wall`),
         h(
             'form',
             { onsubmit: onSettings, novalidate: true, 'aria-labelledby': 'settings-title' },

@@ -199,6 +199,13 @@ export function topicTitle(id) {
     return id;
 }
 
+// What a 409 or 412 of the day says another facilitator changed
+// (state.conflict), or null for any other error.
+export function conflictOf(err) {
+    if (!err || (err.status !== 409 && err.status !== 412)) return null;
+    return { message: errorText(err), stale: err.status === 412, changes: (err.data && err.data.changes) || [] };
+}
+
 export function setErrors(key, errs) {
     state.errors[key] = errs;
 }
