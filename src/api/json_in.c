@@ -330,4 +330,3 @@ bool api__query_param(const char *query, const char *name, char *out, size_t cap
     }
     return false;
 }
-
