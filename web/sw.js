@@ -23,7 +23,10 @@
 //   travel in the Authorization header, never in a URL. An answer given
 //   to a token is kept with a digest of that token, served back only to
 //   the same token, and the answers kept for another token of the same
-//   event are dropped when a new one is kept.
+//   event are dropped when a new one is kept. Answers are kept one at a
+//   time, and one asked for before another token's kept answer was asked
+//   for is not kept (a page left for another person's link may still
+//   have answers in flight).
 // - Everything else goes to the network untouched: writes (a vote or a
 //   proposal offline fails, and the page says so), the facilitator's and
 //   the home page's reads, iCal and CSV exports, other origins.
@@ -45,6 +48,8 @@ const PINS_MAX = 64;
 const STALE = 'X-Forumd-Stale';
 const RECEIVED = 'X-Forumd-Received';
 const OWNER = 'X-Forumd-Owner';
+// When the request of a kept answer was sent (ms since the epoch).
+const ASKED = 'X-Forumd-Asked';
 
 const has = (o, k) => Object.prototype.hasOwnProperty.call(o, k);
 
@@ -193,12 +198,41 @@ async function withHeaders(res, extra, drop = []) {
     return new Response(await res.blob(), { status: res.status, statusText: res.statusText, headers });
 }
 
-// Keeps res as the last good answer for key; drops what other tokens left for the event.
-async function keep(cache, key, eid, owner, res) {
+// The answers being kept, one after the other: keep() reads the cache,
+// then writes it, and two of them at once (one person's answers still in
+// flight, the next person's arriving) could each drop the other's.
+let keeping = Promise.resolve();
+function oneAtATime(fn) {
+    const p = keeping.then(fn);
+    keeping = p.catch(() => {});
+    return p;
+}
+
+// When a request is sent: the clock in ms, made strictly increasing so
+// that of two requests the later one is the newer.
+let lastAsked = 0;
+function askedNow() {
+    lastAsked = Math.max(Date.now(), lastAsked + 1);
+    return lastAsked;
+}
+
+// Keeps res, asked for at asked, as the last good answer for key; drops
+// what other tokens left for the event. An answer asked for before
+// another token's kept answer is not kept: that token is the newer one.
+async function keep(cache, key, eid, owner, asked, res) {
+    const prefix = `${self.location.origin}/api/v1/events/${eid}`;
+    const others = [];
+    for (const req of owner ? await cache.keys() : []) {
+        if (req.url !== prefix && !req.url.startsWith(`${prefix}/`)) continue;
+        const other = await cache.match(req);
+        if (!other || (other.headers.get(OWNER) || '') === owner) continue;
+        if (Number(other.headers.get(ASKED)) > asked) return;
+        others.push(req);
+    }
     if (res.status === 304) {
         // Still the same answer: it is as recent as now.
         const old = await cache.match(key);
-        if (old && (old.headers.get(OWNER) || '') === owner) await cache.put(key, await withHeaders(old, { [RECEIVED]: new Date().toISOString() }));
+        if (old && (old.headers.get(OWNER) || '') === owner) await cache.put(key, await withHeaders(old, { [RECEIVED]: new Date().toISOString(), [ASKED]: String(asked) }));
         return;
     }
     if (res.status === 401 || res.status === 403) {
@@ -206,14 +240,9 @@ async function keep(cache, key, eid, owner, res) {
         return;
     }
     if (res.status !== 200 && res.status !== 404) return;
-    await cache.put(key, await withHeaders(res, { [RECEIVED]: new Date().toISOString(), [OWNER]: owner }));
+    await cache.put(key, await withHeaders(res, { [RECEIVED]: new Date().toISOString(), [OWNER]: owner, [ASKED]: String(asked) }));
     if (!owner) return;
-    const prefix = `${self.location.origin}/api/v1/events/${eid}`;
-    for (const req of await cache.keys()) {
-        if (req.url !== prefix && !req.url.startsWith(`${prefix}/`)) continue;
-        const other = await cache.match(req);
-        if (other && other.headers.get(OWNER) !== owner) await cache.delete(req);
-    }
+    for (const req of others) if (req.url !== self.location.origin + key) await cache.delete(req);
 }
 
 async function apiRead(event, url, eid) {
@@ -225,14 +254,16 @@ async function apiRead(event, url, eid) {
     const key = url.pathname + url.search;
     const old = await cache.match(key);
     const mine = old && (old.headers.get(OWNER) || '') === owner ? old : null;
+    const asked = askedNow();
     let res;
     try {
         res = await withTimeout(fetch(req), mine ? NETWORK_TIMEOUT_MS : 0);
     } catch {
-        if (mine) return withHeaders(mine, { [STALE]: mine.headers.get(RECEIVED) || '' }, [OWNER, RECEIVED]);
+        if (mine) return withHeaders(mine, { [STALE]: mine.headers.get(RECEIVED) || '' }, [OWNER, RECEIVED, ASKED]);
         return Response.error();
     }
-    event.waitUntil(keep(cache, key, eid, owner, res.clone()).catch(() => {}));
+    const copy = res.clone();
+    event.waitUntil(oneAtATime(() => keep(cache, key, eid, owner, asked, copy)).catch(() => {}));
     return res;
 }
 
