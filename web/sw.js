@@ -26,7 +26,8 @@
 //   event are dropped when a new one is kept. Answers are kept one at a
 //   time, and one asked for before another token's kept answer was asked
 //   for is not kept (a page left for another person's link may still
-//   have answers in flight).
+//   have answers in flight). "Leave on this device" tells the worker too
+//   (a message {forget: eid}): an answer asked for before it is not kept.
 // - Everything else goes to the network untouched: writes (a vote or a
 //   proposal offline fails, and the page says so), the facilitator's and
 //   the home page's reads, iCal and CSV exports, other origins.
@@ -216,10 +217,16 @@ function askedNow() {
     return lastAsked;
 }
 
+// eid -> when the page said "leave on this device" for it (askedNow()):
+// answers asked for before are not kept. In memory: a worker with
+// answers in flight is not stopped.
+const forgotten = new Map();
+
 // Keeps res, asked for at asked, as the last good answer for key; drops
 // what other tokens left for the event. An answer asked for before
 // another token's kept answer is not kept: that token is the newer one.
 async function keep(cache, key, eid, owner, asked, res) {
+    if (owner && asked < (forgotten.get(eid) || 0)) return;
     const prefix = `${self.location.origin}/api/v1/events/${eid}`;
     const others = [];
     for (const req of owner ? await cache.keys() : []) {
@@ -266,6 +273,25 @@ async function apiRead(event, url, eid) {
     event.waitUntil(oneAtATime(() => keep(cache, key, eid, owner, asked, copy)).catch(() => {}));
     return res;
 }
+
+// "Leave on this device" (web/js/offline.js, forgetPersonal()): what was
+// kept for a token of the event goes, after the answers being kept.
+async function forget(eid) {
+    forgotten.delete(eid);
+    forgotten.set(eid, askedNow());
+    while (forgotten.size > PINS_MAX) forgotten.delete(forgotten.keys().next().value);
+    const cache = await caches.open(API_PERSONAL);
+    const prefix = `${self.location.origin}/api/v1/events/${eid}`;
+    for (const req of await cache.keys()) {
+        if (req.url === prefix || req.url.startsWith(`${prefix}/`)) await cache.delete(req);
+    }
+}
+
+self.addEventListener('message', (event) => {
+    const eid = event.data && event.data.forget;
+    if (typeof eid !== 'string' || !/^[^/]+$/.test(eid)) return;
+    event.waitUntil(oneAtATime(() => forget(eid)).catch(() => {}));
+});
 
 // ---- routing ----------------------------------------------------------------------
 

@@ -121,7 +121,13 @@ function worker() {
         for (const [url, res] of c ? c.entries : []) out[url.slice(`${ORIGIN}/api/v1/events/${EID}`.length) || '/'] = (await res.clone().json()).name;
         return out;
     }
-    return { get, sent, sentCount, personal };
+    // The page's "leave on this device" (offline.js): resolves when done.
+    async function forget(eid) {
+        const done = [];
+        handlers.message({ data: { forget: eid }, waitUntil: (p) => done.push(p) });
+        await Promise.all(done);
+    }
+    return { get, sent, sentCount, personal, forget };
 }
 
 const json = (body) => new Response(JSON.stringify(body), { status: 200, headers: { 'Content-Type': 'application/json' } });
@@ -183,4 +189,29 @@ test('the next person’s answers replace the previous one’s; offline, each ge
     await w.sentCount(4);
     w.sent[3].reject(new TypeError('offline'));
     assert.equal((await other.answer()).type, 'error');
+});
+
+test('leave on this device: what is kept goes, and an answer still in flight is not kept', async () => {
+    const w = worker();
+    const me = w.get('/me', 'tok-bea');
+    await w.sentCount(1);
+    w.sent[0].resolve(json({ name: 'Béa' }));
+    await me.kept();
+    const agenda = w.get('/me/agenda', 'tok-bea');
+    await w.sentCount(2);
+    await w.forget(EID);
+    assert.deepEqual(await w.personal(), {});
+    w.sent[1].resolve(json({ name: 'Béa' }));
+    await agenda.kept();
+    assert.deepEqual(await w.personal(), {}, 'the answer asked for before leaving is not kept');
+    // The next person's answers are kept as usual.
+    const ana = w.get('/me', 'tok-ana');
+    await w.sentCount(3);
+    w.sent[2].resolve(json({ name: 'Ana' }));
+    await ana.kept();
+    assert.deepEqual(await w.personal(), { '/me': 'Ana' });
+    // A message that names no event is ignored.
+    await w.forget('../x');
+    await w.forget(42);
+    assert.deepEqual(await w.personal(), { '/me': 'Ana' });
 });

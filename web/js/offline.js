@@ -97,9 +97,12 @@ export function offlineMark(tz) {
 
 // Removes what the service worker kept of the answers given to a token
 // for event eid ("leave on this device": the next person on this phone
-// must not find the previous one's agenda).
+// must not find the previous one's agenda). The worker is told too, so
+// that answers it is still keeping for that token are not kept.
 export async function forgetPersonal(eid) {
     if (typeof caches === 'undefined') return;
+    const worker = navigator.serviceWorker && navigator.serviceWorker.controller;
+    if (worker) worker.postMessage({ forget: seg(eid) });
     try {
         const cache = await caches.open(API_PERSONAL);
         const prefix = `${location.origin}/api/v1/events/${seg(eid)}`;
