@@ -199,6 +199,12 @@ async function withHeaders(res, extra, drop = []) {
     return new Response(await res.blob(), { status: res.status, statusText: res.statusText, headers });
 }
 
+// Whether url is /api/v1/events/{eid} or below it.
+function ofEvent(url, eid) {
+    const prefix = `${self.location.origin}/api/v1/events/${eid}`;
+    return url === prefix || url.startsWith(`${prefix}/`);
+}
+
 // The answers being kept, one after the other: keep() reads the cache,
 // then writes it, and two of them at once (one person's answers still in
 // flight, the next person's arriving) could each drop the other's.
@@ -227,10 +233,9 @@ const forgotten = new Map();
 // another token's kept answer is not kept: that token is the newer one.
 async function keep(cache, key, eid, owner, asked, res) {
     if (owner && asked < (forgotten.get(eid) || 0)) return;
-    const prefix = `${self.location.origin}/api/v1/events/${eid}`;
     const others = [];
     for (const req of owner ? await cache.keys() : []) {
-        if (req.url !== prefix && !req.url.startsWith(`${prefix}/`)) continue;
+        if (!ofEvent(req.url, eid)) continue;
         const other = await cache.match(req);
         if (!other || (other.headers.get(OWNER) || '') === owner) continue;
         if (Number(other.headers.get(ASKED)) > asked) return;
@@ -281,9 +286,8 @@ async function forget(eid) {
     forgotten.set(eid, askedNow());
     while (forgotten.size > PINS_MAX) forgotten.delete(forgotten.keys().next().value);
     const cache = await caches.open(API_PERSONAL);
-    const prefix = `${self.location.origin}/api/v1/events/${eid}`;
     for (const req of await cache.keys()) {
-        if (req.url === prefix || req.url.startsWith(`${prefix}/`)) await cache.delete(req);
+        if (ofEvent(req.url, eid)) await cache.delete(req);
     }
 }
 
