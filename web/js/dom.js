@@ -123,6 +123,18 @@ export function mount(parent, ...children) {
     }
 }
 
+// After a form's request has landed, moves the focus to the element with
+// this id (the first field of the emptied form, for the next entry), unless
+// the person has meanwhile gone on to a field of another form: an answer
+// arriving on slow Wi-Fi must not pull the caret out of what they type.
+export function focusNext(id) {
+    const el = document.getElementById(id);
+    if (!el) return;
+    const a = document.activeElement;
+    if (a && a !== el && a.form && a.form !== el.form && /^(INPUT|SELECT|TEXTAREA)$/.test(a.tagName)) return;
+    el.focus();
+}
+
 // Reads a form's fields as a plain object of strings (checkbox groups as arrays).
 export function formValues(form) {
     const out = {};

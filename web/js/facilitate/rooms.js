@@ -2,7 +2,7 @@
 // The rooms: capacity, features and the slots when a room is not available.
 
 import { seg } from '../api.js';
-import { h, formValues } from '../dom.js';
+import { h, formValues, focusNext } from '../dom.js';
 import { t, tn, fmtDay, fmtTime } from '../i18n.js';
 import { field, counted, tooLong, checkbox, formError, splitList } from '../common.js';
 import { charLimit } from '../limits.js';
@@ -59,8 +59,7 @@ async function onAddRoom(e) {
         t('fac.room_added'),
         ['name', 'capacity', 'features', 'unavailable', 'url'],
     );
-    const el = document.getElementById('room-new-name');
-    if (el) el.focus();
+    focusNext('room-new-name');
 }
 
 async function onSaveRoom(e, room) {

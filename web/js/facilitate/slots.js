@@ -3,7 +3,7 @@
 // and the form that adds one; day.js lays them out within their blocks).
 
 import { seg } from '../api.js';
-import { h, formValues } from '../dom.js';
+import { h, formValues, focusNext } from '../dom.js';
 import { t, toZoneInput, fromZoneInput, fmtRange } from '../i18n.js';
 import { field, counted, tooLong, formError } from '../common.js';
 import { state, api, ev, tz, slotName, loadSlots, loadRooms, loadBlocks, setErrors, errorsOf, act, rerender } from './state.js';
@@ -62,8 +62,7 @@ async function onAddSlot(e) {
         ['label', 'starts_at', 'ends_at'],
         overlapError('slot-new', body, null),
     );
-    const el = document.getElementById('slot-new-label');
-    if (el) el.focus();
+    focusNext('slot-new-label');
 }
 
 async function onSaveSlot(e, slot) {
