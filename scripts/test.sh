@@ -9,7 +9,13 @@
 #      the .deb, lints it, installs, runs and purges it: root or sudo -n);
 #   3. clang Release with the same flags: built, tests included, not run;
 #   4. clang Debug with AddressSanitizer and UndefinedBehaviorSanitizer: every
-#      test but the benchmarks and the package one.
+#      test but the benchmarks, the package one and the browser ones; of
+#      these, the two journeys that drive the most of the daemon (browser.flow:
+#      a day from setup to agendas; browser.onday: the changes after
+#      publication). The browser tests are CPU-bound (Chromium and axe-core)
+#      and run one at a time: all of them again here took 6.3 of .ci/run's 29
+#      minutes, and the daemon's code they reach is what the e2e tests and the
+#      fuzzers drive here too.
 # usage: scripts/test.sh        (.ci/run runs exactly this)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -49,6 +55,8 @@ echo "== build: clang, -fsanitize=address,undefined"
 CC=clang cmake -S . -B build/asan -DCMAKE_BUILD_TYPE=Debug -DFORUM_WERROR=ON \
     -DFORUM_SANITIZE="address;undefined" -DFORUM_BUILD_FUZZERS=ON >/dev/null
 cmake --build build/asan -j"$jobs"
-(cd build/asan && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
-    UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-    ctest --output-on-failure -j"$jobs" -LE 'bench|package')
+(cd build/asan &&
+    export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+        UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 &&
+    ctest --output-on-failure -j"$jobs" -LE 'bench|package|browser' &&
+    ctest --output-on-failure -R '^browser[.](flow|onday)$')
