@@ -71,22 +71,23 @@ static void send_manifest(struct api_ctx *c, bool wall)
 {
     const struct manifest_words *w = words_for(c->event.locale);
     char scope[3 * API_PARAM_MAX + 16], start[3 * API_PARAM_MAX + 16];
-    char name[API_NAME_MAX + 32];
-    json_t *doc;
+    json_t *doc, *name;
     char *text;
 
     event_path(CTX_EID(c), "", scope, sizeof(scope));
     event_path(CTX_EID(c), wall ? "/wall" : "", start, sizeof(start));
-    if (wall)
-        snprintf(name, sizeof(name), "%s · %s", c->event.name, w->wall);
-    else
-        snprintf(name, sizeof(name), "%s", c->event.name);
+    /*
+     * The name whole: a limit in characters is up to four times as many
+     * bytes, and a name cut in a fixed buffer could end inside a character.
+     */
+    name = wall ? json_sprintf("%s · %s", c->event.name, w->wall)
+                : json_string(c->event.name);
     /*
      * The scope is the event's path without a slash, so that both /e/{eid}
      * and /e/{eid}/wall are inside it; id and start_url carry no token.
      */
     doc =
-        json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:[o,o,o]}", "id", start,
+        json_pack("{s:s, s:o, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:[o,o,o]}", "id", start,
                   "name", name, "description", wall ? w->wall_desc : w->participant_desc,
                   "lang", w->lang, "start_url", start, "scope", scope, "display",
                   wall ? "fullscreen" : "standalone", "theme_color", MANIFEST_THEME,

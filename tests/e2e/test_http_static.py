@@ -137,6 +137,31 @@ def test_api_and_errors_carry_security_headers(srv):
     expect_security_headers(r, "a refusal")
 
 
+def test_manifests_carry_the_whole_name(srv):
+    """The web app manifests (participant and wall) name the event whole, at
+    the name's limit in characters of one, two, three and four bytes each (a
+    name of 200 "é" once made them 500: it was cut in a fixed buffer inside a
+    character)."""
+    for name in ["Rencontre", "a" * 200, "é" * 200, "€" * 200, "😀" * 200]:
+        ev = srv.create_event(name=name)
+        for path, kind in (("manifest.webmanifest", ""), ("wall.webmanifest", "/wall")):
+            r = srv.get("/api/v1/events/%s/%s" % (ev["id"], path))
+            what = "%s of a %d-character name of %r" % (path, len(name), name[0])
+            expect(r.status == 200, what + " -> 200", r)
+            expect(r.header("Content-Type") == "application/manifest+json", what + ": its type",
+                   r.header("Content-Type"))
+            m = json.loads(r.raw.decode("utf-8"))
+            if kind:
+                expect(m["name"].startswith(name + " · ") and len(m["name"]) > len(name) + 3,
+                       what + ": the name whole, then the wall", m["name"])
+            else:
+                expect(m["name"] == name, what + ": the name whole", m["name"])
+            expect(m["start_url"] == "/e/%s%s" % (ev["id"], kind), what + ": start_url", m)
+            expect(m["scope"] == "/e/%s" % ev["id"], what + ": scope", m)
+    r = srv.get("/api/v1/events/nosuchevent/manifest.webmanifest")
+    expect(r.status == 404, "no such event -> 404", r)
+
+
 def test_web_dir_from_disk():
     d = tempfile.mkdtemp(prefix="forumd-web-")
     outside = tempfile.mkdtemp(prefix="forumd-outside-")
