@@ -175,25 +175,33 @@ for (const lang of ['fr', 'en']) {
     });
 }
 
-// A save that lands while the facilitator fills another form (slow venue
-// Wi-Fi) re-renders the console: what was typed there stays, and is added.
-test('fr: what is typed in one form survives a save of another that lands meanwhile', async () => {
-    const L = S.fr;
-    const ev = await seedEvent(d, { event: { name: 'Wi-Fi lent', join_code: 'LENT-1' }, slots: ['09:00-10:00'] });
+// The console of a new event with one slot, opened in French with these
+// sections unfolded, and one request of it held back (slow venue Wi-Fi):
+// release() lets it go; seen() says it has left the page.
+async function slowConsole(name, code, sections, url, method) {
+    const ev = await seedEvent(d, { event: { name, join_code: code }, slots: ['09:00-10:00'] });
     const page = await openPage(browser, { locale: LOCALES.fr });
     await page.goto(`${d.url}/e/${ev.id}/facilitate#token=${ev.token}`);
-    await unfold(page, [L['fac.settings'], L['fac.day']]);
+    await unfold(page, sections);
     let release;
     const held = new Promise((resolve) => (release = resolve));
     let seen = false;
-    await page.route(`**/events/${ev.id}`, async (route) => {
-        if (route.request().method() !== 'PATCH') return route.continue();
+    await page.route(url(ev), async (route) => {
+        if (route.request().method() !== method) return route.continue();
         seen = true;
         await held;
         await route.continue();
     });
+    return { ev, page, release, seen: async () => seen };
+}
+
+// A save that lands while the facilitator fills another form (slow venue
+// Wi-Fi) re-renders the console: what was typed there stays, and is added.
+test('fr: what is typed in one form survives a save of another that lands meanwhile', async () => {
+    const L = S.fr;
+    const { ev, page, release, seen } = await slowConsole('Wi-Fi lent', 'LENT-1', [L['fac.settings'], L['fac.day']], (e) => `**/events/${e.id}`, 'PATCH');
     await page.getByRole('form', { name: L['fac.settings'] }).getByRole('button', { name: L['fac.save_settings'] }).click();
-    await until(async () => seen, 'the settings save is on its way');
+    await until(seen, 'the settings save is on its way');
     const form = page.getByRole('form', { name: L['fac.slot_add'] });
     await form.getByLabel(L['fac.slot_label']).fill('Après la pause');
     await form.getByLabel(L['fac.starts_at']).fill('2025-10-14T10:15');
@@ -218,24 +226,12 @@ test('fr: what is typed in one form survives a save of another that lands meanwh
 // slot's label).
 test('fr: a save that lands meanwhile leaves the caret in the field being typed', async () => {
     const L = S.fr;
-    const ev = await seedEvent(d, { event: { name: 'Wi-Fi lent 2', join_code: 'LENT-2' }, slots: ['09:00-10:00'] });
-    const page = await openPage(browser, { locale: LOCALES.fr });
-    await page.goto(`${d.url}/e/${ev.id}/facilitate#token=${ev.token}`);
-    await unfold(page, [L['fac.day'], L['fac.rooms']]);
-    let release;
-    const held = new Promise((resolve) => (release = resolve));
-    let seen = false;
-    await page.route(`**/events/${ev.id}/slots`, async (route) => {
-        if (route.request().method() !== 'POST') return route.continue();
-        seen = true;
-        await held;
-        await route.continue();
-    });
+    const { ev, page, release, seen } = await slowConsole('Wi-Fi lent 2', 'LENT-2', [L['fac.day'], L['fac.rooms']], (e) => `**/events/${e.id}/slots`, 'POST');
     const slot = page.getByRole('form', { name: L['fac.slot_add'] });
     await slot.getByLabel(L['fac.starts_at']).fill('2025-10-14T10:15');
     await slot.getByLabel(L['fac.ends_at']).fill('2025-10-14T11:15');
     await slot.getByRole('button', { name: L['fac.slot_add_button'] }).click();
-    await until(async () => seen, 'the slot is on its way');
+    await until(seen, 'the slot is on its way');
     const room = page.getByRole('form', { name: L['fac.room_add'] });
     await room.getByLabel(L['fac.room_name']).click();
     await page.keyboard.type('Grande');
