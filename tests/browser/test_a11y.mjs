@@ -91,6 +91,47 @@ test('joining and voting with the keyboard alone, announced politely', async () 
     await page.context().close();
 });
 
+// Arrow keys run through the choices faster than answers come back (slow
+// venue Wi-Fi): the first save is held back while two more choices are
+// made. One save at a time, the last choice saved and announced last (two
+// saves in flight once left "curieux·se" announced after "intéressé·e").
+test('choices made while a vote is saving: the last one is saved, and announced', async () => {
+    const me = await d.ok('POST', `/events/${ev.id}/participants`, { body: { name: 'Yuna' } });
+    const page = await openPage(browser, { viewport: { width: 390, height: 844 } });
+    let release;
+    const held = new Promise((resolve) => (release = resolve));
+    const sent = [];
+    let inFlight = 0;
+    let most = 0;
+    await page.route('**/vote', async (route) => {
+        const first = sent.length === 0;
+        sent.push(route.request().postDataJSON().weight);
+        inFlight++;
+        most = Math.max(most, inFlight);
+        if (first) await held;
+        const res = await route.fetch();
+        inFlight--;
+        await route.fulfill({ response: res });
+    });
+    await page.goto(`${d.url}/e/${ev.id}#token=${me.token}`);
+    const card = page.getByRole('article', { name: 'Vendre de façon différente' });
+    await card.getByRole('radio', { name: L['vote.none'] }).focus();
+    await page.keyboard.press('ArrowRight');
+    await until(async () => sent.length === 1, 'the first choice on its way');
+    await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('ArrowRight');
+    assert.ok(await card.getByRole('radio', { name: L['vote.w3'] }).isChecked(), 'the page shows the last choice at once');
+    release();
+    await page.getByRole('status').getByText(fill(L['vote.saved'], { title: 'Vendre de façon différente', choice: L['vote.w3'] })).waitFor({ state: 'attached' });
+    const votes = await d.ok('GET', `/events/${ev.id}/me/votes`, { token: me.token });
+    assert.deepEqual(votes.map((v) => v.weight), [3], 'the last choice is the one saved');
+    assert.deepEqual(sent, [1, 3], 'the choice in between is never sent');
+    assert.equal(most, 1, 'one save at a time');
+    assert.ok(await card.getByRole('radio', { name: L['vote.w3'] }).isChecked());
+    assert.deepEqual(page.problems, []);
+    await page.context().close();
+});
+
 test('the participant page fits 320 px without sideways scrolling', async () => {
     const page = await openPage(browser, { viewport: { width: 320, height: 640 } });
     await page.goto(`${d.url}/e/${ev.id}#token=${ev.people[0].token}`);

@@ -42,6 +42,7 @@ const state = {
     edit: { draft: emptyDraft(), errors: {} },
     topicErrors: {}, // topic id -> message (votes, deletion)
     pendingVotes: {}, // topic id -> weight chosen offline, not saved
+    votesWanted: {}, // topic id -> the last choice, while a save of that topic runs
     copied: false,
     prefsOpen: false,
     prefsErrors: {},
@@ -399,13 +400,48 @@ async function onDelete(topic) {
     render();
 }
 
+// One save per topic at a time. Arrow keys run through the choices faster
+// than answers come back, and two saves in flight could reach the server in
+// either order and leave an older choice saved (and announced last). A
+// choice made while a save runs waits in state.votesWanted, and only the
+// last one is sent next.
+const voteSaving = new Set();
+
 async function onVote(topic, weight) {
+    state.votesWanted[topic.id] = weight;
+    if (voteSaving.has(topic.id)) return;
+    voteSaving.add(topic.id);
+    let sent = false;
+    let ok = true;
+    try {
+        for (;;) {
+            const w = state.votesWanted[topic.id];
+            const r = await saveVote(topic, w);
+            sent = sent || r.sent;
+            ok = r.ok;
+            if (!ok || state.votesWanted[topic.id] === w) break;
+        }
+    } finally {
+        voteSaving.delete(topic.id);
+        delete state.votesWanted[topic.id];
+    }
+    if (ok && sent) {
+        announce(t('vote.saved', { title: topic.title, choice: voteWord(state.votes[topic.id] || 0) }));
+        // The tallies (when shown) include this vote at once, not at the
+        // next 30-second refresh.
+        if (state.event.show_tallies) await loadTopics().catch(() => {});
+    }
+    render();
+}
+
+// Sends one choice: {ok, sent}; on failure the error is on the topic.
+async function saveVote(topic, weight) {
     const before = state.votes[topic.id] || 0;
     delete state.topicErrors[topic.id];
     if (weight === before) {
         // Back to the saved choice: nothing to send, nothing pending.
         delete state.pendingVotes[topic.id];
-        return render();
+        return { ok: true, sent: false };
     }
     const path = `/events/${seg(state.eid)}/topics/${seg(topic.id)}/vote`;
     try {
@@ -414,22 +450,19 @@ async function onVote(topic, weight) {
         if (weight === 0) delete state.votes[topic.id];
         else state.votes[topic.id] = weight;
         delete state.pendingVotes[topic.id];
-        announce(t('vote.saved', { title: topic.title, choice: voteWord(weight) }));
-        // The tallies (when shown) include this vote at once, not at the
-        // next 30-second refresh.
-        if (state.event.show_tallies) await loadTopics().catch(() => {});
+        return { ok: true, sent: true };
     } catch (err) {
         if (err.code === 'network') {
-            // Not saved, and not forgotten: the choice stays on the page
-            // with a way to send it once the network is back.
-            state.pendingVotes[topic.id] = weight;
+            // Not saved, and not forgotten: the last choice stays on the
+            // page with a way to send it once the network is back.
+            state.pendingVotes[topic.id] = state.votesWanted[topic.id];
             state.topicErrors[topic.id] = t('vote.offline');
         } else {
             delete state.pendingVotes[topic.id];
             state.topicErrors[topic.id] = errorText(err);
         }
+        return { ok: false, sent: false };
     }
-    render();
 }
 
 // ---- rendering --------------------------------------------------------------
@@ -813,7 +846,7 @@ function renderPropose() {
 
 function renderVote(topic) {
     const max = Math.max(1, Number(state.event.max_weight) || 3);
-    const mine = topic.id in state.pendingVotes ? state.pendingVotes[topic.id] : state.votes[topic.id] || 0;
+    const mine = topic.id in state.pendingVotes ? state.pendingVotes[topic.id] : topic.id in state.votesWanted ? state.votesWanted[topic.id] : state.votes[topic.id] || 0;
     const closed = !state.event.voting_open;
     const name = `vote-${topic.id}`;
     const choices = [0];
