@@ -994,6 +994,22 @@ static void free_prepared(struct http_server *srv)
     srv->prepared = NULL;
 }
 
+/*
+ * Once stopping, a new connection is closed as soon as it is accepted. Not
+ * with MHD_quiesce_daemon(): on an epoll daemon with worker threads it races
+ * with the workers' own removal of the listening socket, and libmicrohttpd
+ * (0.9.75, an open defect) then aborts the process with "Failed to remove
+ * listen FD from epoll set" (seen once in CI, on SIGTERM).
+ */
+static enum MHD_Result on_accept(void *cls, const struct sockaddr *addr, socklen_t len)
+{
+    struct http_server *srv = cls;
+
+    (void)addr;
+    (void)len;
+    return atomic_load(&srv->draining) ? MHD_NO : MHD_YES;
+}
+
 enum forum_status http_server_start(const struct http_config *config,
                                     struct http_server **out, struct forum_error *err)
 {
@@ -1056,16 +1072,17 @@ enum forum_status http_server_start(const struct http_config *config,
         goto fail;
 
     srv->daemon = MHD_start_daemon(
-        flags, srv->config.port, NULL, NULL, on_request, srv, MHD_OPTION_LISTEN_SOCKET,
-        (MHD_socket)srv->config.listen_fd, MHD_OPTION_THREAD_POOL_SIZE,
-        (unsigned int)config->threads, MHD_OPTION_CONNECTION_LIMIT,
-        (unsigned int)config->conn_limit, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
-        (unsigned int)config->per_ip_limit, MHD_OPTION_CONNECTION_TIMEOUT,
-        (unsigned int)config->timeout_s, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
-        (size_t)config->conn_memory, MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned int)1024,
-        MHD_OPTION_URI_LOG_CALLBACK, on_request_line, srv, MHD_OPTION_NOTIFY_COMPLETED,
-        on_completed, srv, MHD_OPTION_NOTIFY_CONNECTION, on_connection, srv,
-        MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, srv, MHD_OPTION_END);
+        flags, srv->config.port, on_accept, srv, on_request, srv,
+        MHD_OPTION_LISTEN_SOCKET, (MHD_socket)srv->config.listen_fd,
+        MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)config->threads,
+        MHD_OPTION_CONNECTION_LIMIT, (unsigned int)config->conn_limit,
+        MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned int)config->per_ip_limit,
+        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)config->timeout_s,
+        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)config->conn_memory,
+        MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned int)1024, MHD_OPTION_URI_LOG_CALLBACK,
+        on_request_line, srv, MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
+        MHD_OPTION_NOTIFY_CONNECTION, on_connection, srv, MHD_OPTION_EXTERNAL_LOGGER,
+        on_mhd_log, srv, MHD_OPTION_END);
     if (srv->daemon == NULL) {
         rc = forum_error_set(err, FORUM_EINTERNAL, "listen",
                              "libmicrohttpd could not start on %s:%u (see the log)",
@@ -1098,17 +1115,14 @@ uint16_t http_server_port(const struct http_server *server)
 
 void http_server_stop(struct http_server *server)
 {
-    MHD_socket listen_fd;
     struct timespec deadline;
     long left;
 
     if (server == NULL)
         return;
-    /* 1. Stop accepting: new connections are refused from now on. */
+    /* 1. Stop accepting: new connections are closed at once from now on
+     * (on_accept; the listening socket closes with the daemon, step 3). */
     atomic_store(&server->draining, true);
-    listen_fd = MHD_quiesce_daemon(server->daemon);
-    if (listen_fd != MHD_INVALID_SOCKET)
-        close(listen_fd); /* pending and new connections are refused */
     /* 2. Let requests in flight finish, for at most drain_s seconds. */
     clock_gettime(CLOCK_REALTIME, &deadline);
     deadline.tv_sec += (time_t)server->config.drain_s;
