@@ -403,14 +403,12 @@ async function onDelete(topic) {
 // One save per topic at a time. Arrow keys run through the choices faster
 // than answers come back, and two saves in flight could reach the server in
 // either order and leave an older choice saved (and announced last). A
-// choice made while a save runs waits in state.votesWanted, and only the
-// last one is sent next.
-const voteSaving = new Set();
-
+// topic is in state.votesWanted while its save runs: a choice made then only
+// replaces the wanted one, and the running save sends the last one next.
 async function onVote(topic, weight) {
+    const running = topic.id in state.votesWanted;
     state.votesWanted[topic.id] = weight;
-    if (voteSaving.has(topic.id)) return;
-    voteSaving.add(topic.id);
+    if (running) return;
     let sent = false;
     let ok = true;
     try {
@@ -422,7 +420,6 @@ async function onVote(topic, weight) {
             if (!ok || state.votesWanted[topic.id] === w) break;
         }
     } finally {
-        voteSaving.delete(topic.id);
         delete state.votesWanted[topic.id];
     }
     if (ok && sent) {
