@@ -90,6 +90,13 @@ def render_pages(pdf, prefix, dpi=200):
                   if f.startswith(base + "-") and f.endswith(".png"))
 
 
+def codes_by_page(pdf, prefix):
+    """Each page's QR codes read at any of DPIS: a sorted list per page."""
+    renders = [render_pages(pdf, "%s%d" % (prefix, dpi), dpi) for dpi in DPIS]
+    expect(len(set(map(len, renders))) == 1, "the same pages at every resolution", renders)
+    return [sorted(set(x for png in pngs for x in decode(png))) for pngs in zip(*renders)]
+
+
 def demo(srv):
     """The demo event: its id and facilitator token from the printed links."""
     srv.wait_output(r"/e/[A-Za-z0-9_-]+/facilitate#token=\w+")
@@ -154,9 +161,8 @@ def check_doors(base, eid, sched, work):
     rooms = sched["rooms"]
     n = pages_of(pdf)
     expect(n == len(rooms), "one page per room", (n, len(rooms)))
-    renders = [render_pages(pdf, os.path.join(work, "doors%d" % dpi), dpi) for dpi in DPIS]
-    for pngs in renders:
-        expect(len(pngs) == len(rooms), "a render of each page", pngs)
+    codes = codes_by_page(pdf, os.path.join(work, "doors"))
+    expect(len(codes) == len(rooms), "a render of each page", len(codes))
     for i, room in enumerate(rooms):
         text = page_text(pdf, i + 1)
         expect(room["name"] in text, "page %d is the room %s" % (i + 1, room["name"]), text[:200])
@@ -164,7 +170,7 @@ def check_doors(base, eid, sched, work):
             ["%s/e/%s/notes/%s" % (base, eid, x["id"]) for x in sched["sessions"]
              if x.get("room") == room["id"] and x["kind"] != "break"]
             + ([room["url"]] if room.get("url") else []))
-        got = sorted(set(x for pngs in renders for x in decode(pngs[i])))
+        got = codes[i]
         # A room's online link and a plenary's both print the room's link: a set.
         expect(sorted(set(got)) == sorted(set(want)),
                "every QR code of %s decodes to the URL it stands for" % room["name"],
@@ -183,8 +189,7 @@ def check_flyer(base, eid, fac, work):
         expect(pages_of(pdf) == 1, "the flyer is one page", pages_of(pdf))
         text = page_text(pdf, 1)
         expect("BIGRE2025" in text, "the flyer says the code", text)
-        got = sorted(set(x for dpi in DPIS for x in decode(
-            render_pages(pdf, os.path.join(work, "flyer%d-%d" % (len(frag), dpi)), dpi)[0])))
+        got = codes_by_page(pdf, os.path.join(work, "flyer%d-" % len(frag)))[0]
         expect(got == [want], "the flyer's QR code is the link to join", got)
 
 
